@@ -1,0 +1,1 @@
+"""accounts: organizations, branches, users, roles and access tokens."""

@@ -1,0 +1,179 @@
+"""The accounts service's RPC schemas; the gateway documents its HTTP API from these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+from marshmallow import fields, validate
+
+from shared.schemas import Language, PageQuery, StrictSchema, TimeZone
+
+SLUG = validate.Regexp(
+    r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
+    error="Use 1-40 lowercase letters, digits or hyphens, not starting or ending with a hyphen.",
+)
+NAME = validate.Length(min=1, max=120)
+PASSWORD = validate.Length(min=8, max=128, error="Use between 8 and 128 characters.")
+ROLE = validate.OneOf(("client", "counselor", "branch_admin", "org_admin"))
+
+
+class Phone(fields.String):
+    """A phone number, stored as E.164 (``+254712345678``); local numbers read as Kenyan."""
+
+    default_error_messages = {"phone": "Not a valid phone number; use the international form, e.g. +254712345678."}
+    default_region = "KE"
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            number = phonenumbers.parse(raw, self.default_region)
+        except phonenumbers.NumberParseException:
+            raise self.make_error("phone") from None
+        if not phonenumbers.is_valid_number(number):
+            raise self.make_error("phone")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class Trimmed(fields.String):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class NewAdmin(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD)
+    name = Trimmed(required=True, validate=NAME)
+    timezone = TimeZone(load_default=None)
+    language = Language(load_default=None)
+
+
+class CreateOrganization(StrictSchema):
+    name = Trimmed(required=True, validate=NAME)
+    slug = fields.String(required=True, validate=SLUG)
+    admin = fields.Nested(NewAdmin, required=True)
+
+
+class UserRef(StrictSchema):
+    id = fields.String(required=True)
+    email = fields.Email(required=True)
+    role = fields.String(required=True)
+
+
+class OrganizationOut(StrictSchema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    slug = fields.String(required=True)
+    admin = fields.Nested(UserRef, required=True)
+
+
+class TokenRequest(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+
+
+class UserOut(StrictSchema):
+    id = fields.String(required=True)
+    email = fields.Email(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True, validate=ROLE)
+    org_id = fields.String(required=True)
+    branch_id = fields.String(required=True, allow_none=True)
+    phone = fields.String(allow_none=True)
+    timezone = fields.String(required=True)
+    language = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class TokenOut(StrictSchema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, validate=validate.Equal("bearer"))
+    expires_in = fields.Integer(required=True)
+    user = fields.Nested(UserOut, required=True)
+
+
+class Registration(StrictSchema):
+    org_slug = fields.String(required=True, validate=SLUG)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD)
+    name = Trimmed(required=True, validate=NAME)
+    phone = Phone(load_default=None, allow_none=True)
+    timezone = TimeZone(load_default=None, allow_none=True)
+    language = Language(load_default=None, allow_none=True)
+    branch_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+
+
+class CreateBranch(StrictSchema):
+    name = Trimmed(required=True, validate=NAME)
+    timezone = TimeZone(required=True)
+    address = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    language = Language(load_default="en")
+
+
+class BranchOut(StrictSchema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    timezone = fields.String(required=True)
+    org_id = fields.String(required=True)
+    language = fields.String(required=True)
+    address = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class CreateUser(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = Trimmed(required=True, validate=NAME)
+    role = fields.String(required=True, validate=ROLE)
+    branch_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    password = fields.String(load_default=None, load_only=True, allow_none=True, validate=PASSWORD)
+    phone = Phone(load_default=None, allow_none=True)
+    timezone = TimeZone(load_default=None, allow_none=True)
+    language = Language(load_default=None, allow_none=True)
+
+
+class UserQuery(PageQuery):
+    role = fields.String(load_default=None, validate=ROLE)
+    branch_id = fields.String(load_default=None, validate=validate.Length(max=64))
+
+
+class CounselorQuery(PageQuery):
+    branch_id = fields.String(load_default=None, validate=validate.Length(max=64))
+
+
+class BranchQuery(PageQuery):
+    pass
+
+
+def page_of(item_schema: type[StrictSchema]) -> type[StrictSchema]:
+    """``{items: [...], next_cursor}`` for a list of ``item_schema``."""
+
+    class Page(StrictSchema):
+        items = fields.List(fields.Nested(item_schema), required=True)
+        next_cursor = fields.String(required=True, allow_none=True)
+
+    Page.__name__ = f"{item_schema.__name__}Page"
+    return Page
+
+
+UserPage = page_of(UserOut)
+BranchPage = page_of(BranchOut)
+
+
+
+
+class CounselorOut(StrictSchema):
+    """What a client sees of a counselor; staff also see email and phone."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    org_id = fields.String(required=True)
+    branch_id = fields.String(required=True, allow_none=True)
+    timezone = fields.String(required=True)
+    language = fields.String(required=True)
+    email = fields.Email()
+    phone = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+CounselorPage = page_of(CounselorOut)

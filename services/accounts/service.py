@@ -1,0 +1,243 @@
+"""accounts: entrypoints only — validate, read, decide, write, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.accounts import schemas
+from services.accounts.domain import (
+    AccountsError,
+    Branch,
+    EmailTaken,
+    Organization,
+    SlugTaken,
+    User,
+    check_new_user,
+    defaults_from_branch,
+    normalize_email,
+    user_scope,
+)
+from services.accounts.store import AccountsStore
+from shared.auth import Caller, Tokens
+from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from shared.events.contracts import BRANCH_CREATED, ORGANIZATION_CREATED, USER_REGISTERED
+from shared.ids import new_id
+from shared.mongo import MongoStore, now
+from shared.passwords import Passwords
+from shared.schemas import load
+from shared.service import NjiaService, rpc
+
+_passwords: dict[tuple[int, int], Passwords] = {}
+
+
+def _as_api_error(exc: AccountsError) -> Exception:
+    details = {exc.field: [str(exc)]} if exc.field else {}
+    if isinstance(exc, (SlugTaken, EmailTaken)):
+        return Conflict(str(exc), details)
+    return Forbidden(str(exc), details)
+
+
+def _page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+    return {"items": items, "next_cursor": next_cursor}
+
+
+class AccountsService(NjiaService):
+    name = "accounts"
+    store: AccountsStore = MongoStore(AccountsStore, "accounts")  # type: ignore[assignment]
+
+    # Helpers ------------------------------------------------------------------
+
+    @property
+    def passwords(self) -> Passwords:
+        key = (self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
+        if key not in _passwords:
+            _passwords[key] = Passwords(self.settings)
+        return _passwords[key]
+
+    def _registered(self, user: User) -> dict[str, Any]:
+        data = {k: v for k, v in user.public().items() if k not in ("id", "created_at")}
+        return self.events.new(USER_REGISTERED, {"user_id": user.id, **data}, user.created_at)
+
+    def _add_user(self, user: User) -> dict[str, Any]:
+        event = self._registered(user)
+        try:
+            self.store.add_user(user, [event], now())
+        except EmailTaken as exc:
+            raise Conflict(str(exc), {"email": [str(exc)]}) from None
+        self.events.deliver(self.store, "users", user.id, [event])
+        return user.public()
+
+    # Organizations and sign-up ------------------------------------------------------
+
+    @rpc
+    def create_organization(self, body: dict[str, Any]) -> dict[str, Any]:
+        data = load(schemas.CreateOrganization(), body)
+        at = now()
+        admin_in = data["admin"]
+        org = Organization(id=new_id("org"), name=data["name"], slug=data["slug"], created_at=at)
+        timezone, language = defaults_from_branch(None, admin_in["timezone"], admin_in["language"])
+        admin = User(
+            id=new_id("usr"), org_id=org.id, email=normalize_email(admin_in["email"]), name=admin_in["name"],
+            role="org_admin", created_at=at, timezone=timezone, language=language,
+            password_hash=self.passwords.hash(admin_in["password"]),
+        )
+        org_event = self.events.new(
+            ORGANIZATION_CREATED, {"org_id": org.id, "name": org.name, "slug": org.slug, "admin_id": admin.id}, at
+        )
+        admin_event = self._registered(admin)
+        try:
+            self.store.create_organization(org, admin, [org_event], [admin_event], at)
+        except AccountsError as exc:
+            raise _as_api_error(exc) from None
+        self.events.deliver(self.store, "organizations", org.id, [org_event])
+        self.events.deliver(self.store, "users", admin.id, [admin_event])
+        return {
+            "id": org.id, "name": org.name, "slug": org.slug,
+            "admin": {"id": admin.id, "email": admin.email, "role": admin.role},
+        }
+
+    @rpc
+    def issue_token(self, body: dict[str, Any]) -> dict[str, Any]:
+        data = load(schemas.TokenRequest(), body)
+        user = self.store.user_by_email(normalize_email(data["email"]))
+        # Verify even for unknown emails so timing does not reveal who has an account.
+        if not self.passwords.verify(user.password_hash if user else None, data["password"]) or user is None:
+            raise Unauthorized("Wrong email or password.")
+        caller = Caller(user.id, user.org_id, user.role, user.branch_id)
+        tokens = Tokens.from_settings(self.settings)
+        return {
+            "access_token": tokens.issue(caller, now()),
+            "token_type": "bearer",
+            "expires_in": tokens.ttl_seconds,
+            "user": user.public(),
+        }
+
+    @rpc
+    def register_client(self, body: dict[str, Any]) -> dict[str, Any]:
+        data = load(schemas.Registration(), body)
+        org = self.store.organization_by_slug(data["org_slug"])
+        if org is None:
+            raise ValidationFailed(details={"org_slug": ["No organization has this slug."]})
+        branch = None
+        if data["branch_id"]:
+            branch = self.store.branch(data["branch_id"], org.id)
+            if branch is None:
+                raise ValidationFailed(details={"branch_id": ["No such branch in this organization."]})
+        timezone, language = defaults_from_branch(branch, data["timezone"], data["language"])
+        user = User(
+            id=new_id("usr"), org_id=org.id, email=normalize_email(data["email"]), name=data["name"],
+            role="client", created_at=now(), timezone=timezone, language=language,
+            branch_id=branch.id if branch else None, phone=data["phone"],
+            password_hash=self.passwords.hash(data["password"]),
+        )
+        return self._add_user(user)
+
+    # The caller ----------------------------------------------------------------------
+
+    @rpc
+    def me(self) -> dict[str, Any]:
+        caller = self.auth.caller()
+        user = self.store.user(caller.user_id, caller.org_id)
+        if user is None:
+            raise Unauthorized("This account no longer exists.")
+        return user.public()
+
+    # Branches ----------------------------------------------------------------------
+
+    @rpc
+    def create_branch(self, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller("org_admin")
+        data = load(schemas.CreateBranch(), body)
+        branch = Branch(
+            id=new_id("br"), org_id=caller.org_id, name=data["name"], timezone=data["timezone"],
+            created_at=now(), language=data["language"], address=data["address"],
+        )
+        event = self.events.new(
+            BRANCH_CREATED,
+            {"branch_id": branch.id, "org_id": branch.org_id, "name": branch.name,
+             "timezone": branch.timezone, "language": branch.language},
+            branch.created_at,
+        )
+        self.store.add_branch(branch, [event])
+        self.events.deliver(self.store, "branches", branch.id, [event])
+        return vars(branch)
+
+    @rpc
+    def list_branches(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        caller = self.auth.caller()
+        params = load(schemas.BranchQuery(), query or {})
+        branches, next_cursor = self.store.branches_of(caller.org_id, params["limit"], params["cursor"])
+        return _page([vars(b) for b in branches], next_cursor)
+
+    @rpc
+    def get_branch(self, branch_id: str) -> dict[str, Any]:
+        caller = self.auth.caller()
+        branch = self.store.branch(branch_id, caller.org_id)
+        if branch is None:
+            raise NotFound("No such branch.")
+        return vars(branch)
+
+    # People --------------------------------------------------------------------------
+
+    @rpc
+    def create_user(self, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller("org_admin", "branch_admin")
+        data = load(schemas.CreateUser(), body)
+        try:
+            check_new_user(
+                actor_role=caller.role, actor_branch_id=caller.branch_id,
+                role=data["role"], branch_id=data["branch_id"],
+            )
+        except AccountsError as exc:
+            if exc.field == "branch_id" and caller.is_org_admin:
+                raise ValidationFailed(details={"branch_id": [str(exc)]}) from None
+            raise _as_api_error(exc) from None
+        branch = None
+        if data["branch_id"]:
+            branch = self.store.branch(data["branch_id"], caller.org_id)
+            if branch is None:
+                raise ValidationFailed(details={"branch_id": ["No such branch in your organization."]})
+        timezone, language = defaults_from_branch(branch, data["timezone"], data["language"])
+        user = User(
+            id=new_id("usr"), org_id=caller.org_id, email=normalize_email(data["email"]), name=data["name"],
+            role=data["role"], created_at=now(), timezone=timezone, language=language,
+            branch_id=branch.id if branch else None, phone=data["phone"],
+            password_hash=self.passwords.hash(data["password"]) if data["password"] else None,
+        )
+        return self._add_user(user)
+
+    @rpc
+    def list_users(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        caller = self.auth.caller("org_admin", "branch_admin")
+        params = load(schemas.UserQuery(), query or {})
+        scope = user_scope(caller.role, caller.org_id, caller.branch_id)
+        if params["branch_id"]:
+            if caller.role == "branch_admin" and params["branch_id"] != caller.branch_id:
+                raise Forbidden("A branch admin lists their own branch only.", {"branch_id": ["Not your branch."]})
+            scope["branch_id"] = params["branch_id"]
+        if params["role"]:
+            scope["role"] = params["role"]
+        users, next_cursor = self.store.users_where(scope, params["limit"], params["cursor"])
+        return _page([u.public() for u in users], next_cursor)
+
+    @rpc
+    def list_counselors(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        caller = self.auth.caller()
+        params = load(schemas.CounselorQuery(), query or {})
+        scope: dict[str, Any] = {"org_id": caller.org_id, "role": "counselor"}
+        if params["branch_id"]:
+            scope["branch_id"] = params["branch_id"]
+        users, next_cursor = self.store.users_where(scope, params["limit"], params["cursor"])
+        # Clients see a counselor's name and branch, not their phone or email.
+        fields = ("id", "name", "role", "org_id", "branch_id", "timezone", "language")
+        items = [u.public() if caller.is_staff else {k: u.public()[k] for k in fields} for u in users]
+        return _page(items, next_cursor)
+
+    @rpc
+    def get_user(self, user_id: str) -> dict[str, Any]:
+        """Another service asks who a user is; the caller must share the organization."""
+        caller = self.auth.caller()
+        user = self.store.user(user_id, caller.org_id)
+        if user is None or (caller.role == "client" and user.id != caller.user_id and user.role == "client"):
+            raise NotFound("No such user.")
+        return user.public()

@@ -1,0 +1,152 @@
+"""The only code that touches the accounts database.
+
+Uniqueness of organization slugs and user emails rests on claim documents
+(``slug:<slug>``, ``email:<email>``) whose insert is atomic on FerretDB and
+MongoDB alike; a claim left by a crash before its owner was written is freed
+after ``STALE_CLAIM``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.accounts.domain import Branch, EmailTaken, Organization, SlugTaken, User
+from shared.mongo import Store, page
+
+STALE_CLAIM = timedelta(minutes=2)
+
+
+def _slug_key(slug: str) -> str:
+    return f"slug:{slug}"
+
+
+def _email_key(email: str) -> str:
+    return f"email:{email}"
+
+
+def _fields(obj: Any, *skip: str) -> dict[str, Any]:
+    data = dict(vars(obj))
+    data["_id"] = data.pop("id")
+    for name in skip:
+        data.pop(name, None)
+    return data
+
+
+def _with_outbox(doc: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**doc, "outbox": list(events), "outbox_pending": bool(events)}
+
+
+def _branch(doc: dict[str, Any]) -> Branch:
+    return Branch(
+        id=doc["_id"], org_id=doc["org_id"], name=doc["name"], timezone=doc["timezone"],
+        created_at=doc["created_at"], language=doc.get("language", "en"), address=doc.get("address"),
+    )
+
+
+def _user(doc: dict[str, Any]) -> User:
+    return User(
+        id=doc["_id"], org_id=doc["org_id"], email=doc["email"], name=doc["name"], role=doc["role"],
+        created_at=doc["created_at"], timezone=doc["timezone"], language=doc["language"],
+        branch_id=doc.get("branch_id"), phone=doc.get("phone"), password_hash=doc.get("password_hash"),
+    )
+
+
+def _organization(doc: dict[str, Any]) -> Organization:
+    return Organization(
+        id=doc["_id"], name=doc["name"], slug=doc["slug"], created_at=doc["created_at"],
+        late_cancel_hours=doc.get("late_cancel_hours", 24), max_reschedules=doc.get("max_reschedules", 2),
+    )
+
+
+class AccountsStore(Store):
+    OUTBOX_COLLECTIONS = ("organizations", "branches", "users")
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(db)
+        self.organizations = db["organizations"]
+        self.branches = db["branches"]
+        self.users = db["users"]
+
+    def ensure_indexes(self) -> None:
+        super().ensure_indexes()
+        self.organizations.create_index("slug", unique=True)
+        self.users.create_index("email", unique=True)
+        self.users.create_index([("org_id", 1), ("role", 1)])
+        self.branches.create_index("org_id")
+
+    # Claims with crash recovery ------------------------------------------------
+
+    def _claim(self, key: str, owner: str, owner_collection: str, now: datetime) -> bool:
+        if self.claim(key, owner, now):
+            return True
+        holder = self.claim_owner(key)
+        if holder and self.db[owner_collection].find_one({"_id": holder}, {"_id": 1}) is None:
+            # The holder crashed before writing what it claimed for: free it once it is stale.
+            if self.release_if_stale(key, STALE_CLAIM, now):
+                return self.claim(key, owner, now)
+        return False
+
+    def _claim_email(self, email: str, user_id: str, now: datetime) -> None:
+        if not self._claim(_email_key(email), user_id, "users", now):
+            raise EmailTaken("That email address already has an account.", "email")
+
+    # Organizations ---------------------------------------------------------------
+
+    def create_organization(
+        self, org: Organization, admin: User, org_events: list[dict[str, Any]],
+        admin_events: list[dict[str, Any]], now: datetime,
+    ) -> None:
+        """Both or neither: the slug and the admin's email are claimed before anything is written."""
+        if not self._claim(_slug_key(org.slug), org.id, "organizations", now):
+            raise SlugTaken("That slug is taken; choose another.", "slug")
+        try:
+            self._claim_email(admin.email, admin.id, now)
+        except EmailTaken as exc:
+            self.release(_slug_key(org.slug), org.id)
+            raise EmailTaken(str(exc), "admin.email") from None
+        self.organizations.insert_one(_with_outbox(_fields(org), org_events))
+        self.users.insert_one(_with_outbox(_fields(admin), admin_events))
+
+    def organization(self, org_id: str) -> Organization | None:
+        doc = self.organizations.find_one({"_id": org_id})
+        return _organization(doc) if doc else None
+
+    def organization_by_slug(self, slug: str) -> Organization | None:
+        org_id = self.claim_owner(_slug_key(slug))
+        return self.organization(org_id) if org_id else None
+
+    # Branches ------------------------------------------------------------------------
+
+    def add_branch(self, branch: Branch, events: list[dict[str, Any]]) -> None:
+        self.branches.insert_one(_with_outbox(_fields(branch), events))
+
+    def branch(self, branch_id: str, org_id: str) -> Branch | None:
+        doc = self.branches.find_one({"_id": branch_id})
+        return _branch(doc) if doc and doc["org_id"] == org_id else None
+
+    def branches_of(self, org_id: str, limit: int, cursor: str | None) -> tuple[list[Branch], str | None]:
+        docs, next_cursor = page(self.branches, {"org_id": org_id}, limit, cursor)
+        return [_branch(d) for d in docs], next_cursor
+
+    # Users ---------------------------------------------------------------------------
+
+    def add_user(self, user: User, events: list[dict[str, Any]], now: datetime) -> None:
+        self._claim_email(user.email, user.id, now)
+        self.users.insert_one(_with_outbox(_fields(user), events))
+
+    def user(self, user_id: str, org_id: str | None = None) -> User | None:
+        doc = self.users.find_one({"_id": user_id})
+        if doc is None or (org_id is not None and doc["org_id"] != org_id):
+            return None
+        return _user(doc)
+
+    def user_by_email(self, email: str) -> User | None:
+        user_id = self.claim_owner(_email_key(email))
+        return self.user(user_id) if user_id else None
+
+    def users_where(
+        self, scope: dict[str, Any], limit: int, cursor: str | None
+    ) -> tuple[list[User], str | None]:
+        docs, next_cursor = page(self.users, scope, limit, cursor)
+        return [_user(d) for d in docs], next_cursor

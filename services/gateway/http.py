@@ -1,0 +1,202 @@
+"""The gateway's HTTP entrypoint: JSON in, JSON out, API.md's error body for every failure.
+
+``@api(method, path, ...)`` declares a route together with what OpenAPI needs
+(body, query and response schemas, whether a token is required). The entrypoint
+reads the bearer token and a request id into nameko's context data (forwarded
+with every RPC), dumps the handler's result through the response schema, and
+maps exceptions: ``NjiaError`` to its status and code, an unanswered or failed
+backing service to 503, anything else to 500 with an error id in the log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from functools import partial
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventlet.event import Event
+from marshmallow import Schema
+from nameko.exceptions import RemoteError
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Request, Response
+
+from shared.auth import TOKEN_KEY, Tokens, bearer_token
+from shared.config import load_settings
+from shared.errors import (
+    BadRequest,
+    MethodNotAllowed,
+    NjiaError,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    Unavailable,
+)
+from shared.logs import REQUEST_ID_KEY
+
+log = logging.getLogger(__name__)
+
+MAX_JSON_BYTES = 1024 * 1024
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    """What OpenAPI says about a route; also drives query filtering and response dumping."""
+
+    summary: str
+    tag: str
+    status: int = 200
+    response: type[Schema] | None = None
+    body: type[Schema] | None = None
+    query: type[Schema] | None = None
+    auth: bool = True
+    errors: tuple[int, ...] = ()
+    content_type: str = JSON
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(payload, default=str), status=status, mimetype=JSON, headers=headers)
+
+
+def error_response(error: NjiaError, request_id: str | None = None) -> Response:
+    headers = {"X-Request-Id": request_id} if request_id else {}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    return json_response(error.status, error.to_body(), headers)
+
+
+def read_json(request: Request) -> Any:
+    """The request body as JSON, or the 400/413 API.md names."""
+    mimetype = (request.mimetype or "").lower()
+    if mimetype != JSON and not mimetype.endswith("+json"):
+        raise BadRequest(
+            "Send the body as JSON with Content-Type: application/json.",
+            {"content_type": [f"Expected application/json, got {request.mimetype or 'nothing'}."]},
+        )
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise BadRequest("The request body is empty; send a JSON object.", {"body": ["Empty body."]})
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("The request body is not valid JSON.", {"body": [str(exc)[:200]]}) from None
+
+
+class ApiServer(WebServer):
+    """nameko's web server, with JSON 404/405 and the request id taken from headers."""
+
+    def get_wsgi_app(self) -> Any:
+        return ApiWsgiApp(self)
+
+    def context_data_from_headers(self, request: Request) -> dict[str, Any]:
+        incoming = request.headers.get("X-Request-Id", "")
+        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        data = {REQUEST_ID_KEY: request_id}
+        token = bearer_token(request.headers.get("Authorization"))
+        if token:
+            data[TOKEN_KEY] = token
+        return data
+
+
+class ApiWsgiApp(WsgiApp):
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+        except HTTPException as exc:
+            code = exc.code or 404
+            if code == 405:
+                allowed = ", ".join(sorted(getattr(exc, "valid_methods", None) or []))
+                err: NjiaError = MethodNotAllowed(
+                    f"{request.method} is not allowed on {request.path}.", {"allowed": allowed}
+                )
+                response = error_response(err)
+                if allowed:
+                    response.headers["Allow"] = allowed
+            elif code == 404:
+                response = error_response(NotFound(f"There is nothing at {request.path}."))
+            else:
+                response = error_response(BadRequest(exc.description or "Bad request."))
+            return response(environ, start_response)
+        request.path_values = values
+        request.max_content_length = provider.max_body
+        length = request.content_length
+        if length is not None and length > provider.max_body:
+            response = error_response(
+                PayloadTooLarge(f"The body is over the {provider.max_body // 1024} KiB limit.")
+            )
+            return response(environ, start_response)
+        return provider.handle_request(request)(environ, start_response)
+
+
+class ApiEndpoint(HttpRequestHandler):
+    server = ApiServer()
+
+    def __init__(self, method: str, url: str, doc: RouteDoc, max_body: int = MAX_JSON_BYTES, **kwargs: Any):
+        kwargs.setdefault("expected_exceptions", (NjiaError,))
+        self.doc = doc
+        self.max_body = max_body
+        super().__init__(method, url, **kwargs)
+
+    def setup(self) -> None:
+        super().setup()
+        self.tokens = Tokens.from_settings(load_settings(self.container.config))
+
+    def handle_request(self, request: Request) -> Response:
+        request.shallow = False
+        context = self.server.context_data_from_headers(request)
+        request_id = context[REQUEST_ID_KEY]
+        try:
+            if self.doc.auth:
+                self.tokens.verify(context.get(TOKEN_KEY))  # 401 here, before any service is asked
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            done = Event()
+            self.container.spawn_worker(
+                self, args, kwargs, context_data=context, handle_result=partial(self._done, done)
+            )
+            result = done.wait()
+            response = self.response_from_result(result)
+        except Exception as exc:  # every failure becomes API.md's error body
+            response = self.response_from_exception(exc, request_id)
+        response.headers["X-Request-Id"] = request_id
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @staticmethod
+    def _done(event: Any, worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
+        event.send(result, exc_info)
+        return result, exc_info
+
+    def response_from_result(self, result: Any) -> Response:
+        if isinstance(result, Response):
+            return result
+        payload = self.doc.response().dump(result) if self.doc.response else result
+        return json_response(self.doc.status, payload)
+
+    def response_from_exception(self, exc: Exception, request_id: str | None = None) -> Response:
+        if isinstance(exc, NjiaError):
+            return error_response(exc, request_id)
+        if isinstance(exc, RequestEntityTooLarge):
+            return error_response(PayloadTooLarge(f"The body is over the {self.max_body // 1024} KiB limit."), request_id)
+        if isinstance(exc, HTTPException) and exc.code and exc.code < 500:
+            return error_response(BadRequest(exc.description or "Bad request."), request_id)
+        if isinstance(exc, RemoteError):
+            # A backing service failed (its database away, or a bug): retryable, never a silent loss.
+            log.error("backing service failed", extra={"error": str(exc)[:500]})
+            return error_response(Unavailable(details={"error_id": request_id}), request_id)
+        error_id = request_id or uuid.uuid4().hex
+        log.exception("unexpected error in gateway", extra={"error_id": error_id})
+        err = NjiaError("Something went wrong on our side; quote the error id if you contact us.", {"error_id": error_id})
+        return error_response(err, request_id)
+
+
+api = ApiEndpoint.decorator

@@ -1,0 +1,1 @@
+"""Njia's common library: configuration, storage, events, errors, auth, logging."""

@@ -1,0 +1,123 @@
+"""Every setting Njia reads, with its development default, in one place.
+
+Services get their settings from the nameko config (deploy/nameko.yaml maps each
+``NJIA_*`` environment variable onto a key of the same name); scripts and tests
+that run outside a container read the environment through the same function.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+DEV_JWT_SECRET = "njia-development-secret-change-me"  # noqa: S105 - refused in production
+
+# name -> (default, description); the README's configuration table mirrors this.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "NJIA_ENV": ("development", "`development`, `test` or `production`; production refuses unsafe defaults"),
+    "NJIA_AMQP_URI": ("amqp://guest:guest@127.0.0.1:5672/", "RabbitMQ connection URI"),
+    "NJIA_MONGO_URI": ("mongodb://127.0.0.1:27017/", "MongoDB (or FerretDB) connection URI"),
+    "NJIA_MONGO_DB_PREFIX": ("njia_", "prefix of every service's database name"),
+    "NJIA_HTTP_HOST": ("127.0.0.1", "address the gateway listens on"),
+    "NJIA_HTTP_PORT": ("8000", "port the gateway listens on"),
+    "NJIA_PUBLIC_URL": ("http://127.0.0.1:8000", "URL users reach the gateway at (links in emails, feeds)"),
+    "NJIA_JWT_SECRET": (DEV_JWT_SECRET, "secret that signs access tokens (required in production)"),
+    "NJIA_TOKEN_TTL_SECONDS": ("3600", "lifetime of an access token"),
+    "NJIA_RPC_TIMEOUT_SECONDS": ("10", "how long a service waits for another's answer before 503"),
+    "NJIA_AMQP_HEARTBEAT_SECONDS": ("15", "AMQP heartbeat, so dead broker connections are noticed"),
+    "NJIA_MAX_WORKERS": ("10", "concurrent workers per service process"),
+    "NJIA_OUTBOX_RELAY_SECONDS": ("5", "how often unpublished events are retried"),
+    "NJIA_EVENT_MAX_ATTEMPTS": ("5", "handler attempts before an event goes to the dead letters"),
+    "NJIA_EVENT_RETRY_SECONDS": ("10", "first retry delay of a failed event handler (doubles each time)"),
+    "NJIA_ARGON2_TIME_COST": ("3", "argon2id passes per password hash"),
+    "NJIA_ARGON2_MEMORY_KIB": ("65536", "argon2id memory per password hash, KiB"),
+    "NJIA_LOG_LEVEL": ("INFO", "log level of every service (JSON lines on stderr)"),
+}
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or unsafe; the process must not start."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    amqp_uri: str
+    mongo_uri: str
+    mongo_db_prefix: str
+    http_host: str
+    http_port: int
+    public_url: str
+    jwt_secret: str
+    token_ttl_seconds: int
+    rpc_timeout_seconds: float
+    amqp_heartbeat_seconds: int
+    max_workers: int
+    outbox_relay_seconds: float
+    event_max_attempts: int
+    event_retry_seconds: float
+    argon2_time_cost: int
+    argon2_memory_kib: int
+    log_level: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
+    """Read settings from a nameko config, falling back to the environment, then defaults."""
+    source: Mapping[str, Any] = config or {}
+
+    def get(name: str) -> str:
+        value = source.get(name)
+        if value is None or value == "":
+            value = os.environ.get(name) or SETTINGS[name][0]
+        return str(value)
+
+    def number(name: str, kind: type[int] | type[float]) -> Any:
+        raw = get(name)
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise ConfigurationError(f"{name} must be a number, not {raw!r}") from None
+        if value <= 0:
+            raise ConfigurationError(f"{name} must be positive, not {raw!r}")
+        return value
+
+    settings = Settings(
+        env=get("NJIA_ENV"),
+        amqp_uri=get("NJIA_AMQP_URI"),
+        mongo_uri=get("NJIA_MONGO_URI"),
+        mongo_db_prefix=get("NJIA_MONGO_DB_PREFIX"),
+        http_host=get("NJIA_HTTP_HOST"),
+        http_port=number("NJIA_HTTP_PORT", int),
+        public_url=get("NJIA_PUBLIC_URL").rstrip("/"),
+        jwt_secret=get("NJIA_JWT_SECRET"),
+        token_ttl_seconds=number("NJIA_TOKEN_TTL_SECONDS", int),
+        rpc_timeout_seconds=number("NJIA_RPC_TIMEOUT_SECONDS", float),
+        amqp_heartbeat_seconds=number("NJIA_AMQP_HEARTBEAT_SECONDS", int),
+        max_workers=number("NJIA_MAX_WORKERS", int),
+        outbox_relay_seconds=number("NJIA_OUTBOX_RELAY_SECONDS", float),
+        event_max_attempts=number("NJIA_EVENT_MAX_ATTEMPTS", int),
+        event_retry_seconds=number("NJIA_EVENT_RETRY_SECONDS", float),
+        argon2_time_cost=number("NJIA_ARGON2_TIME_COST", int),
+        argon2_memory_kib=number("NJIA_ARGON2_MEMORY_KIB", int),
+        log_level=get("NJIA_LOG_LEVEL").upper(),
+    )
+    check(settings)
+    return settings
+
+
+def check(settings: Settings) -> None:
+    if settings.env not in ("development", "test", "production"):
+        raise ConfigurationError(f"NJIA_ENV must be development, test or production, not {settings.env!r}")
+    if settings.is_production:
+        if settings.jwt_secret == DEV_JWT_SECRET:
+            raise ConfigurationError("NJIA_JWT_SECRET must be set in production (the default is public)")
+        if len(settings.jwt_secret) < 32:
+            raise ConfigurationError("NJIA_JWT_SECRET must be at least 32 characters in production")
+        if settings.argon2_memory_kib < 19456:
+            raise ConfigurationError("NJIA_ARGON2_MEMORY_KIB below 19456 is too weak for production")

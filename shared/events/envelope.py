@@ -1,0 +1,97 @@
+"""The envelope every Njia event travels in, and the registry of contracts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from shared.clock import isoformat
+from shared.errors import field_errors
+from shared.ids import new_event_id
+
+
+class InvalidEvent(Exception):
+    """An event that does not match its contract: refused on send, dead-lettered on receipt."""
+
+    def __init__(self, event_type: str, problems: dict[str, list[str]]) -> None:
+        self.event_type = event_type
+        self.problems = problems
+        super().__init__(f"{event_type} breaks its contract: {problems}")
+
+
+class EnvelopeSchema(Schema):
+    event_id = fields.String(required=True, validate=validate.Length(min=8, max=64))
+    event_type = fields.String(required=True, validate=validate.Regexp(r"^[a-z_]+\.[a-z_]+$"))
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(required=True, format="iso")
+    source = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    data = fields.Dict(required=True)
+
+
+@dataclass(frozen=True)
+class Contract:
+    event_type: str
+    version: int
+    source: str
+    schema: type[Schema]
+
+
+CONTRACTS: dict[tuple[str, int], Contract] = {}
+
+
+def contract(event_type: str, source: str, version: int = 1) -> Any:
+    """Register ``schema`` as the shape of ``data`` for (event_type, version)."""
+
+    def register(schema: type[Schema]) -> type[Schema]:
+        key = (event_type, version)
+        if key in CONTRACTS:
+            raise RuntimeError(f"two contracts for {event_type} v{version}")
+        CONTRACTS[key] = Contract(event_type, version, source, schema)
+        return schema
+
+    return register
+
+
+def latest_version(event_type: str) -> int:
+    versions = [v for (t, v) in CONTRACTS if t == event_type]
+    if not versions:
+        raise KeyError(f"no contract for {event_type}")
+    return max(versions)
+
+
+def build(event_type: str, data: dict[str, Any], occurred_at: datetime, version: int | None = None) -> dict[str, Any]:
+    """A validated envelope, ready to store in an outbox and to publish."""
+    version = version or latest_version(event_type)
+    found = CONTRACTS[(event_type, version)]
+    payload = found.schema().dump(data)
+    envelope = {
+        "event_id": new_event_id(),
+        "event_type": event_type,
+        "version": version,
+        "occurred_at": isoformat(occurred_at),
+        "source": found.source,
+        "data": payload,
+    }
+    return validate_envelope(envelope)
+
+
+def validate_envelope(envelope: Any) -> dict[str, Any]:
+    """Check the envelope and its data against the registered contract."""
+    event_type = envelope.get("event_type", "?") if isinstance(envelope, dict) else "?"
+    try:
+        outer = EnvelopeSchema().load(envelope)
+    except ValidationError as exc:
+        raise InvalidEvent(event_type, field_errors(exc.messages)) from None
+    found = CONTRACTS.get((outer["event_type"], outer["version"]))
+    if found is None:
+        raise InvalidEvent(event_type, {"version": [f"no contract for v{outer['version']}"]})
+    if outer["source"] != found.source:
+        raise InvalidEvent(event_type, {"source": [f"must be {found.source}"]})
+    try:
+        found.schema().load(envelope["data"])
+    except ValidationError as exc:
+        raise InvalidEvent(event_type, field_errors(exc.messages, "data")) from None
+    return dict(envelope)

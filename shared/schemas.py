@@ -1,0 +1,69 @@
+"""Marshmallow helpers every service's boundary uses."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from shared.errors import ValidationFailed, field_errors
+
+LANGUAGES = ("en", "sw")
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+_ZONES = frozenset(available_timezones())
+
+
+class StrictSchema(Schema):
+    """Unknown fields are errors (marshmallow's default): a typo is never silently ignored."""
+
+
+def load(schema: Schema, data: Any) -> Any:
+    """Validate ``data`` or raise 422 with every bad field named."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("The body must be a JSON object.", {"body": ["Must be a JSON object."]})
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ValidationFailed(details=field_errors(exc.messages)) from None
+
+
+def is_timezone(name: str) -> bool:
+    if name not in _ZONES:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+class TimeZone(fields.String):
+    """An IANA time zone name such as ``Africa/Nairobi``."""
+
+    default_error_messages = {"timezone": "Not a known IANA time zone (e.g. Africa/Nairobi)."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        name = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not is_timezone(name):
+            raise self.make_error("timezone")
+        return name
+
+
+def Language(**kwargs: Any) -> fields.String:  # noqa: N802 - reads as a field type
+    return fields.String(validate=validate.OneOf(LANGUAGES), **kwargs)
+
+
+class PageQuery(StrictSchema):
+    limit = fields.Integer(load_default=DEFAULT_PAGE, validate=validate.Range(1, MAX_PAGE))
+    cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class ErrorBody(Schema):
+    class Inner(Schema):
+        code = fields.String(required=True)
+        message = fields.String(required=True)
+        details = fields.Dict(required=True)
+
+    error = fields.Nested(Inner, required=True)

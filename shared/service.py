@@ -1,0 +1,102 @@
+"""What every Njia service has: settings, request-scoped logging, auth, events,
+health, the outbox relay, failed-event retries and dead-letter administration.
+
+A service subclasses ``NjiaService``, sets ``name`` and ``store``, and writes only
+its own entrypoints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc as nameko_rpc
+from nameko.timer import Timer
+
+from shared.auth import Auth
+from shared.config import Settings, load_settings
+from shared.errors import NjiaError, NotFound
+from shared.events.handling import retry_failed_events
+from shared.events.publishing import Events, relay_outbox
+from shared.logs import RequestLogging
+from shared.mongo import Store, now
+
+
+def rpc(fn: Any) -> Any:
+    """nameko's ``@rpc`` that treats Njia's API errors as expected (logged as warnings, not crashes)."""
+    return nameko_rpc(expected_exceptions=(NjiaError,))(fn)
+
+
+class SettingsProvider(DependencyProvider):
+    def setup(self) -> None:
+        self.settings = load_settings(self.container.config)
+
+    def get_dependency(self, worker_ctx: Any) -> Settings:
+        return self.settings
+
+
+class SettingsTimer(Timer):
+    """A nameko timer whose interval is a setting (read when the container starts)."""
+
+    def __init__(self, setting: str, **kwargs: Any) -> None:
+        self.setting = setting
+        super().__init__(interval=1.0, **kwargs)
+
+    def setup(self) -> None:
+        self.interval = float(getattr(load_settings(self.container.config), self.setting))
+        super().setup()
+
+
+every = SettingsTimer.decorator
+
+
+class NjiaService:
+    name = "njia"
+
+    settings = SettingsProvider()
+    request_id = RequestLogging()
+    auth = Auth()
+    events = Events()
+    store: Store  # each service: MongoStore(ItsStore, "its_database")
+
+    @rpc
+    def health(self) -> dict[str, str]:
+        """Answers over RabbitMQ and proves the database answers too."""
+        self.store.ping()
+        return {"service": self.name, "status": "ok"}
+
+    @rpc
+    def ping(self) -> dict[str, bool]:
+        """The trivial RPC behind the benchmark's framework floor."""
+        return {"pong": True}
+
+    @every("outbox_relay_seconds")
+    def relay_outbox(self) -> None:
+        relay_outbox(self.store, self.events)
+
+    @every("event_retry_seconds")
+    def retry_failed_events(self) -> None:
+        retry_failed_events(self)
+
+    @rpc
+    def list_dead_letters(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": doc["_id"],
+                "handler": doc.get("handler"),
+                "event_type": (doc.get("envelope") or {}).get("event_type"),
+                "event_id": (doc.get("envelope") or {}).get("event_id"),
+                "attempts": doc.get("attempts", 0),
+                "last_error": (doc.get("last_error") or "").splitlines()[0:1],
+                "last_failed_at": doc.get("last_failed_at"),
+            }
+            for doc in self.store.dead_letters()
+        ]
+
+    @rpc
+    def replay_dead_letter(self, dead_letter_id: str) -> dict[str, Any]:
+        if not self.store.revive_failed_event(dead_letter_id, now()):
+            raise NotFound(f"No dead letter {dead_letter_id} in {self.name}.")
+        retry_failed_events(self)
+        doc = self.store.failed_event(dead_letter_id) or {}
+        return {"id": dead_letter_id, "status": doc.get("status"), "attempts": doc.get("attempts", 0)}
