@@ -4,7 +4,7 @@
 source "$(dirname "$0")/common.sh"
 
 FERRETDB="$NJIA_BIN/ferretdb"
-PIDFILE="$NJIA_RUN/ferretdb.pid"
+PIDFILE="$NJIA_RUN/ferretdb-${NJIA_FERRETDB_ADDR##*:}.pid"
 
 build() {
   if [ -x "$FERRETDB" ] && "$FERRETDB" --version 2>/dev/null | grep -q "${FERRETDB_VERSION#v}"; then
@@ -33,35 +33,39 @@ start() {
   build
   local host=${NJIA_FERRETDB_ADDR%:*} port=${NJIA_FERRETDB_ADDR##*:}
   if pid_alive "$PIDFILE"; then
-    say "FerretDB already running ($(cat "$NJIA_RUN/ferretdb.backend" 2>/dev/null || echo '?') backend)"
+    say "FerretDB already running on $NJIA_FERRETDB_ADDR ($(cat "$NJIA_RUN/ferretdb-${port}.backend" 2>/dev/null || echo '?') backend)"
     return 0
   fi
   local args=(--listen-addr="$NJIA_FERRETDB_ADDR" --telemetry=disable --log-level=warn
-              --state-dir="$NJIA_DATA/ferretdb-state" --debug-addr=-)
+              --state-dir="$NJIA_DATA/ferretdb-state-$port" --debug-addr=-)
   case "$NJIA_FERRETDB_BACKEND" in
     sqlite)
-      mkdir -p "$NJIA_DATA/sqlite"
-      args+=(--handler=sqlite --sqlite-url="file:$NJIA_DATA/sqlite/") ;;
+      mkdir -p "$NJIA_DATA/sqlite-$port"
+      args+=(--handler=sqlite --sqlite-url="file:$NJIA_DATA/sqlite-$port/") ;;
     postgresql)
       bash "$(dirname "$0")/postgres.sh" start
       args+=(--handler=postgresql --postgresql-url="postgres://postgres@127.0.0.1:$NJIA_POSTGRES_PORT/ferretdb?pool_max_conns=50") ;;
     *) die "NJIA_FERRETDB_BACKEND must be sqlite or postgresql, not '$NJIA_FERRETDB_BACKEND'" ;;
   esac
-  mkdir -p "$NJIA_DATA/ferretdb-state"
+  mkdir -p "$NJIA_DATA/ferretdb-state-$port"
   say "starting FerretDB ($NJIA_FERRETDB_BACKEND backend) on $NJIA_FERRETDB_ADDR"
   nohup "$FERRETDB" "${args[@]}" >>"$NJIA_LOGS/ferretdb.log" 2>&1 &
   echo $! >"$PIDFILE"
-  echo "$NJIA_FERRETDB_BACKEND" >"$NJIA_RUN/ferretdb.backend"
+  echo "$NJIA_FERRETDB_BACKEND" >"$NJIA_RUN/ferretdb-${port}.backend"
   wait_port "$host" "$port" 60 || die "FerretDB did not open $NJIA_FERRETDB_ADDR; see $NJIA_LOGS/ferretdb.log"
 }
 
 stop() {
+  local port=${NJIA_FERRETDB_ADDR##*:}
   if pid_alive "$PIDFILE"; then
     say "stopping FerretDB"; kill "$(cat "$PIDFILE")"
     for _ in $(seq 50); do pid_alive "$PIDFILE" || break; sleep 0.1; done
   fi
   rm -f "$PIDFILE"
-  [ "$NJIA_FERRETDB_BACKEND" = postgresql ] && bash "$(dirname "$0")/postgres.sh" stop
+  # PostgreSQL may serve another FerretDB still running: stop it only when none is left.
+  if [ "$NJIA_FERRETDB_BACKEND" = postgresql ] && ! ls "$NJIA_RUN"/ferretdb-*.pid >/dev/null 2>&1; then
+    bash "$(dirname "$0")/postgres.sh" stop
+  fi
   return 0
 }
 

@@ -1,0 +1,204 @@
+"""The accounts service in a real nameko container, on real RabbitMQ and FerretDB."""
+
+import eventlet
+import pytest
+from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.services import entrypoint_hook
+
+from services.accounts.service import AccountsService
+from shared.auth import TOKEN_KEY
+from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from tests.support.builders import make_branch, make_organization, make_registration, make_user
+
+
+@pytest.fixture
+def accounts(container_factory, config):
+    container = container_factory(AccountsService, config)
+    container.start()
+    return container
+
+
+def call(container, method, *args, token=None):
+    context = {TOKEN_KEY: token} if token else {}
+    with entrypoint_hook(container, method, context_data=context) as hook:
+        return hook(*args)
+
+
+def sign_up(container, **overrides):
+    body = make_organization(**overrides)
+    org = call(container, "create_organization", body)
+    token = call(container, "issue_token", {"email": body["admin"]["email"], "password": body["admin"]["password"]})
+    return org, token["access_token"]
+
+
+def test_organization_admin_can_sign_in_and_see_themselves(accounts):
+    body = make_organization(admin={"email": "Mixed.Case@Example.org"})
+    org = call(accounts, "create_organization", body)
+    assert org["admin"]["role"] == "org_admin"
+    assert org["admin"]["email"] == "mixed.case@example.org"
+    token = call(accounts, "issue_token", {"email": "MIXED.case@example.org", "password": "pass-word-1"})
+    me = call(accounts, "me", token=token["access_token"])
+    assert me["id"] == org["admin"]["id"]
+    assert me["org_id"] == org["id"]
+    assert "password_hash" not in me
+
+
+def test_wrong_password_and_unknown_email_are_both_unauthorized(accounts):
+    body = make_organization()
+    call(accounts, "create_organization", body)
+    with pytest.raises(Unauthorized):
+        call(accounts, "issue_token", {"email": body["admin"]["email"], "password": "not-the-password"})
+    with pytest.raises(Unauthorized):
+        call(accounts, "issue_token", {"email": "nobody@example.org", "password": "pass-word-1"})
+
+
+def test_taken_slug_is_a_conflict_and_leaves_the_admin_email_free(accounts):
+    first = make_organization()
+    call(accounts, "create_organization", first)
+    second = make_organization(slug=first["slug"])
+    with pytest.raises(Conflict) as info:
+        call(accounts, "create_organization", second)
+    assert "slug" in info.value.details
+    # The second admin's email was never kept: a fresh organization can use it.
+    org = call(accounts, "create_organization", make_organization(admin={"email": second["admin"]["email"]}))
+    assert org["admin"]["email"] == second["admin"]["email"]
+
+
+def test_taken_admin_email_is_a_conflict_and_leaves_the_slug_free(accounts):
+    first = make_organization()
+    call(accounts, "create_organization", first)
+    second = make_organization(admin={"email": first["admin"]["email"]})
+    with pytest.raises(Conflict) as info:
+        call(accounts, "create_organization", second)
+    assert "admin.email" in info.value.details
+    org = call(accounts, "create_organization", make_organization(slug=second["slug"]))
+    assert org["slug"] == second["slug"]
+
+
+def test_invalid_organization_writes_nothing(accounts):
+    body = make_organization(admin={"email": "not-an-email"})
+    with pytest.raises(ValidationFailed) as info:
+        call(accounts, "create_organization", body)
+    assert "admin.email" in info.value.details
+    assert call(accounts, "create_organization", make_organization(slug=body["slug"]))["slug"] == body["slug"]
+
+
+def test_twenty_simultaneous_sign_ups_with_one_email_create_one_account(accounts, config):
+    org, token = sign_up(accounts)
+    email = "same.person@example.org"
+
+    def register(_):
+        # Real RPC over RabbitMQ: nameko's entrypoint_hook is not safe for concurrent calls.
+        with ServiceRpcProxy("accounts", config) as proxy:
+            try:
+                return proxy.register_client(make_registration(org["slug"], email=email))
+            except Conflict:
+                return None
+
+    results = list(eventlet.GreenPool(20).imap(register, range(20)))
+    winners = [r for r in results if r]
+    assert len(winners) == 1
+    assert winners[0]["email"] == email
+    clients = call(accounts, "list_users", {"role": "client"}, token=token)["items"]
+    assert [c["email"] for c in clients] == [email]
+
+
+def test_branches_are_created_by_org_admins_in_their_own_time_zone(accounts):
+    org, token = sign_up(accounts)
+    branch = call(accounts, "create_branch", make_branch(timezone="America/New_York"), token=token)
+    assert branch["org_id"] == org["id"]
+    assert branch["timezone"] == "America/New_York"
+    listed = call(accounts, "list_branches", {}, token=token)
+    assert [b["id"] for b in listed["items"]] == [branch["id"]]
+    with pytest.raises(ValidationFailed) as info:
+        call(accounts, "create_branch", make_branch(timezone="Africa/Atlantis"), token=token)
+    assert "timezone" in info.value.details
+
+
+def test_another_organizations_branch_and_user_are_not_found(accounts):
+    _, token_a = sign_up(accounts)
+    _, token_b = sign_up(accounts)
+    branch_a = call(accounts, "create_branch", make_branch(), token=token_a)
+    counselor_a = call(accounts, "create_user", make_user("counselor", branch_a["id"]), token=token_a)
+    with pytest.raises(NotFound):
+        call(accounts, "get_branch", branch_a["id"], token=token_b)
+    with pytest.raises(NotFound):
+        call(accounts, "get_user", counselor_a["id"], token=token_b)
+    assert call(accounts, "list_branches", {}, token=token_b)["items"] == []
+    assert call(accounts, "list_users", {}, token=token_b)["items"][0]["role"] == "org_admin"
+    # Org B cannot put a person into org A's branch either.
+    with pytest.raises(ValidationFailed):
+        call(accounts, "create_user", make_user("counselor", branch_a["id"]), token=token_b)
+
+
+def test_new_people_take_time_zone_and_language_from_their_branch(accounts):
+    _, token = sign_up(accounts)
+    branch = call(accounts, "create_branch", make_branch(timezone="Africa/Nairobi", language="sw"), token=token)
+    counselor = call(accounts, "create_user", make_user("counselor", branch["id"]), token=token)
+    assert (counselor["timezone"], counselor["language"]) == ("Africa/Nairobi", "sw")
+    own = call(accounts, "create_user", make_user("counselor", branch["id"], timezone="Europe/London"), token=token)
+    assert own["timezone"] == "Europe/London"
+
+
+def test_clients_cannot_add_people(accounts):
+    org, token = sign_up(accounts)
+    client = make_registration(org["slug"])
+    call(accounts, "register_client", client)
+    client_token = call(accounts, "issue_token", {"email": client["email"], "password": client["password"]})
+    with pytest.raises(Forbidden):
+        call(accounts, "create_user", make_user("counselor"), token=client_token["access_token"])
+    with pytest.raises(Forbidden):
+        call(accounts, "list_users", {}, token=client_token["access_token"])
+
+
+def test_branch_admin_adds_people_to_their_own_branch_only(accounts):
+    _, token = sign_up(accounts)
+    home = call(accounts, "create_branch", make_branch(), token=token)
+    other = call(accounts, "create_branch", make_branch(), token=token)
+    admin_body = make_user("branch_admin", home["id"])
+    call(accounts, "create_user", admin_body, token=token)
+    branch_token = call(accounts, "issue_token", {"email": admin_body["email"], "password": "pass-word-1"})["access_token"]
+    made = call(accounts, "create_user", make_user("counselor", home["id"]), token=branch_token)
+    assert made["branch_id"] == home["id"]
+    with pytest.raises(Forbidden):
+        call(accounts, "create_user", make_user("counselor", other["id"]), token=branch_token)
+    with pytest.raises(Forbidden):
+        call(accounts, "create_user", make_user("org_admin"), token=branch_token)
+    listed = call(accounts, "list_users", {}, token=branch_token)
+    assert {u["branch_id"] for u in listed["items"]} == {home["id"]}
+
+
+def test_user_lists_page_with_a_cursor(accounts):
+    _, token = sign_up(accounts)
+    branch = call(accounts, "create_branch", make_branch(), token=token)
+    made = [call(accounts, "create_user", make_user("counselor", branch["id"]), token=token)["id"] for _ in range(5)]
+    seen, cursor = [], None
+    while True:
+        page = call(accounts, "list_users", {"role": "counselor", "limit": 2, "cursor": cursor}, token=token)
+        assert len(page["items"]) <= 2
+        seen += [u["id"] for u in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == made
+
+
+def test_clients_see_counselors_without_their_contact_details(accounts):
+    org, token = sign_up(accounts)
+    branch = call(accounts, "create_branch", make_branch(), token=token)
+    call(accounts, "create_user", make_user("counselor", branch["id"], phone="+254712345678"), token=token)
+    client = make_registration(org["slug"])
+    call(accounts, "register_client", client)
+    client_token = call(accounts, "issue_token", {"email": client["email"], "password": client["password"]})
+    seen = call(accounts, "list_counselors", {"branch_id": branch["id"]}, token=client_token["access_token"])
+    assert len(seen["items"]) == 1
+    assert "email" not in seen["items"][0] and "phone" not in seen["items"][0]
+    staff_view = call(accounts, "list_counselors", {}, token=token)
+    assert staff_view["items"][0]["phone"] == "+254712345678"
+
+
+def test_a_token_for_a_deleted_or_forged_user_is_refused(accounts):
+    with pytest.raises(Unauthorized):
+        call(accounts, "me", token="not.a.token")
+    with pytest.raises(Unauthorized):
+        call(accounts, "me")

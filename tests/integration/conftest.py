@@ -1,0 +1,20 @@
+"""Integration tests: real RabbitMQ (a vhost per test, from nameko's rabbit_config) and real FerretDB."""
+
+import pytest
+
+from tests.conftest import TEST_ENV
+
+
+@pytest.fixture
+def config(rabbit_config, db_prefix):
+    """A nameko config for containers under test: own vhost, own databases, quick timers."""
+    return {
+        **rabbit_config,
+        **TEST_ENV,
+        "NJIA_AMQP_URI": rabbit_config["AMQP_URI"],
+        "NJIA_MONGO_DB_PREFIX": db_prefix,
+        "NJIA_OUTBOX_RELAY_SECONDS": "0.2",
+        "NJIA_EVENT_RETRY_SECONDS": "0.1",
+        "NJIA_EVENT_MAX_ATTEMPTS": "3",
+        "NJIA_RPC_TIMEOUT_SECONDS": "5",
+    }

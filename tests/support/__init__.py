@@ -1,0 +1,1 @@
+"""Builders, waiting helpers and local provider servers shared by the test levels."""
