@@ -17,5 +17,7 @@ def to_utc(moment: datetime) -> datetime:
 
 
 def isoformat(moment: datetime) -> str:
-    """RFC 3339 with an explicit offset, seconds precision."""
+    """RFC 3339 with an explicit offset, seconds precision; naive datetimes are refused."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("naive datetime: Njia never guesses a time zone")
     return moment.isoformat(timespec="seconds")

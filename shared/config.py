@@ -7,6 +7,7 @@ that run outside a container read the environment through the same function.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -83,8 +84,8 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
             value = kind(raw)
         except ValueError:
             raise ConfigurationError(f"{name} must be a number, not {raw!r}") from None
-        if value <= 0:
-            raise ConfigurationError(f"{name} must be positive, not {raw!r}")
+        if not math.isfinite(value) or value <= 0:
+            raise ConfigurationError(f"{name} must be a positive finite number, not {raw!r}")
         return value
 
     settings = Settings(
@@ -112,6 +113,8 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
 
 
 def check(settings: Settings) -> None:
+    if not 0 < settings.http_port < 65536:
+        raise ConfigurationError(f"NJIA_HTTP_PORT must be a port number (1-65535), not {settings.http_port}")
     if settings.env not in ("development", "test", "production"):
         raise ConfigurationError(f"NJIA_ENV must be development, test or production, not {settings.env!r}")
     if settings.is_production:
@@ -121,3 +124,5 @@ def check(settings: Settings) -> None:
             raise ConfigurationError("NJIA_JWT_SECRET must be at least 32 characters in production")
         if settings.argon2_memory_kib < 19456:
             raise ConfigurationError("NJIA_ARGON2_MEMORY_KIB below 19456 is too weak for production")
+        if settings.argon2_time_cost < 2:
+            raise ConfigurationError("NJIA_ARGON2_TIME_COST below 2 is too weak for production")

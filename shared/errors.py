@@ -7,6 +7,7 @@ gateway turns it into API.md's body ``{"error": {code, message, details}}``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from nameko.exceptions import deserialize_to_instance
@@ -17,10 +18,13 @@ class NjiaError(Exception):
     code = "internal_error"
     default_message = "Something went wrong on our side."
 
-    def __init__(self, message: str | None = None, details: dict[str, Any] | None = None):
+    def __init__(self, message: str | None = None, details: dict[str, Any] | str | None = None):
+        if isinstance(details, str):  # arrived over RPC, see below
+            details = json.loads(details)
         self.message = message or self.default_message
         self.details = details or {}
-        super().__init__(self.message, self.details)
+        # nameko turns every non-string in exception args into text; JSON keeps numbers numbers.
+        super().__init__(self.message, json.dumps(self.details, default=str))
 
     def to_body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}

@@ -101,14 +101,17 @@ class Store:
     # Outbox -----------------------------------------------------------------
 
     def outbox_delivered(self, collection: str, doc_id: Any, event_id: str) -> None:
+        # The outbox is a map by event id: FerretDB's $pull matches whole elements only.
         coll = self.db[collection]
-        coll.update_one({"_id": doc_id}, {"$pull": {"outbox": {"event_id": event_id}}})
-        coll.update_one({"_id": doc_id, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}})
+        if event_id:
+            coll.update_one({"_id": doc_id}, {"$unset": {f"outbox.{event_id}": ""}})
+        coll.update_one({"_id": doc_id, "outbox": {}}, {"$set": {"outbox_pending": False}})
 
     def pending_outbox(self) -> Iterator[tuple[str, Any, list[dict[str, Any]]]]:
         for name in self.OUTBOX_COLLECTIONS:
             for doc in self.db[name].find({"outbox_pending": True}, {"outbox": 1}):
-                yield name, doc["_id"], list(doc.get("outbox") or [])
+                pending = sorted((doc.get("outbox") or {}).values(), key=lambda e: e["event_id"])
+                yield name, doc["_id"], pending
 
     # Failed events (bounded redelivery, then dead letters) --------------------
 
@@ -150,6 +153,16 @@ class Store:
             {"$set": {"status": "retrying", "attempts": 0, "next_attempt_at": now}},
         )
         return result.modified_count == 1
+
+
+def with_outbox(doc: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """``doc`` carrying the events its write causes, to be written in the same single-document write."""
+    return {**doc, "outbox": {e["event_id"]: e for e in events}, "outbox_pending": bool(events)}
+
+
+def outbox_push(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``$set`` part of an update that adds ``events`` to a document's outbox."""
+    return {**{f"outbox.{e['event_id']}": e for e in events}, "outbox_pending": True} if events else {}
 
 
 class MongoStore(DependencyProvider):

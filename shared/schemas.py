@@ -12,7 +12,11 @@ from shared.errors import ValidationFailed, field_errors
 LANGUAGES = ("en", "sw")
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
-_ZONES = frozenset(available_timezones())
+# Zones that name the host's own setting or a placeholder are not places.
+_NOT_PLACES = {"localtime", "Factory", "posixrules"}
+_ZONES = frozenset(
+    z for z in available_timezones() if z not in _NOT_PLACES and not z.startswith(("posix/", "right/"))
+)
 
 
 class StrictSchema(Schema):

@@ -116,6 +116,8 @@ def check_new_user(
             raise BranchRequired(f"A {role} belongs to a branch: give branch_id.", "branch_id")
         return
     if actor_role == "branch_admin":
+        if not actor_branch_id:
+            raise RoleNotAllowed("This branch admin has no branch.", "branch_id")
         if role == "org_admin":
             raise RoleNotAllowed("A branch admin cannot create organization admins.", "role")
         if branch_id != actor_branch_id:

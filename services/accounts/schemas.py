@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 from shared.schemas import Language, PageQuery, StrictSchema, TimeZone
 
 SLUG = validate.Regexp(
-    r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
+    r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?\Z",
     error="Use 1-40 lowercase letters, digits or hyphens, not starting or ending with a hyphen.",
 )
 NAME = validate.Length(min=1, max=120)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.accounts.domain import Branch, EmailTaken, Organization, SlugTaken, User
-from shared.mongo import Store, page
+from shared.mongo import Store, page, with_outbox
 
 STALE_CLAIM = timedelta(minutes=2)
 
@@ -31,10 +31,6 @@ def _fields(obj: Any, *skip: str) -> dict[str, Any]:
     for name in skip:
         data.pop(name, None)
     return data
-
-
-def _with_outbox(doc: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
-    return {**doc, "outbox": list(events), "outbox_pending": bool(events)}
 
 
 def _branch(doc: dict[str, Any]) -> Branch:
@@ -105,8 +101,8 @@ class AccountsStore(Store):
         except EmailTaken as exc:
             self.release(_slug_key(org.slug), org.id)
             raise EmailTaken(str(exc), "admin.email") from None
-        self.organizations.insert_one(_with_outbox(_fields(org), org_events))
-        self.users.insert_one(_with_outbox(_fields(admin), admin_events))
+        self.organizations.insert_one(with_outbox(_fields(org), org_events))
+        self.users.insert_one(with_outbox(_fields(admin), admin_events))
 
     def organization(self, org_id: str) -> Organization | None:
         doc = self.organizations.find_one({"_id": org_id})
@@ -119,7 +115,7 @@ class AccountsStore(Store):
     # Branches ------------------------------------------------------------------------
 
     def add_branch(self, branch: Branch, events: list[dict[str, Any]]) -> None:
-        self.branches.insert_one(_with_outbox(_fields(branch), events))
+        self.branches.insert_one(with_outbox(_fields(branch), events))
 
     def branch(self, branch_id: str, org_id: str) -> Branch | None:
         doc = self.branches.find_one({"_id": branch_id})
@@ -133,7 +129,7 @@ class AccountsStore(Store):
 
     def add_user(self, user: User, events: list[dict[str, Any]], now: datetime) -> None:
         self._claim_email(user.email, user.id, now)
-        self.users.insert_one(_with_outbox(_fields(user), events))
+        self.users.insert_one(with_outbox(_fields(user), events))
 
     def user(self, user_id: str, org_id: str | None = None) -> User | None:
         doc = self.users.find_one({"_id": user_id})

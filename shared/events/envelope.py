@@ -66,6 +66,8 @@ def build(event_type: str, data: dict[str, Any], occurred_at: datetime, version:
     """A validated envelope, ready to store in an outbox and to publish."""
     version = version or latest_version(event_type)
     found = CONTRACTS[(event_type, version)]
+    if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
+        raise InvalidEvent(event_type, {"occurred_at": ["Must carry a time zone offset."]})
     payload = found.schema().dump(data)
     envelope = {
         "event_id": new_event_id(),

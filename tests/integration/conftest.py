@@ -18,3 +18,9 @@ def config(rabbit_config, db_prefix):
         "NJIA_EVENT_MAX_ATTEMPTS": "3",
         "NJIA_RPC_TIMEOUT_SECONDS": "5",
     }
+
+
+@pytest.fixture(autouse=True)
+def _quiet_teardown(fast_teardown):
+    """nameko's fast_teardown: consumers stop before the test's vhost is deleted (no reconnect noise)."""
+    yield

@@ -81,8 +81,15 @@ def test_token_signed_with_another_secret_is_refused(tokens):
 
 def test_unsigned_token_is_refused(tokens):
     now = int(utc_now().timestamp())
-    claims = {"iss": "njia", "sub": "usr_9", "org": "org_1", "role": "org_admin",
-              "branch": None, "iat": now, "exp": now + 3600}
+    claims = {
+        "iss": "njia",
+        "sub": "usr_9",
+        "org": "org_1",
+        "role": "org_admin",
+        "branch": None,
+        "iat": now,
+        "exp": now + 3600,
+    }
     unsigned = jwt.encode(claims, None, algorithm="none")
 
     with pytest.raises(Unauthorized):

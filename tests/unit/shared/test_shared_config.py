@@ -7,7 +7,7 @@ import pytest
 
 from shared.config import DEV_JWT_SECRET, SETTINGS, ConfigurationError, load_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 STRONG_SECRET = "k" * 32
 
 
