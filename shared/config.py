@@ -32,8 +32,9 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "NJIA_OUTBOX_RELAY_SECONDS": ("5", "how often unpublished events are retried"),
     "NJIA_EVENT_MAX_ATTEMPTS": ("5", "handler attempts before an event goes to the dead letters"),
     "NJIA_EVENT_RETRY_SECONDS": ("10", "first retry delay of a failed event handler (doubles each time)"),
-    "NJIA_ARGON2_TIME_COST": ("3", "argon2id passes per password hash"),
-    "NJIA_ARGON2_MEMORY_KIB": ("65536", "argon2id memory per password hash, KiB"),
+    "NJIA_ARGON2_TIME_COST": ("2", "argon2id passes per password hash (OWASP minimum: 2 at 19 MiB)"),
+    "NJIA_ARGON2_MEMORY_KIB": ("19456", "argon2id memory per password hash, KiB"),
+    "NJIA_PASSWORD_HASH_CONCURRENCY": ("2", "password hashes computed at once per process (bounds memory)"),
     "NJIA_LOG_LEVEL": ("INFO", "log level of every service (JSON lines on stderr)"),
 }
 
@@ -61,6 +62,7 @@ class Settings:
     event_retry_seconds: float
     argon2_time_cost: int
     argon2_memory_kib: int
+    password_hash_concurrency: int
     log_level: str
 
     @property
@@ -106,6 +108,7 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         event_retry_seconds=number("NJIA_EVENT_RETRY_SECONDS", float),
         argon2_time_cost=number("NJIA_ARGON2_TIME_COST", int),
         argon2_memory_kib=number("NJIA_ARGON2_MEMORY_KIB", int),
+        password_hash_concurrency=number("NJIA_PASSWORD_HASH_CONCURRENCY", int),
         log_level=get("NJIA_LOG_LEVEL").upper(),
     )
     check(settings)

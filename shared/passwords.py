@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from eventlet import tpool
+from eventlet.semaphore import Semaphore
 
 from shared.config import Settings
 
@@ -18,12 +22,18 @@ class Passwords:
             time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib, parallelism=1
         )
         self._decoy = self._hasher.hash(_DECOY_PASSWORD)
+        # Each hash holds NJIA_ARGON2_MEMORY_KIB: bound how many run at once so a login burst fits in memory.
+        self._slots = Semaphore(settings.password_hash_concurrency)
+
+    def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        with self._slots:
+            return tpool.execute(fn, *args)
 
     def hash(self, password: str) -> str:
-        return str(tpool.execute(self._hasher.hash, password))
+        return str(self._run(self._hasher.hash, password))
 
     def verify(self, stored_hash: str | None, password: str) -> bool:
         try:
-            return bool(tpool.execute(self._hasher.verify, stored_hash or self._decoy, password)) and bool(stored_hash)
+            return bool(self._run(self._hasher.verify, stored_hash or self._decoy, password)) and bool(stored_hash)
         except (VerificationError, InvalidHashError):
             return False

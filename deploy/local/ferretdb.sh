@@ -36,6 +36,10 @@ start() {
     say "FerretDB already running on $NJIA_FERRETDB_ADDR ($(cat "$NJIA_RUN/ferretdb-${port}.backend" 2>/dev/null || echo '?') backend)"
     return 0
   fi
+  if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+    say "something already listens on $NJIA_FERRETDB_ADDR; using it as the database"
+    return 0
+  fi
   local args=(--listen-addr="$NJIA_FERRETDB_ADDR" --telemetry=disable --log-level=warn
               --state-dir="$NJIA_DATA/ferretdb-state-$port" --debug-addr=-)
   case "$NJIA_FERRETDB_BACKEND" in

@@ -32,7 +32,7 @@ def test_without_any_setting_njia_starts_with_development_defaults():
     assert settings.token_ttl_seconds == 3600
     assert settings.rpc_timeout_seconds == 10.0
     assert settings.max_workers == 10
-    assert settings.argon2_memory_kib == 65536
+    assert settings.argon2_memory_kib == 19456
     assert settings.log_level == "INFO"
 
 

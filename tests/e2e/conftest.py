@@ -1,0 +1,35 @@
+"""End-to-end tests: the platform as processes, called over HTTP only."""
+
+import pytest
+
+from tests.support.builders import make_organization
+from tests.support.platform import Api, Platform
+
+
+@pytest.fixture(scope="session")
+def platform():
+    running = Platform().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def anonymous(platform):
+    return Api(platform)
+
+
+def sign_in(platform, email, password):
+    response = Api(platform).post("/api/v1/auth/token", {"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return Api(platform, response.json()["access_token"])
+
+
+@pytest.fixture
+def org_admin(platform):
+    """A new organization's admin, signed in, with ``.org`` set to the created organization."""
+    body = make_organization()
+    created = Api(platform).post("/api/v1/organizations", body)
+    assert created.status_code == 201, created.text
+    admin = sign_in(platform, body["admin"]["email"], body["admin"]["password"])
+    admin.org = created.json()
+    return admin

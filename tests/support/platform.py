@@ -1,0 +1,160 @@
+"""The platform as real processes: each service under ``nameko run``, as ``make up`` starts them.
+
+Every Platform gets its own RabbitMQ vhost, database prefix and HTTP port, so it
+can run beside a developer's ``make up`` and beside other test platforms.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from shared.admin import declare_queues
+from tests.support.databases import drop_databases
+from tests.support.waiting import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "deploy" / "nameko.yaml"
+MANAGEMENT = os.environ.get("NJIA_TEST_RABBIT_MANAGEMENT", "http://127.0.0.1:15672")
+BACKENDS = ("accounts",)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Platform:
+    def __init__(self, replicas: dict[str, int] | None = None, env: dict[str, str] | None = None) -> None:
+        self.tag = uuid.uuid4().hex[:8]
+        self.vhost = f"njia-test-{self.tag}"
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.replicas = {name: 1 for name in BACKENDS} | (replicas or {})
+        self.logs = Path(tempfile.mkdtemp(prefix=f"njia-{self.tag}-"))
+        self.processes: dict[tuple[str, int], subprocess.Popen[bytes]] = {}
+        self.env = {
+            **os.environ,
+            "NJIA_ENV": "test",
+            "NJIA_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.vhost}",
+            "NJIA_MONGO_DB_PREFIX": f"e2e{self.tag}_",
+            "NJIA_HTTP_PORT": str(self.port),
+            "NJIA_PUBLIC_URL": self.base_url,
+            "NJIA_ARGON2_TIME_COST": "1",
+            "NJIA_ARGON2_MEMORY_KIB": "1024",
+            "NJIA_LOG_LEVEL": "WARNING",
+            **(env or {}),
+        }
+
+    # Lifecycle -----------------------------------------------------------------
+
+    def start(self) -> Platform:
+        self._management("put", f"/api/vhosts/{self.vhost}")
+        self._management("put", f"/api/permissions/{self.vhost}/guest", json={"configure": ".*", "write": ".*", "read": ".*"})
+        declare_queues(self.env["NJIA_AMQP_URI"])
+        for service, count in self.replicas.items():
+            for replica in range(1, count + 1):
+                self.start_service(service, replica)
+        self.start_service("gateway", 1)
+        self.wait_ready()
+        return self
+
+    def start_service(self, service: str, replica: int = 1) -> subprocess.Popen[bytes]:
+        log = open(self.logs / f"{service}-{replica}.log", "ab")  # noqa: SIM115 - the process owns it
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG), f"services.{service}.service"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        self.processes[(service, replica)] = process
+        return process
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        def ready() -> bool:
+            self._check_alive()
+            try:
+                return requests.get(self.url("/readyz"), timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_until(ready, timeout=timeout, interval=0.2, message=f"platform not ready; logs in {self.logs}")
+
+    def kill(self, service: str, replica: int = 1, sig: int = signal.SIGKILL) -> None:
+        process = self.processes.pop((service, replica))
+        process.send_signal(sig)
+        process.wait(timeout=30)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+        try:
+            self._management("delete", f"/api/vhosts/{self.vhost}")
+        finally:
+            drop_databases(self.env["NJIA_MONGO_DB_PREFIX"])
+
+    def _check_alive(self) -> None:
+        for (service, replica), process in self.processes.items():
+            if process.poll() is not None:
+                log = (self.logs / f"{service}-{replica}.log").read_text()[-3000:]
+                raise AssertionError(f"{service} #{replica} exited with {process.returncode}:\n{log}")
+
+    def _management(self, method: str, path: str, **kwargs: Any) -> None:
+        response = requests.request(method, MANAGEMENT + path, auth=("guest", "guest"), timeout=10, **kwargs)
+        response.raise_for_status()
+
+    # HTTP ------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def session(self, token: str | None = None) -> requests.Session:
+        session = requests.Session()
+        if token:
+            session.headers["Authorization"] = f"Bearer {token}"
+        return session
+
+
+class Api:
+    """A signed-in (or anonymous) user of the HTTP API, for readable tests."""
+
+    def __init__(self, platform: Platform, token: str | None = None) -> None:
+        self.platform = platform
+        self.http = platform.session(token)
+        self.token = token
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.http.get(self.platform.url(path), timeout=30, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
+        return self.http.post(self.platform.url(path), json=body, timeout=30, **kwargs)
+
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
+        return self.http.put(self.platform.url(path), json=body, timeout=30, **kwargs)
+
+
+def wait_for_port_closed(port: int, timeout: float = 10) -> None:
+    def closed() -> bool:
+        with socket.socket() as sock:
+            return sock.connect_ex(("127.0.0.1", port)) != 0
+
+    wait_until(closed, timeout=timeout)
+
+
+def elapsed_ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000

@@ -1,0 +1,23 @@
+"""README.md documents every setting the deployment reads (STYLE.md, Names)."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_readme_configuration_table_lists_every_variable_in_deploy_config():
+    deploy_config = (ROOT / "deploy" / "nameko.yaml").read_text()
+    deployed = set(re.findall(r"\$\{(NJIA_[A-Z0-9_]+)", deploy_config))
+    table_rows = [
+        line
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.lstrip().startswith("|")
+    ]
+
+    missing = sorted(
+        name for name in deployed if not any(re.search(rf"\b{name}\b", row) for row in table_rows)
+    )
+
+    assert deployed
+    assert missing == []
