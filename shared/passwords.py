@@ -22,8 +22,10 @@ class Passwords:
             time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib, parallelism=1
         )
         self._decoy = self._hasher.hash(_DECOY_PASSWORD)
-        # Each hash holds NJIA_ARGON2_MEMORY_KIB: bound how many run at once so a login burst fits in memory.
+        # Each hash holds NJIA_ARGON2_MEMORY_KIB: bound how many run at once so a login burst fits in
+        # memory. Few threads too: glibc keeps each thread's freed hash memory in that thread's arena.
         self._slots = Semaphore(settings.password_hash_concurrency)
+        tpool.set_num_threads(settings.password_hash_concurrency)
 
     def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
         with self._slots:
