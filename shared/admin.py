@@ -1,9 +1,9 @@
 """``njia-admin``: operator commands that talk to a running platform over RabbitMQ.
 
-    njia-admin declare-queues            create every event queue before traffic starts
-    njia-admin ping SERVICE              exit 0 when SERVICE answers (for probes)
-    njia-admin dead-letters list [SERVICE ...]
-    njia-admin dead-letters replay SERVICE ID
+njia-admin declare-queues            create every event queue before traffic starts
+njia-admin ping SERVICE              exit 0 when SERVICE answers (for probes)
+njia-admin dead-letters list [SERVICE ...]
+njia-admin dead-letters replay SERVICE ID
 """
 
 from __future__ import annotations
@@ -26,11 +26,17 @@ def event_queue(source: str, event_type: str, service: str, handler: str) -> Que
     exchange = Exchange(f"{source}.events", type="topic", durable=True)
     return Queue(
         f"evt-{source}-{event_type}--{service}.{handler}",
-        exchange=exchange, routing_key=event_type, durable=True, auto_delete=False, exclusive=False,
+        exchange=exchange,
+        routing_key=event_type,
+        durable=True,
+        auto_delete=False,
+        exclusive=False,
     )
 
 
-def declare_queues(amqp_uri: str, subscriptions: tuple[tuple[str, str, str, str], ...] = SUBSCRIPTIONS) -> int:
+def declare_queues(
+    amqp_uri: str, subscriptions: tuple[tuple[str, str, str, str], ...] = SUBSCRIPTIONS
+) -> int:
     with Connection(amqp_uri, connect_timeout=10) as conn:
         channel = conn.channel()
         for subscription in subscriptions:
@@ -51,7 +57,9 @@ def _rpc(amqp_uri: str, service: str, method: str, *args: Any, timeout: float = 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="njia-admin", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="njia-admin", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("declare-queues", help="create every event queue and binding")
     ping = sub.add_parser("ping", help="exit 0 when the service answers over RabbitMQ")

@@ -49,7 +49,12 @@ class Caller:
         return self
 
     def as_dict(self) -> dict[str, Any]:
-        return {"user_id": self.user_id, "org_id": self.org_id, "role": self.role, "branch_id": self.branch_id}
+        return {
+            "user_id": self.user_id,
+            "org_id": self.org_id,
+            "role": self.role,
+            "branch_id": self.branch_id,
+        }
 
 
 class Tokens:
@@ -78,7 +83,10 @@ class Tokens:
             raise Unauthorized("Sign in to continue: no access token was sent.")
         try:
             claims = jwt.decode(
-                token, self.secret, algorithms=[ALGORITHM], issuer=ISSUER,
+                token,
+                self.secret,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
                 options={"require": ["exp", "iat", "sub", "iss"]},
             )
         except jwt.ExpiredSignatureError:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-DEV_JWT_SECRET = "njia-development-secret-change-me"  # noqa: S105 - refused in production
+DEV_JWT_SECRET = "njia-development-secret-change-me"
 
 # name -> (default, description); the README's configuration table mirrors this.
 SETTINGS: dict[str, tuple[str, str]] = {

@@ -19,10 +19,10 @@ class NjiaError(Exception):
     default_message = "Something went wrong on our side."
 
     def __init__(self, message: str | None = None, details: dict[str, Any] | str | None = None):
-        if isinstance(details, str):  # arrived over RPC, see below
-            details = json.loads(details)
+        # A string is how details arrive over RPC (see below).
+        parsed = json.loads(details) if isinstance(details, str) else details
         self.message = message or self.default_message
-        self.details = details or {}
+        self.details: dict[str, Any] = dict(parsed or {})
         # nameko turns every non-string in exception args into text; JSON keeps numbers numbers.
         super().__init__(self.message, json.dumps(self.details, default=str))
 

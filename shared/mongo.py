@@ -85,7 +85,9 @@ class Store:
 
     def release_if_stale(self, key: str, older_than: timedelta, now: datetime) -> bool:
         """Free a claim whose owner never finished (a crash between claim and write)."""
-        return self.claims.delete_one({"_id": key, "claimed_at": {"$lt": now - older_than}}).deleted_count == 1
+        return (
+            self.claims.delete_one({"_id": key, "claimed_at": {"$lt": now - older_than}}).deleted_count == 1
+        )
 
     # Event inbox (idempotent handling) --------------------------------------
 

@@ -13,7 +13,7 @@ from eventlet.semaphore import Semaphore
 from shared.config import Settings
 
 # A hash to verify against when the email is unknown, so both paths take as long.
-_DECOY_PASSWORD = "njia-decoy-password"  # noqa: S105
+_DECOY_PASSWORD = "njia-decoy-password"
 
 
 class Passwords:
@@ -36,6 +36,8 @@ class Passwords:
 
     def verify(self, stored_hash: str | None, password: str) -> bool:
         try:
-            return bool(self._run(self._hasher.verify, stored_hash or self._decoy, password)) and bool(stored_hash)
+            return bool(self._run(self._hasher.verify, stored_hash or self._decoy, password)) and bool(
+                stored_hash
+            )
         except (VerificationError, InvalidHashError):
             return False

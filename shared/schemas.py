@@ -55,7 +55,7 @@ class TimeZone(fields.String):
         return name
 
 
-def Language(**kwargs: Any) -> fields.String:  # noqa: N802 - reads as a field type
+def Language(**kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(LANGUAGES), **kwargs)
 
 

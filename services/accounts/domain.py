@@ -96,7 +96,9 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def defaults_from_branch(branch: Branch | None, timezone: str | None, language: str | None) -> tuple[str, str]:
+def defaults_from_branch(
+    branch: Branch | None, timezone: str | None, language: str | None
+) -> tuple[str, str]:
     """A user's time zone and language default from their branch."""
     return (
         timezone or (branch.timezone if branch else DEFAULT_TIMEZONE),
@@ -104,9 +106,7 @@ def defaults_from_branch(branch: Branch | None, timezone: str | None, language: 
     )
 
 
-def check_new_user(
-    *, actor_role: str, actor_branch_id: str | None, role: str, branch_id: str | None
-) -> None:
+def check_new_user(*, actor_role: str, actor_branch_id: str | None, role: str, branch_id: str | None) -> None:
     """Who may create whom: org admins anyone in their organization; branch admins
     clients, counselors and branch admins of their own branch; nobody else."""
     if role not in ROLES:

@@ -21,7 +21,9 @@ ROLE = validate.OneOf(("client", "counselor", "branch_admin", "org_admin"))
 class Phone(fields.String):
     """A phone number, stored as E.164 (``+254712345678``); local numbers read as Kenyan."""
 
-    default_error_messages = {"phone": "Not a valid phone number; use the international form, e.g. +254712345678."}
+    default_error_messages = {
+        "phone": "Not a valid phone number; use the international form, e.g. +254712345678."
+    }
     default_region = "KE"
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
@@ -157,8 +159,6 @@ def page_of(item_schema: type[StrictSchema]) -> type[StrictSchema]:
 
 UserPage = page_of(UserOut)
 BranchPage = page_of(BranchOut)
-
-
 
 
 class CounselorOut(StrictSchema):

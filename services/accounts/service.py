@@ -77,12 +77,20 @@ class AccountsService(NjiaService):
         org = Organization(id=new_id("org"), name=data["name"], slug=data["slug"], created_at=at)
         timezone, language = defaults_from_branch(None, admin_in["timezone"], admin_in["language"])
         admin = User(
-            id=new_id("usr"), org_id=org.id, email=normalize_email(admin_in["email"]), name=admin_in["name"],
-            role="org_admin", created_at=at, timezone=timezone, language=language,
+            id=new_id("usr"),
+            org_id=org.id,
+            email=normalize_email(admin_in["email"]),
+            name=admin_in["name"],
+            role="org_admin",
+            created_at=at,
+            timezone=timezone,
+            language=language,
             password_hash=self.passwords.hash(admin_in["password"]),
         )
         org_event = self.events.new(
-            ORGANIZATION_CREATED, {"org_id": org.id, "name": org.name, "slug": org.slug, "admin_id": admin.id}, at
+            ORGANIZATION_CREATED,
+            {"org_id": org.id, "name": org.name, "slug": org.slug, "admin_id": admin.id},
+            at,
         )
         admin_event = self._registered(admin)
         try:
@@ -92,7 +100,9 @@ class AccountsService(NjiaService):
         self.events.deliver(self.store, "organizations", org.id, [org_event])
         self.events.deliver(self.store, "users", admin.id, [admin_event])
         return {
-            "id": org.id, "name": org.name, "slug": org.slug,
+            "id": org.id,
+            "name": org.name,
+            "slug": org.slug,
             "admin": {"id": admin.id, "email": admin.email, "role": admin.role},
         }
 
@@ -125,9 +135,16 @@ class AccountsService(NjiaService):
                 raise ValidationFailed(details={"branch_id": ["No such branch in this organization."]})
         timezone, language = defaults_from_branch(branch, data["timezone"], data["language"])
         user = User(
-            id=new_id("usr"), org_id=org.id, email=normalize_email(data["email"]), name=data["name"],
-            role="client", created_at=now(), timezone=timezone, language=language,
-            branch_id=branch.id if branch else None, phone=data["phone"],
+            id=new_id("usr"),
+            org_id=org.id,
+            email=normalize_email(data["email"]),
+            name=data["name"],
+            role="client",
+            created_at=now(),
+            timezone=timezone,
+            language=language,
+            branch_id=branch.id if branch else None,
+            phone=data["phone"],
             password_hash=self.passwords.hash(data["password"]),
         )
         return self._add_user(user)
@@ -149,13 +166,23 @@ class AccountsService(NjiaService):
         caller = self.auth.caller("org_admin")
         data = load(schemas.CreateBranch(), body)
         branch = Branch(
-            id=new_id("br"), org_id=caller.org_id, name=data["name"], timezone=data["timezone"],
-            created_at=now(), language=data["language"], address=data["address"],
+            id=new_id("br"),
+            org_id=caller.org_id,
+            name=data["name"],
+            timezone=data["timezone"],
+            created_at=now(),
+            language=data["language"],
+            address=data["address"],
         )
         event = self.events.new(
             BRANCH_CREATED,
-            {"branch_id": branch.id, "org_id": branch.org_id, "name": branch.name,
-             "timezone": branch.timezone, "language": branch.language},
+            {
+                "branch_id": branch.id,
+                "org_id": branch.org_id,
+                "name": branch.name,
+                "timezone": branch.timezone,
+                "language": branch.language,
+            },
             branch.created_at,
         )
         self.store.add_branch(branch, [event])
@@ -185,8 +212,10 @@ class AccountsService(NjiaService):
         data = load(schemas.CreateUser(), body)
         try:
             check_new_user(
-                actor_role=caller.role, actor_branch_id=caller.branch_id,
-                role=data["role"], branch_id=data["branch_id"],
+                actor_role=caller.role,
+                actor_branch_id=caller.branch_id,
+                role=data["role"],
+                branch_id=data["branch_id"],
             )
         except AccountsError as exc:
             if exc.field == "branch_id" and caller.is_org_admin:
@@ -199,9 +228,16 @@ class AccountsService(NjiaService):
                 raise ValidationFailed(details={"branch_id": ["No such branch in your organization."]})
         timezone, language = defaults_from_branch(branch, data["timezone"], data["language"])
         user = User(
-            id=new_id("usr"), org_id=caller.org_id, email=normalize_email(data["email"]), name=data["name"],
-            role=data["role"], created_at=now(), timezone=timezone, language=language,
-            branch_id=branch.id if branch else None, phone=data["phone"],
+            id=new_id("usr"),
+            org_id=caller.org_id,
+            email=normalize_email(data["email"]),
+            name=data["name"],
+            role=data["role"],
+            created_at=now(),
+            timezone=timezone,
+            language=language,
+            branch_id=branch.id if branch else None,
+            phone=data["phone"],
             password_hash=self.passwords.hash(data["password"]) if data["password"] else None,
         )
         return self._add_user(user)
@@ -213,7 +249,9 @@ class AccountsService(NjiaService):
         scope = user_scope(caller.role, caller.org_id, caller.branch_id)
         if params["branch_id"]:
             if caller.role == "branch_admin" and params["branch_id"] != caller.branch_id:
-                raise Forbidden("A branch admin lists their own branch only.", {"branch_id": ["Not your branch."]})
+                raise Forbidden(
+                    "A branch admin lists their own branch only.", {"branch_id": ["Not your branch."]}
+                )
             scope["branch_id"] = params["branch_id"]
         if params["role"]:
             scope["role"] = params["role"]

@@ -35,23 +35,40 @@ def _fields(obj: Any, *skip: str) -> dict[str, Any]:
 
 def _branch(doc: dict[str, Any]) -> Branch:
     return Branch(
-        id=doc["_id"], org_id=doc["org_id"], name=doc["name"], timezone=doc["timezone"],
-        created_at=doc["created_at"], language=doc.get("language", "en"), address=doc.get("address"),
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        name=doc["name"],
+        timezone=doc["timezone"],
+        created_at=doc["created_at"],
+        language=doc.get("language", "en"),
+        address=doc.get("address"),
     )
 
 
 def _user(doc: dict[str, Any]) -> User:
     return User(
-        id=doc["_id"], org_id=doc["org_id"], email=doc["email"], name=doc["name"], role=doc["role"],
-        created_at=doc["created_at"], timezone=doc["timezone"], language=doc["language"],
-        branch_id=doc.get("branch_id"), phone=doc.get("phone"), password_hash=doc.get("password_hash"),
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        email=doc["email"],
+        name=doc["name"],
+        role=doc["role"],
+        created_at=doc["created_at"],
+        timezone=doc["timezone"],
+        language=doc["language"],
+        branch_id=doc.get("branch_id"),
+        phone=doc.get("phone"),
+        password_hash=doc.get("password_hash"),
     )
 
 
 def _organization(doc: dict[str, Any]) -> Organization:
     return Organization(
-        id=doc["_id"], name=doc["name"], slug=doc["slug"], created_at=doc["created_at"],
-        late_cancel_hours=doc.get("late_cancel_hours", 24), max_reschedules=doc.get("max_reschedules", 2),
+        id=doc["_id"],
+        name=doc["name"],
+        slug=doc["slug"],
+        created_at=doc["created_at"],
+        late_cancel_hours=doc.get("late_cancel_hours", 24),
+        max_reschedules=doc.get("max_reschedules", 2),
     )
 
 
@@ -90,8 +107,12 @@ class AccountsStore(Store):
     # Organizations ---------------------------------------------------------------
 
     def create_organization(
-        self, org: Organization, admin: User, org_events: list[dict[str, Any]],
-        admin_events: list[dict[str, Any]], now: datetime,
+        self,
+        org: Organization,
+        admin: User,
+        org_events: list[dict[str, Any]],
+        admin_events: list[dict[str, Any]],
+        now: datetime,
     ) -> None:
         """Both or neither: the slug and the admin's email are claimed before anything is written."""
         if not self._claim(_slug_key(org.slug), org.id, "organizations", now):

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from eventlet.event import Event
@@ -126,7 +126,7 @@ class ApiWsgiApp(WsgiApp):
             else:
                 response = error_response(BadRequest(exc.description or "Bad request."))
             return response(environ, start_response)
-        request.path_values = values
+        request.path_values = values  # type: ignore[attr-defined]  # nameko reads it
         request.max_content_length = provider.max_body
         length = request.content_length
         if length is not None and length > provider.max_body:
@@ -186,7 +186,9 @@ class ApiEndpoint(HttpRequestHandler):
         if isinstance(exc, NjiaError):
             return error_response(exc, request_id)
         if isinstance(exc, RequestEntityTooLarge):
-            return error_response(PayloadTooLarge(f"The body is over the {self.max_body // 1024} KiB limit."), request_id)
+            return error_response(
+                PayloadTooLarge(f"The body is over the {self.max_body // 1024} KiB limit."), request_id
+            )
         if isinstance(exc, HTTPException) and exc.code and exc.code < 500:
             return error_response(BadRequest(exc.description or "Bad request."), request_id)
         if isinstance(exc, RemoteError):
@@ -195,7 +197,9 @@ class ApiEndpoint(HttpRequestHandler):
             return error_response(Unavailable(details={"error_id": request_id}), request_id)
         error_id = request_id or uuid.uuid4().hex
         log.exception("unexpected error in gateway", extra={"error_id": error_id})
-        err = NjiaError("Something went wrong on our side; quote the error id if you contact us.", {"error_id": error_id})
+        err = NjiaError(
+            "Something went wrong on our side; quote the error id if you contact us.", {"error_id": error_id}
+        )
         return error_response(err, request_id)
 
 

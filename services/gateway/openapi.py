@@ -14,9 +14,20 @@ from shared.schemas import ErrorBody
 
 _PATH_PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 _STATUS_TEXT = {
-    200: "OK", 201: "Created", 202: "Accepted", 400: "Bad request", 401: "Unauthorized", 403: "Forbidden",
-    404: "Not found", 405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
-    422: "Validation error", 425: "Too early", 429: "Rate limited", 503: "Unavailable",
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    422: "Validation error",
+    425: "Too early",
+    429: "Rate limited",
+    503: "Unavailable",
 }
 
 
@@ -71,7 +82,10 @@ def build_spec(service_cls: type, server_url: str) -> dict[str, Any]:
             if parameters:
                 operation["parameters"] = parameters
             if doc.body:
-                operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": doc.body}}}
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": doc.body}},
+                }
             success: dict[str, Any] = {"description": _STATUS_TEXT.get(doc.status, "OK")}
             if doc.response:
                 success["content"] = {doc.content_type: {"schema": doc.response}}

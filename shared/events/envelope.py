@@ -62,7 +62,9 @@ def latest_version(event_type: str) -> int:
     return max(versions)
 
 
-def build(event_type: str, data: dict[str, Any], occurred_at: datetime, version: int | None = None) -> dict[str, Any]:
+def build(
+    event_type: str, data: dict[str, Any], occurred_at: datetime, version: int | None = None
+) -> dict[str, Any]:
     """A validated envelope, ready to store in an outbox and to publish."""
     version = version or latest_version(event_type)
     found = CONTRACTS[(event_type, version)]

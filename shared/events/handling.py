@@ -45,7 +45,9 @@ def on_event(source: str, event_type: str) -> Callable[[Callable[..., Any]], Cal
             try:
                 envelope = validate_envelope(payload)
             except InvalidEvent as exc:
-                log.error("event refused: breaks its contract", extra={"handler": handler, "problems": exc.problems})
+                log.error(
+                    "event refused: breaks its contract", extra={"handler": handler, "problems": exc.problems}
+                )
                 bad = payload if isinstance(payload, dict) else {"payload": repr(payload)}
                 key = inbox_key(handler, str(bad.get("event_id", "invalid")))
                 self.store.record_failed_event(key, handler, bad, str(exc), now(), 0)
@@ -104,7 +106,9 @@ def retry_failed_events(service: Any) -> int:
     for failed in store.failed_events_due(now()):
         fn = handlers.get(failed["handler"])
         # One replica per attempt: the claim id names the attempt number.
-        if fn is None or not store.claim(f"retry:{failed['_id']}:{failed.get('attempts', 0)}", "retry", now()):
+        if fn is None or not store.claim(
+            f"retry:{failed['_id']}:{failed.get('attempts', 0)}", "retry", now()
+        ):
             continue
         if handle(service, failed["handler"], fn, failed["envelope"]):
             succeeded += 1

@@ -61,7 +61,11 @@ class EventPublisher:
         except Exception as exc:  # any broker failure: the outbox still holds the event
             log.warning(
                 "event kept in outbox: broker did not confirm",
-                extra={"event_type": envelope["event_type"], "event_id": envelope["event_id"], "error": str(exc)},
+                extra={
+                    "event_type": envelope["event_type"],
+                    "event_id": envelope["event_id"],
+                    "error": str(exc),
+                },
             )
             return False
         return True
@@ -94,7 +98,10 @@ class Events(DependencyProvider):
 
     def get_dependency(self, worker_ctx: Any) -> EventPublisher:
         return EventPublisher(
-            self.container.service_name, self.publisher, self.exchange, self.headers.get_message_headers(worker_ctx)
+            self.container.service_name,
+            self.publisher,
+            self.exchange,
+            self.headers.get_message_headers(worker_ctx),
         )
 
     def publisher_for_relay(self) -> EventPublisher:

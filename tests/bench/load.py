@@ -41,10 +41,15 @@ class Result:
 
 
 def run_load(
-    name: str, send: Request, clients: int = 16, seconds: float = 6.0, warmup: float = 1.0,
-    session_factory: Callable[[int], requests.Session] | None = None, expect: tuple[int, ...] = (200, 201),
+    name: str,
+    send: Request,
+    clients: int = 16,
+    seconds: float = 6.0,
+    warmup: float = 1.0,
+    session_factory: Callable[[int], requests.Session] | None = None,
+    expect: tuple[int, ...] = (200, 201),
 ) -> Result:
-    """Run ``send`` from ``clients`` threads for ``seconds`` after ``warmup``; count only measured requests."""
+    """Run ``send`` from ``clients`` threads for ``seconds`` after ``warmup``; count measured requests."""
     lock = threading.Lock()
     latencies: list[float] = []
     errors = [0]

@@ -26,8 +26,12 @@ BACKENDS = {"postgresql": "127.0.0.1:27017", "sqlite": "127.0.0.1:27018"}
 
 def ensure_ferretdb(backend: str, addr: str) -> None:
     env = {**os.environ, "NJIA_FERRETDB_BACKEND": backend, "NJIA_FERRETDB_ADDR": addr}
-    subprocess.run(["bash", str(ROOT / "deploy/local/ferretdb.sh"), "start"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["bash", str(ROOT / "deploy/local/ferretdb.sh"), "start"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def rss_mb(pid: int) -> float:
@@ -41,41 +45,68 @@ def seed(platform: Platform) -> dict[str, str]:
     """An organization with a branch and a counselor who signs in during the benchmark."""
     org = make_organization()
     requests.post(platform.url("/api/v1/organizations"), json=org, timeout=30).raise_for_status()
-    admin_token = requests.post(platform.url("/api/v1/auth/token"), json={
-        "email": org["admin"]["email"], "password": org["admin"]["password"]}, timeout=30).json()["access_token"]
+    admin_token = requests.post(
+        platform.url("/api/v1/auth/token"),
+        json={"email": org["admin"]["email"], "password": org["admin"]["password"]},
+        timeout=30,
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {admin_token}"}
-    branch = requests.post(platform.url("/api/v1/branches"), json=make_branch(), headers=headers, timeout=30).json()
+    branch = requests.post(
+        platform.url("/api/v1/branches"), json=make_branch(), headers=headers, timeout=30
+    ).json()
     counselor = make_user("counselor", branch["id"])
-    requests.post(platform.url("/api/v1/users"), json=counselor, headers=headers, timeout=30).raise_for_status()
+    requests.post(
+        platform.url("/api/v1/users"), json=counselor, headers=headers, timeout=30
+    ).raise_for_status()
     # A realistic directory to filter: 300 clients, added without passwords (no hashing to wait for).
     for _ in range(300):
         client = make_user("client", branch["id"])
         client.pop("password")
-        requests.post(platform.url("/api/v1/users"), json=client, headers=headers, timeout=30).raise_for_status()
-    return {"email": counselor["email"], "password": counselor["password"], "token": admin_token,
-            "branch_id": branch["id"]}
+        requests.post(
+            platform.url("/api/v1/users"), json=client, headers=headers, timeout=30
+        ).raise_for_status()
+    return {
+        "email": counselor["email"],
+        "password": counselor["password"],
+        "token": admin_token,
+        "branch_id": branch["id"],
+    }
 
 
 def measure(backend: str, seconds: float, clients: int) -> tuple[list[Result], dict[str, float]]:
-    platform = Platform(env={
-        "NJIA_MONGO_URI": f"mongodb://{BACKENDS[backend]}/",
-        "NJIA_ENV": "development",
-        "NJIA_ARGON2_TIME_COST": "2",
-        "NJIA_ARGON2_MEMORY_KIB": "19456",
-    }).start()
+    platform = Platform(
+        env={
+            "NJIA_MONGO_URI": f"mongodb://{BACKENDS[backend]}/",
+            "NJIA_ENV": "development",
+            "NJIA_ARGON2_TIME_COST": "2",
+            "NJIA_ARGON2_MEMORY_KIB": "19456",
+        }
+    ).start()
     try:
         who = seed(platform)
         auth = {"Authorization": f"Bearer {who['token']}"}
-        ping_url, token_url, me_url = (platform.url(p) for p in ("/api/v1/ping", "/api/v1/auth/token", "/api/v1/me"))
+        ping_url, token_url, me_url = (
+            platform.url(p) for p in ("/api/v1/ping", "/api/v1/auth/token", "/api/v1/me")
+        )
         credentials = {"email": who["email"], "password": who["password"]}
         counselors_url = platform.url(f"/api/v1/counselors?branch_id={who['branch_id']}")
         results = [
             run_load("floor: GET /api/v1/ping", lambda s, i: s.get(ping_url, timeout=30), clients, seconds),
-            run_load("POST /api/v1/auth/token", lambda s, i: s.post(token_url, json=credentials, timeout=30),
-                     clients, seconds),
-            run_load("GET /api/v1/me", lambda s, i: s.get(me_url, headers=auth, timeout=30), clients, seconds),
-            run_load("GET /api/v1/counselors?branch_id", lambda s, i: s.get(
-                counselors_url, headers=auth, timeout=30), clients, seconds),
+            run_load(
+                "POST /api/v1/auth/token",
+                lambda s, i: s.post(token_url, json=credentials, timeout=30),
+                clients,
+                seconds,
+            ),
+            run_load(
+                "GET /api/v1/me", lambda s, i: s.get(me_url, headers=auth, timeout=30), clients, seconds
+            ),
+            run_load(
+                "GET /api/v1/counselors?branch_id",
+                lambda s, i: s.get(counselors_url, headers=auth, timeout=30),
+                clients,
+                seconds,
+            ),
         ]
         memory = {f"{name}#{replica}": rss_mb(p.pid) for (name, replica), p in platform.processes.items()}
         return results, memory

@@ -34,10 +34,17 @@ def test_the_openapi_document_describes_every_accounts_route(anonymous):
     spec = anonymous.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     for path, method in [
-        ("/api/v1/organizations", "post"), ("/api/v1/auth/token", "post"), ("/api/v1/auth/register", "post"),
-        ("/api/v1/me", "get"), ("/api/v1/branches", "post"), ("/api/v1/branches", "get"),
-        ("/api/v1/users", "post"), ("/api/v1/users", "get"), ("/api/v1/counselors", "get"),
-        ("/healthz", "get"), ("/readyz", "get"),
+        ("/api/v1/organizations", "post"),
+        ("/api/v1/auth/token", "post"),
+        ("/api/v1/auth/register", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/branches", "post"),
+        ("/api/v1/branches", "get"),
+        ("/api/v1/users", "post"),
+        ("/api/v1/users", "get"),
+        ("/api/v1/counselors", "get"),
+        ("/healthz", "get"),
+        ("/readyz", "get"),
     ]:
         assert method in spec["paths"][path], f"{method.upper()} {path} missing from /openapi.json"
 
@@ -63,7 +70,8 @@ def test_an_organization_signs_up_and_its_admin_signs_in(anonymous, platform):
 def test_a_client_signs_up_with_the_organization_slug_and_gets_the_branch_time_zone(org_admin, anonymous):
     branch = org_admin.post("/api/v1/branches", make_branch(timezone="Africa/Nairobi")).json()
     registered = anonymous.post(
-        "/api/v1/auth/register", make_registration(org_admin.org["slug"], branch_id=branch["id"], phone="0722000000")
+        "/api/v1/auth/register",
+        make_registration(org_admin.org["slug"], branch_id=branch["id"], phone="0722000000"),
     )
     assert registered.status_code == 201, registered.text
     client = registered.json()
@@ -140,11 +148,15 @@ def test_missing_tampered_and_expired_tokens_are_unauthorized(platform, org_admi
     header, payload, signature = org_admin.token.split(".")
     tampered = f"{header}.{payload}.{signature[:-3]}{'AAA' if not signature.endswith('AAA') else 'BBB'}"
     assert Api(platform, tampered).get("/api/v1/me").status_code == 401
-    forged_role = Tokens("another-secret-that-is-long-enough-for-hs256", 3600).issue(Caller("usr_x", org_admin.org["id"], "org_admin", None), utc_now())
+    forged_role = Tokens("another-secret-that-is-long-enough-for-hs256", 3600).issue(
+        Caller("usr_x", org_admin.org["id"], "org_admin", None), utc_now()
+    )
     assert Api(platform, forged_role).get("/api/v1/me").status_code == 401
     me = org_admin.get("/api/v1/me").json()
     secret = load_settings(platform.env).jwt_secret
-    expired = Tokens(secret, 60).issue(Caller(me["id"], me["org_id"], me["role"], None), utc_now() - timedelta(hours=2))
+    expired = Tokens(secret, 60).issue(
+        Caller(me["id"], me["org_id"], me["role"], None), utc_now() - timedelta(hours=2)
+    )
     response = Api(platform, expired).get("/api/v1/me")
     assert response.status_code == 401
     assert "expired" in error_of(response)["message"]
@@ -162,22 +174,56 @@ def test_malformed_json_is_a_bad_request(platform, anonymous):
 
 
 def test_a_body_that_is_not_json_is_a_bad_request(platform, anonymous):
-    response = anonymous.http.post(platform.url("/api/v1/auth/token"), data="email=a&password=b",
-                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = anonymous.http.post(
+        platform.url("/api/v1/auth/token"),
+        data="email=a&password=b",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 400
     assert "content_type" in error_of(response)["details"]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"name": 12, "slug": "ok-slug", "admin": {"email": "a@example.org", "password": "pass-word-1", "name": "A"}}, "name"),
-    ({"name": "X", "slug": "Bad Slug", "admin": {"email": "a@example.org", "password": "pass-word-1", "name": "A"}}, "slug"),
-    ({"name": "X", "slug": "ok-slug", "admin": {"email": "a@example.org", "password": "short", "name": "A"}}, "admin.password"),
-    ({"name": "X", "slug": "ok-slug"}, "admin"),
-    ({"name": "X", "slug": "ok-slug", "admin": "nobody"}, "admin"),
-    ({"name": "X", "slug": "ok-slug", "admin": {"email": "a@example.org", "password": "pass-word-1", "name": "A"},
-      "colour": "red"}, "colour"),
-    ([1, 2, 3], "body"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        (
+            {
+                "name": 12,
+                "slug": "ok-slug",
+                "admin": {"email": "a@example.org", "password": "pass-word-1", "name": "A"},
+            },
+            "name",
+        ),
+        (
+            {
+                "name": "X",
+                "slug": "Bad Slug",
+                "admin": {"email": "a@example.org", "password": "pass-word-1", "name": "A"},
+            },
+            "slug",
+        ),
+        (
+            {
+                "name": "X",
+                "slug": "ok-slug",
+                "admin": {"email": "a@example.org", "password": "short", "name": "A"},
+            },
+            "admin.password",
+        ),
+        ({"name": "X", "slug": "ok-slug"}, "admin"),
+        ({"name": "X", "slug": "ok-slug", "admin": "nobody"}, "admin"),
+        (
+            {
+                "name": "X",
+                "slug": "ok-slug",
+                "admin": {"email": "a@example.org", "password": "pass-word-1", "name": "A"},
+                "colour": "red",
+            },
+            "colour",
+        ),
+        ([1, 2, 3], "body"),
+    ],
+)
 def test_invalid_fields_are_named_in_a_validation_error(anonymous, body, field):
     response = anonymous.post("/api/v1/organizations", body)
     assert response.status_code == 422, response.text
@@ -195,8 +241,9 @@ def test_a_failed_sign_up_leaves_nothing_behind(anonymous):
 
 def test_an_oversize_body_is_refused_before_it_is_read(platform, anonymous):
     huge = json.dumps({"name": "x" * (1024 * 1024 + 10)})
-    response = anonymous.http.post(platform.url("/api/v1/organizations"), data=huge,
-                                   headers={"Content-Type": "application/json"})
+    response = anonymous.http.post(
+        platform.url("/api/v1/organizations"), data=huge, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     assert error_of(response)["code"] == "payload_too_large"
 

@@ -45,22 +45,29 @@ def test_no_endpoint_answers_5xx_or_breaks_its_documented_schema(api_schema, pla
     for operation in operations(api_schema):
         strategy = operation.as_strategy(generation_mode=mode)
 
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=strategy, signed_in=st.booleans())
-        def fuzz(case, signed_in):
+        def fuzz(case, signed_in, label=operation.label):
             response = case.call(base_url=platform.base_url, headers=headers if signed_in else None)
-            calls.append((operation.label, response.status_code))
+            calls.append((label, response.status_code))
             try:
                 case.validate_response(response, checks=CHECKS)
             except Exception as exc:  # collect, so one run reports every broken operation
-                failures.append(f"{operation.label}: {type(exc).__name__}: {str(exc)[:400]}")
+                failures.append(f"{label}: {type(exc).__name__}: {str(exc)[:400]}")
                 raise
 
         try:
             fuzz()
-        except Exception:  # noqa: S110 - recorded in failures above
+        except Exception:
             pass
     assert not failures, "\n".join(dict.fromkeys(failures))
     if mode == GenerationMode.POSITIVE:  # operations without inputs have no negative cases
-        assert {label for label, _ in calls} == {op.label for op in operations(api_schema)}, "an operation never ran"
+        assert {label for label, _ in calls} == {op.label for op in operations(api_schema)}, (
+            "an operation never ran"
+        )

@@ -61,7 +61,11 @@ class Platform:
 
     def start(self) -> Platform:
         self._management("put", f"/api/vhosts/{self.vhost}")
-        self._management("put", f"/api/permissions/{self.vhost}/guest", json={"configure": ".*", "write": ".*", "read": ".*"})
+        self._management(
+            "put",
+            f"/api/permissions/{self.vhost}/guest",
+            json={"configure": ".*", "write": ".*", "read": ".*"},
+        )
         declare_queues(self.env["NJIA_AMQP_URI"])
         for service, count in self.replicas.items():
             for replica in range(1, count + 1):
@@ -74,7 +78,10 @@ class Platform:
         log = open(self.logs / f"{service}-{replica}.log", "ab")  # noqa: SIM115 - the process owns it
         process = subprocess.Popen(
             [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG), f"services.{service}.service"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.processes[(service, replica)] = process
         return process

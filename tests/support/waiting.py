@@ -7,7 +7,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def wait_until(condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.05, message: str = "") -> T:
+def wait_until(
+    condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.05, message: str = ""
+) -> T:
     """Poll ``condition`` until it returns something truthy; fail with ``message`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     last: T = condition()

@@ -10,9 +10,7 @@ def test_readme_configuration_table_lists_every_variable_in_deploy_config():
     deploy_config = (ROOT / "deploy" / "nameko.yaml").read_text()
     deployed = set(re.findall(r"\$\{(NJIA_[A-Z0-9_]+)", deploy_config))
     table_rows = [
-        line
-        for line in (ROOT / "README.md").read_text().splitlines()
-        if line.lstrip().startswith("|")
+        line for line in (ROOT / "README.md").read_text().splitlines() if line.lstrip().startswith("|")
     ]
 
     missing = sorted(

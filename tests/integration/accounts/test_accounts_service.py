@@ -27,7 +27,9 @@ def call(container, method, *args, token=None):
 def sign_up(container, **overrides):
     body = make_organization(**overrides)
     org = call(container, "create_organization", body)
-    token = call(container, "issue_token", {"email": body["admin"]["email"], "password": body["admin"]["password"]})
+    token = call(
+        container, "issue_token", {"email": body["admin"]["email"], "password": body["admin"]["password"]}
+    )
     return org, token["access_token"]
 
 
@@ -133,15 +135,19 @@ def test_another_organizations_branch_and_user_are_not_found(accounts):
 
 def test_new_people_take_time_zone_and_language_from_their_branch(accounts):
     _, token = sign_up(accounts)
-    branch = call(accounts, "create_branch", make_branch(timezone="Africa/Nairobi", language="sw"), token=token)
+    branch = call(
+        accounts, "create_branch", make_branch(timezone="Africa/Nairobi", language="sw"), token=token
+    )
     counselor = call(accounts, "create_user", make_user("counselor", branch["id"]), token=token)
     assert (counselor["timezone"], counselor["language"]) == ("Africa/Nairobi", "sw")
-    own = call(accounts, "create_user", make_user("counselor", branch["id"], timezone="Europe/London"), token=token)
+    own = call(
+        accounts, "create_user", make_user("counselor", branch["id"], timezone="Europe/London"), token=token
+    )
     assert own["timezone"] == "Europe/London"
 
 
 def test_clients_cannot_add_people(accounts):
-    org, token = sign_up(accounts)
+    org, _ = sign_up(accounts)
     client = make_registration(org["slug"])
     call(accounts, "register_client", client)
     client_token = call(accounts, "issue_token", {"email": client["email"], "password": client["password"]})
@@ -157,7 +163,9 @@ def test_branch_admin_adds_people_to_their_own_branch_only(accounts):
     other = call(accounts, "create_branch", make_branch(), token=token)
     admin_body = make_user("branch_admin", home["id"])
     call(accounts, "create_user", admin_body, token=token)
-    branch_token = call(accounts, "issue_token", {"email": admin_body["email"], "password": "pass-word-1"})["access_token"]
+    branch_token = call(accounts, "issue_token", {"email": admin_body["email"], "password": "pass-word-1"})[
+        "access_token"
+    ]
     made = call(accounts, "create_user", make_user("counselor", home["id"]), token=branch_token)
     assert made["branch_id"] == home["id"]
     with pytest.raises(Forbidden):
@@ -171,7 +179,10 @@ def test_branch_admin_adds_people_to_their_own_branch_only(accounts):
 def test_user_lists_page_with_a_cursor(accounts):
     _, token = sign_up(accounts)
     branch = call(accounts, "create_branch", make_branch(), token=token)
-    made = [call(accounts, "create_user", make_user("counselor", branch["id"]), token=token)["id"] for _ in range(5)]
+    made = [
+        call(accounts, "create_user", make_user("counselor", branch["id"]), token=token)["id"]
+        for _ in range(5)
+    ]
     seen, cursor = [], None
     while True:
         page = call(accounts, "list_users", {"role": "counselor", "limit": 2, "cursor": cursor}, token=token)

@@ -14,6 +14,7 @@ from shared.events.handling import on_event
 from shared.events.publishing import EventPublisher, relay_outbox
 from shared.mongo import MongoStore, Store, connect, database_name, now
 from tests.support.builders import make_organization, make_registration
+from tests.support.databases import mongo_uri
 from tests.support.waiting import wait_until
 
 
@@ -128,9 +129,14 @@ def test_a_handler_that_keeps_failing_leaves_a_dead_letter_that_can_be_replayed(
 
 def test_an_event_breaking_its_contract_is_dead_lettered_and_never_handled(listener, config):
     dispatch = event_dispatcher(config)
-    broken = {"event_id": "evt_broken_0001", "event_type": USER_REGISTERED, "version": 1,
-              "occurred_at": "2026-12-01T09:00:00+03:00", "source": "accounts",
-              "data": {"user_id": "usr_1", "role": "wizard"}}
+    broken = {
+        "event_id": "evt_broken_0001",
+        "event_type": USER_REGISTERED,
+        "version": 1,
+        "occurred_at": "2026-12-01T09:00:00+03:00",
+        "source": "accounts",
+        "data": {"user_id": "usr_1", "role": "wizard"},
+    }
     with entrypoint_waiter(listener, "handle_user_registered"):
         dispatch("accounts", USER_REGISTERED, broken)
     assert behaviour.calls == 0
@@ -140,22 +146,41 @@ def test_an_event_breaking_its_contract_is_dead_lettered_and_never_handled(liste
 
 
 def test_an_event_the_broker_did_not_take_stays_in_the_outbox_until_the_relay_sends_it(listener, config):
-    client = connect(config["NJIA_MONGO_URI"] if "NJIA_MONGO_URI" in config else "mongodb://127.0.0.1:27017/")
+    client = connect(mongo_uri())
     store = AccountsStore(client[database_name(config["NJIA_MONGO_DB_PREFIX"], "accounts")])
     store.ensure_indexes()
     exchange = get_event_exchange("accounts", {})
     broker_away = EventPublisher("accounts", Publisher("amqp://guest:guest@127.0.0.1:1/"), exchange, {})
     from services.accounts.domain import User
 
-    user = User(id="usr_outbox_1", org_id="org_1", email="outbox@example.org", name="Outbox Test",
-                role="client", created_at=now())
-    envelope = broker_away.new(USER_REGISTERED, {
-        "user_id": user.id, "org_id": user.org_id, "branch_id": None, "role": "client",
-        "email": user.email, "name": user.name, "phone": None, "timezone": "UTC", "language": "en",
-    }, user.created_at)
+    user = User(
+        id="usr_outbox_1",
+        org_id="org_1",
+        email="outbox@example.org",
+        name="Outbox Test",
+        role="client",
+        created_at=now(),
+    )
+    envelope = broker_away.new(
+        USER_REGISTERED,
+        {
+            "user_id": user.id,
+            "org_id": user.org_id,
+            "branch_id": None,
+            "role": "client",
+            "email": user.email,
+            "name": user.name,
+            "phone": None,
+            "timezone": "UTC",
+            "language": "en",
+        },
+        user.created_at,
+    )
     store.add_user(user, [envelope], now())
     assert broker_away.deliver(store, "users", user.id, [envelope]) == 0
-    assert [e["event_id"] for _, _, pending in store.pending_outbox() for e in pending] == [envelope["event_id"]]
+    assert [e["event_id"] for _, _, pending in store.pending_outbox() for e in pending] == [
+        envelope["event_id"]
+    ]
 
     broker_back = EventPublisher("accounts", Publisher(config["AMQP_URI"]), exchange, {})
     with entrypoint_waiter(listener, "handle_user_registered"):

@@ -59,9 +59,7 @@ def test_branch_admin_cannot_add_an_org_admin():
 @pytest.mark.parametrize("branch_id", ["brn_2", None])
 def test_branch_admin_cannot_add_people_outside_their_branch(branch_id):
     with pytest.raises(RoleNotAllowed) as caught:
-        check_new_user(
-            actor_role="branch_admin", actor_branch_id="brn_1", role="client", branch_id=branch_id
-        )
+        check_new_user(actor_role="branch_admin", actor_branch_id="brn_1", role="client", branch_id=branch_id)
 
     assert caught.value.field == "branch_id"
 

@@ -29,9 +29,7 @@ def test_nairobi_afternoon_is_three_hours_earlier_in_utc():
 
 
 def test_written_time_keeps_its_offset():
-    assert isoformat(datetime(2024, 5, 1, 13, 0, 59, 999, tzinfo=NAIROBI)) == (
-        "2024-05-01T13:00:59+03:00"
-    )
+    assert isoformat(datetime(2024, 5, 1, 13, 0, 59, 999, tzinfo=NAIROBI)) == ("2024-05-01T13:00:59+03:00")
     assert isoformat(datetime(2024, 5, 1, 10, 0, tzinfo=UTC)) == "2024-05-01T10:00:00+00:00"
 
 

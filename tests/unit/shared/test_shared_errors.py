@@ -101,9 +101,7 @@ def test_nested_field_errors_are_named_with_dots():
 
 
 def test_schema_level_error_is_named_after_its_parent():
-    assert field_errors({"admin": {"_schema": ["Passwords differ."]}}) == {
-        "admin": ["Passwords differ."]
-    }
+    assert field_errors({"admin": {"_schema": ["Passwords differ."]}}) == {"admin": ["Passwords differ."]}
 
 
 def test_top_level_schema_error_is_named_body():
