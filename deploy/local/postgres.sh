@@ -2,9 +2,19 @@
 # A project-local PostgreSQL cluster for FerretDB's postgresql backend.
 source "$(dirname "$0")/common.sh"
 
-PGDATA="$NJIA_DATA/postgres"
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+
+# The cluster lives in the project's .njia/data unless the postgres user cannot reach it
+# (a checkout under a private temp folder): then beside Debian's own, one per checkout.
+pg_data() {
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$NJIA_DATA" 2>/dev/null; then
+    echo "$NJIA_DATA/postgres"
+  else
+    echo "/var/lib/postgresql/njia-$(printf '%s' "$NJIA_ROOT" | sha256sum | cut -c1-12)"
+  fi
+}
+PGDATA=$(pg_data)
 
 start() {
   apt_install postgresql
@@ -12,7 +22,7 @@ start() {
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
     say "creating PostgreSQL cluster in $PGDATA"
     mkdir -p "$PGDATA"
-    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGDATA" && chmod 700 "$PGDATA"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PGDATA"; chmod 700 "$PGDATA"; fi
     as_postgres "$bin/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 >/dev/null
   fi
   if as_postgres "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,14 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = {"postgresql": "127.0.0.1:27017", "sqlite": "127.0.0.1:27018"}
 
 
-def ensure_ferretdb(backend: str, addr: str) -> None:
+def ferretdb(action: str, backend: str, addr: str) -> None:
     env = {**os.environ, "NJIA_FERRETDB_BACKEND": backend, "NJIA_FERRETDB_ADDR": addr}
-    subprocess.run(
-        ["bash", str(ROOT / "deploy/local/ferretdb.sh"), "start"],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    script = str(ROOT / "deploy/local/ferretdb.sh")
+    subprocess.run(["bash", script, action], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def listening(addr: str) -> bool:
+    host, port = addr.rsplit(":", 1)
+    with socket.socket() as sock:
+        return sock.connect_ex((host, int(port))) == 0
 
 
 def rss_mb(pid: int) -> float:
@@ -132,8 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     backends = list(BACKENDS) if args.backend == "both" else [args.backend]
     for backend in backends:
-        ensure_ferretdb(backend, BACKENDS[backend])
-        results, memory = measure(backend, args.seconds, args.clients)
+        started_here = not listening(BACKENDS[backend])
+        ferretdb("start", backend, BACKENDS[backend])
+        try:
+            results, memory = measure(backend, args.seconds, args.clients)
+        finally:
+            if started_here:  # leave the machine as we found it
+                ferretdb("stop", backend, BACKENDS[backend])
         report(backend, results, memory, args.clients)
     return 0
 
