@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every Njia service. The command picks the service:
-#   docker run njia nameko run --config deploy/nameko.yaml services.accounts.service
+#   docker run njia nameko run --config deploy/nameko.yaml services.accounts.service:AccountsService
 # Without a command it runs the gateway. Settings come from NJIA_* environment
 # variables (deploy/nameko.yaml maps each one; the README lists them all).
 
@@ -49,4 +49,4 @@ RUN python -m compileall -q services shared
 USER 10001:10001
 EXPOSE 8000
 # Health checks live in docker-compose.yml and deploy/k8s/ (they differ per service).
-CMD ["nameko", "run", "--config", "deploy/nameko.yaml", "services.gateway.service"]
+CMD ["nameko", "run", "--config", "deploy/nameko.yaml", "services.gateway.service:GatewayService"]

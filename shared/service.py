@@ -51,7 +51,8 @@ every = SettingsTimer.decorator
 
 
 class NjiaService:
-    name = "njia"
+    # No `name` here: `nameko run <module>` would otherwise start this base class as a service too.
+    name: str
 
     settings = SettingsProvider()
     request_id = RequestLogging()

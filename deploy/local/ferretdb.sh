@@ -53,7 +53,7 @@ start() {
   esac
   mkdir -p "$NJIA_DATA/ferretdb-state-$port"
   say "starting FerretDB ($NJIA_FERRETDB_BACKEND backend) on $NJIA_FERRETDB_ADDR"
-  nohup "$FERRETDB" "${args[@]}" >>"$NJIA_LOGS/ferretdb.log" 2>&1 &
+  nohup "$FERRETDB" "${args[@]}" >>"$NJIA_LOGS/ferretdb.log" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   echo "$NJIA_FERRETDB_BACKEND" >"$NJIA_RUN/ferretdb-${port}.backend"
   wait_port "$host" "$port" 60 || die "FerretDB did not open $NJIA_FERRETDB_ADDR; see $NJIA_LOGS/ferretdb.log"

@@ -15,11 +15,19 @@ services() {
   echo gateway
 }
 
+# `module:Class`: naming the class keeps nameko from also starting imported base classes.
+service_target() {
+  local first; first=$(printf '%s' "${1:0:1}" | tr '[:lower:]' '[:upper:]')
+  echo "services.$1.service:${first}${1:1}Service"
+}
+
 start_one() {  # start_one SERVICE [REPLICA]
   local service=$1 replica=${2:-1}
   local pidfile="$NJIA_RUN/svc-$service-$replica.pid" logfile="$NJIA_LOGS/$service-$replica.log"
   if pid_alive "$pidfile"; then say "$service #$replica already running"; return 0; fi
-  (cd "$NJIA_ROOT" && nohup "$NAMEKO" run --config "$CONFIG" "services.$service.service" >>"$logfile" 2>&1 &
+  # Detached from this shell's output, so `make up | tail` returns once Njia is ready.
+  (cd "$NJIA_ROOT" || exit 1
+   nohup "$NAMEKO" run --config "$CONFIG" "$(service_target "$service")" >>"$logfile" 2>&1 </dev/null &
    echo $! >"$pidfile")
   say "started $service #$replica (log: $logfile)"
 }

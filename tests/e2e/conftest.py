@@ -11,6 +11,14 @@ def platform():
     running = Platform().start()
     yield running
     running.stop()
+    # A quiet platform: no service logged an error while the tests ran (timers included).
+    errors = [
+        f"{log.name}: {line[:300]}"
+        for log in running.logs.glob("*.log")
+        for line in log.read_text().splitlines()
+        if '"level": "error"' in line
+    ]
+    assert not errors, "services logged errors:\n" + "\n".join(errors[:10])
 
 
 @pytest.fixture

@@ -29,6 +29,11 @@ MANAGEMENT = os.environ.get("NJIA_TEST_RABBIT_MANAGEMENT", "http://127.0.0.1:156
 BACKENDS = ("accounts",)
 
 
+def service_target(service: str) -> str:
+    """What `nameko run` starts, as `make up` names it: the module and its one service class."""
+    return f"services.{service}.service:{service.title()}Service"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -77,7 +82,7 @@ class Platform:
     def start_service(self, service: str, replica: int = 1) -> subprocess.Popen[bytes]:
         log = open(self.logs / f"{service}-{replica}.log", "ab")  # noqa: SIM115 - the process owns it
         process = subprocess.Popen(
-            [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG), f"services.{service}.service"],
+            [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG), service_target(service)],
             cwd=ROOT,
             env=self.env,
             stdout=log,
