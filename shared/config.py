@@ -35,6 +35,17 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "NJIA_ARGON2_TIME_COST": ("2", "argon2id passes per password hash (OWASP minimum: 2 at 19 MiB)"),
     "NJIA_ARGON2_MEMORY_KIB": ("19456", "argon2id memory per password hash, KiB"),
     "NJIA_PASSWORD_HASH_CONCURRENCY": ("2", "password hashes computed at once per process (bounds memory)"),
+    "NJIA_JITSI_BASE_URL": ("https://meet.jit.si", "Jitsi Meet server that hosts the video sessions"),
+    "NJIA_JITSI_APP_ID": (
+        "",
+        "with NJIA_JITSI_APP_SECRET: join links carry a signed token (self-hosted Jitsi)",
+    ),
+    "NJIA_JITSI_APP_SECRET": ("", "secret shared with a self-hosted Jitsi's token authentication"),
+    "NJIA_NO_SHOW_GRACE_MINUTES": (
+        "15",
+        "a session whose client has not joined this long after start is a no-show",
+    ),
+    "NJIA_NO_SHOW_SWEEP_SECONDS": ("60", "how often scheduling looks for no-shows"),
     "NJIA_LOG_LEVEL": ("INFO", "log level of every service (JSON lines on stderr)"),
 }
 
@@ -63,6 +74,11 @@ class Settings:
     argon2_time_cost: int
     argon2_memory_kib: int
     password_hash_concurrency: int
+    jitsi_base_url: str
+    jitsi_app_id: str
+    jitsi_app_secret: str
+    no_show_grace_minutes: int
+    no_show_sweep_seconds: float
     log_level: str
 
     @property
@@ -109,6 +125,11 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         argon2_time_cost=number("NJIA_ARGON2_TIME_COST", int),
         argon2_memory_kib=number("NJIA_ARGON2_MEMORY_KIB", int),
         password_hash_concurrency=number("NJIA_PASSWORD_HASH_CONCURRENCY", int),
+        jitsi_base_url=get("NJIA_JITSI_BASE_URL").rstrip("/"),
+        jitsi_app_id=get("NJIA_JITSI_APP_ID"),
+        jitsi_app_secret=get("NJIA_JITSI_APP_SECRET"),
+        no_show_grace_minutes=number("NJIA_NO_SHOW_GRACE_MINUTES", int),
+        no_show_sweep_seconds=number("NJIA_NO_SHOW_SWEEP_SECONDS", float),
         log_level=get("NJIA_LOG_LEVEL").upper(),
     )
     check(settings)
@@ -118,6 +139,8 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
 def check(settings: Settings) -> None:
     if not 0 < settings.http_port < 65536:
         raise ConfigurationError(f"NJIA_HTTP_PORT must be a port number (1-65535), not {settings.http_port}")
+    if bool(settings.jitsi_app_id) != bool(settings.jitsi_app_secret):
+        raise ConfigurationError("Set both NJIA_JITSI_APP_ID and NJIA_JITSI_APP_SECRET, or neither")
     if settings.env not in ("development", "test", "production"):
         raise ConfigurationError(f"NJIA_ENV must be development, test or production, not {settings.env!r}")
     if settings.is_production:

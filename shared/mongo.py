@@ -17,7 +17,7 @@ from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from shared.clock import utc_now
 from shared.config import load_settings
@@ -72,6 +72,43 @@ class Store:
         except DuplicateKeyError:
             return False
         return True
+
+    def claim_all(
+        self, keys: list[str], owner: str, owner_collection: str, now: datetime, stale_after: timedelta
+    ) -> str | None:
+        """Claim every key for ``owner``, or none: returns the first key someone else holds.
+
+        Keys ``owner`` already holds count as claimed (a reschedule overlapping its old time).
+        A key held by an owner that was never written (a crash between claim and write) is
+        taken over once older than ``stale_after``.
+        """
+        taken: list[str] = []
+        try:  # the common case in one round trip
+            self.claims.insert_many(
+                [{"_id": k, "owner": owner, "claimed_at": now} for k in keys], ordered=True
+            )
+            return None
+        except BulkWriteError as exc:
+            first_failed = min((err["index"] for err in exc.details.get("writeErrors", [])), default=0)
+            taken, keys = list(keys[:first_failed]), list(keys[first_failed:])
+        for key in keys:
+            if self.claim(key, owner, now):
+                taken.append(key)
+                continue
+            holder = self.claim_owner(key)
+            if holder == owner:
+                continue
+            orphaned = holder and self.db[owner_collection].find_one({"_id": holder}, {"_id": 1}) is None
+            if orphaned and self.release_if_stale(key, stale_after, now) and self.claim(key, owner, now):
+                taken.append(key)
+                continue
+            self.release_all(taken, owner)
+            return key
+        return None
+
+    def release_all(self, keys: list[str], owner: str) -> None:
+        if keys:
+            self.claims.delete_many({"_id": {"$in": keys}, "owner": owner})
 
     def claim_owner(self, key: str) -> str | None:
         doc = self.claims.find_one({"_id": key}, {"owner": 1})

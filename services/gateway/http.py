@@ -89,6 +89,13 @@ def read_json(request: Request) -> Any:
         raise BadRequest("The request body is not valid JSON.", {"body": [str(exc)[:200]]}) from None
 
 
+def read_optional_json(request: Request) -> Any:
+    """A JSON body where one may be left out entirely (``{}`` then)."""
+    if not request.get_data(cache=True).strip():
+        return {}
+    return read_json(request)
+
+
 class ApiServer(WebServer):
     """nameko's web server, with JSON 404/405 and the request id taken from headers."""
 

@@ -56,7 +56,71 @@ class UserRegistered(_Data):
     language = fields.String(required=True)
 
 
+SESSION_BOOKED = "session.booked"
+SESSION_RESCHEDULED = "session.rescheduled"
+SESSION_CANCELLED = "session.cancelled"
+SESSION_COMPLETED = "session.completed"
+SESSION_NO_SHOW = "session.no_show"
+SESSION_STATUSES = ("booked", "cancelled", "late_cancelled", "completed", "no_show")
+
+
+class Participant(_Data):
+    """Who takes part, with what notifications need to reach them without calling back."""
+
+    user_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    name = fields.String(required=True)
+    email = fields.Email(required=True)
+    phone = fields.String(allow_none=True, load_default=None)
+    timezone = fields.String(required=True)
+    language = fields.String(required=True)
+
+
+class _SessionFacts(_Data):
+    session_id = fields.String(required=True)
+    org_id = fields.String(required=True)
+    branch_id = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(SESSION_STATUSES))
+    start = fields.AwareDateTime(required=True, format="iso")
+    end = fields.AwareDateTime(required=True, format="iso")
+    topic = fields.String(allow_none=True, load_default=None)
+    counselor = fields.Nested(Participant, required=True)
+    client = fields.Nested(Participant, required=True)
+    join_path = fields.String(required=True)
+
+
+@contract(SESSION_BOOKED, source="scheduling")
+class SessionBooked(_SessionFacts):
+    booked_by = fields.String(required=True)
+
+
+@contract(SESSION_RESCHEDULED, source="scheduling")
+class SessionRescheduled(_SessionFacts):
+    previous_start = fields.AwareDateTime(required=True, format="iso")
+    previous_end = fields.AwareDateTime(required=True, format="iso")
+    rescheduled_by = fields.String(required=True)
+
+
+@contract(SESSION_CANCELLED, source="scheduling")
+class SessionCancelled(_SessionFacts):
+    cancelled_by = fields.String(required=True)
+    reason = fields.String(allow_none=True, load_default=None)
+    late = fields.Boolean(required=True)
+
+
+@contract(SESSION_COMPLETED, source="scheduling")
+class SessionCompleted(_SessionFacts):
+    pass
+
+
+@contract(SESSION_NO_SHOW, source="scheduling")
+class SessionNoShow(_SessionFacts):
+    pass
+
+
 # Every (source, event type, consuming service, handler method) in the platform.
 # `njia-admin declare-queues` creates these queues before traffic starts, so no
 # event is published into an exchange with no queue bound (nameko would drop it).
-SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = ()
+SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("accounts", USER_REGISTERED, "scheduling", "handle_user_registered"),
+)

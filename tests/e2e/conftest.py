@@ -8,7 +8,8 @@ from tests.support.platform import Api, Platform
 
 @pytest.fixture(scope="session")
 def platform():
-    running = Platform().start()
+    # Two scheduling replicas: every race test runs against competing consumers.
+    running = Platform(replicas={"scheduling": 2}).start()
     yield running
     running.stop()
     # A quiet platform: no service logged an error while the tests ran (timers included).

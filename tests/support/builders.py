@@ -49,3 +49,17 @@ def make_registration(org_slug: str, **overrides: Any) -> dict[str, Any]:
         "name": "Kamau Client",
         **overrides,
     }
+
+
+def make_availability(timezone: str = "Africa/Nairobi", **overrides: Any) -> dict[str, Any]:
+    """Every day 08:00-18:00 local, 45-minute sessions, 15-minute buffer, 2 hours' notice."""
+    body: dict[str, Any] = {
+        "timezone": timezone,
+        "weekly": [{"weekday": day, "start": "08:00", "end": "18:00"} for day in range(7)],
+        "exceptions": [],
+        "session_minutes": 45,
+        "buffer_minutes": 15,
+        "min_notice_minutes": 120,
+    }
+    body.update(overrides)
+    return body

@@ -1,0 +1,1 @@
+"""scheduling: availability, open slots, race-free booking, meeting links, notes, reports."""

@@ -1,0 +1,163 @@
+"""Sessions as iCalendar (RFC 5545): one session's event, a counselor's subscription feed.
+
+Pure functions: no I/O, and time comes in as ``now``. The icalendar library does the
+escaping (commas, semicolons, newlines), line folding and CRLF line endings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vText
+
+PRODID = "-//Njia//Njia career counseling//EN"
+UID_DOMAIN = "njia"
+ALARM_BEFORE = timedelta(minutes=15)
+FEED_REFRESH = timedelta(minutes=15)
+FEED_TOKEN_PURPOSE = "calendar-feed:"
+FEED_SIGNATURE_HEX_CHARS = 32
+
+# Njia session status -> iCalendar VEVENT STATUS.
+EVENT_STATUS = {
+    "booked": "CONFIRMED",
+    "completed": "CONFIRMED",
+    "no_show": "CONFIRMED",
+    "cancelled": "CANCELLED",
+    "late_cancelled": "CANCELLED",
+}
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """What a calendar needs to know about one session."""
+
+    session_id: str
+    start: datetime
+    end: datetime
+    summary: str
+    description: str
+    organizer_name: str
+    organizer_email: str
+    attendee_name: str
+    attendee_email: str | None
+    join_page_url: str
+    status: str
+    sequence: int = 0  # bumps on reschedule so calendar apps update the event
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "start")
+        _require_aware(self.end, "end")
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        if self.status not in EVENT_STATUS:
+            raise ValueError(f"unknown session status {self.status!r}")
+        if self.sequence < 0:
+            raise ValueError("sequence must not be negative")
+
+
+def session_calendar(entry: CalendarEntry, now: datetime) -> bytes:
+    """One session as a VCALENDAR (METHOD PUBLISH) holding its VEVENT."""
+    calendar = _new_calendar()
+    calendar.add_component(_session_event(entry, now))
+    ics: bytes = calendar.to_ical()
+    return ics
+
+
+def counselor_feed(counselor_name: str, entries: Sequence[CalendarEntry], now: datetime) -> bytes:
+    """A counselor's sessions as one subscribable VCALENDAR, one VEVENT per entry."""
+    calendar = _new_calendar()
+    calendar.add("x-wr-calname", f"Njia — {counselor_name}")
+    calendar.add("refresh-interval", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+    for entry in entries:
+        calendar.add_component(_session_event(entry, now))
+    ics: bytes = calendar.to_ical()
+    return ics
+
+
+def feed_token(secret: str, counselor_id: str) -> str:
+    """A private, unguessable token for a counselor's feed URL that needs no storage."""
+    if not secret:
+        raise ValueError("the feed secret must not be empty")
+    if not counselor_id:
+        raise ValueError("counselor_id must not be empty")
+    return f"{counselor_id}.{_feed_signature(secret, counselor_id)}"
+
+
+def counselor_of_feed_token(secret: str, token: str) -> str | None:
+    """The counselor id a genuine feed token was made for; None for anything else."""
+    if not secret:
+        raise ValueError("the feed secret must not be empty")
+    counselor_id, dot, signature = token.rpartition(".")
+    if not dot or not counselor_id:
+        return None
+    expected = _feed_signature(secret, counselor_id)
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
+        return None
+    return counselor_id
+
+
+def _feed_signature(secret: str, counselor_id: str) -> str:
+    digest = hmac.new(secret.encode(), (FEED_TOKEN_PURPOSE + counselor_id).encode(), hashlib.sha256)
+    return digest.hexdigest()[:FEED_SIGNATURE_HEX_CHARS]
+
+
+def _new_calendar() -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    return calendar
+
+
+def _session_event(entry: CalendarEntry, now: datetime) -> Event:
+    _require_aware(now, "now")
+    event = Event()
+    event.add("uid", f"{entry.session_id}@{UID_DOMAIN}")
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", entry.start.astimezone(UTC))
+    event.add("dtend", entry.end.astimezone(UTC))
+    event.add("summary", entry.summary)
+    event.add("description", _description(entry))
+    event.add("url", entry.join_page_url)
+    event.add("location", entry.join_page_url)
+    event.add("organizer", _address(entry.organizer_email, entry.organizer_name))
+    if entry.attendee_email:
+        attendee = _address(entry.attendee_email, entry.attendee_name)
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        event.add("attendee", attendee)
+    event.add("status", EVENT_STATUS[entry.status])
+    event.add("sequence", entry.sequence)
+    if EVENT_STATUS[entry.status] != "CANCELLED":
+        # No reminder for a session that will not happen.
+        event.add_component(_alarm(entry))
+    return event
+
+
+def _description(entry: CalendarEntry) -> str:
+    join = f"Join: {entry.join_page_url}"
+    return f"{entry.description}\n\n{join}" if entry.description else join
+
+
+def _address(email: str, name: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = vText(name)
+    return address
+
+
+def _alarm(entry: CalendarEntry) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -ALARM_BEFORE)
+    alarm.add("description", entry.summary)
+    return alarm
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got a naive datetime")

@@ -1,0 +1,204 @@
+"""The scheduling service's RPC schemas; the gateway documents its HTTP API from these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from shared.schemas import PageQuery, StrictSchema, TimeZone
+
+STATUSES = ("booked", "cancelled", "late_cancelled", "completed", "no_show")
+HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", error="Use 24-hour HH:MM, e.g. 09:00.")
+ID = validate.Length(min=1, max=64)
+
+
+class WeeklyHoursIn(StrictSchema):
+    weekday = fields.Integer(required=True, validate=validate.Range(0, 6, error="0 is Monday, 6 is Sunday."))
+    start = fields.String(required=True, validate=HHMM)
+    end = fields.String(required=True, validate=HHMM)
+
+
+class ExceptionIn(StrictSchema):
+    date = fields.Date(required=True)
+    available = fields.Boolean(load_default=True)
+    start = fields.String(load_default=None, allow_none=True, validate=HHMM)
+    end = fields.String(load_default=None, allow_none=True, validate=HHMM)
+
+
+class AvailabilityIn(StrictSchema):
+    timezone = TimeZone(required=True)
+    weekly = fields.List(fields.Nested(WeeklyHoursIn), required=True, validate=validate.Length(max=50))
+    exceptions = fields.List(fields.Nested(ExceptionIn), load_default=list, validate=validate.Length(max=400))
+    session_minutes = fields.Integer(load_default=45)
+    buffer_minutes = fields.Integer(load_default=15)
+    min_notice_minutes = fields.Integer(load_default=120)
+
+
+class ExceptionOut(StrictSchema):
+    date = fields.String(required=True, metadata={"description": "YYYY-MM-DD, the counselor's local date"})
+    available = fields.Boolean(required=True)
+    start = fields.String(allow_none=True)
+    end = fields.String(allow_none=True)
+
+
+class AvailabilityOut(StrictSchema):
+    counselor_id = fields.String(required=True)
+    timezone = fields.String(required=True)
+    weekly = fields.List(fields.Nested(WeeklyHoursIn), required=True)
+    exceptions = fields.List(fields.Nested(ExceptionOut), required=True)
+    session_minutes = fields.Integer(required=True)
+    buffer_minutes = fields.Integer(required=True)
+    min_notice_minutes = fields.Integer(required=True)
+    updated_at = fields.AwareDateTime()
+
+
+class SlotQuery(StrictSchema):
+    counselor_id = fields.String(load_default=None, validate=ID)
+    branch_id = fields.String(load_default=None, validate=ID)
+    from_ = fields.AwareDateTime(data_key="from", load_default=None)
+    to = fields.AwareDateTime(load_default=None)
+    tz = TimeZone(load_default=None)
+
+    @validates_schema
+    def one_target(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if bool(data.get("counselor_id")) == bool(data.get("branch_id")):
+            raise ValidationError("Give counselor_id or branch_id (one of them).", "counselor_id")
+
+
+class SlotOut(StrictSchema):
+    counselor_id = fields.String(required=True)
+    start = fields.String(required=True, metadata={"description": "RFC 3339 in the asked time zone"})
+    end = fields.String(required=True)
+
+
+class SlotList(StrictSchema):
+    items = fields.List(fields.Nested(SlotOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+    timezone = fields.String(required=True)
+
+
+class BookingIn(StrictSchema):
+    counselor_id = fields.String(load_default=None, validate=ID)
+    branch_id = fields.String(load_default=None, validate=ID)
+    start = fields.AwareDateTime(required=True)
+    topic = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    client_id = fields.String(load_default=None, allow_none=True, validate=ID)
+
+    @validates_schema
+    def one_target(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if bool(data.get("counselor_id")) == bool(data.get("branch_id")):
+            raise ValidationError("Give counselor_id or branch_id (one of them).", "counselor_id")
+
+
+class SessionOut(StrictSchema):
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    counselor_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    branch_id = fields.String(required=True, allow_none=True)
+    start = fields.String(required=True)
+    end = fields.String(required=True)
+    topic = fields.String(required=True, allow_none=True)
+    created_at = fields.String(required=True)
+    reschedule_count = fields.Integer()
+    cancel_reason = fields.String(allow_none=True)
+    counselor_name = fields.String(allow_none=True)
+    client_name = fields.String(allow_none=True)
+
+
+class SessionQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    from_ = fields.AwareDateTime(data_key="from", load_default=None)
+    to = fields.AwareDateTime(load_default=None)
+    counselor_id = fields.String(load_default=None, validate=ID)
+    client_id = fields.String(load_default=None, validate=ID)
+
+
+class RescheduleIn(StrictSchema):
+    start = fields.AwareDateTime(required=True)
+
+
+class CancelIn(StrictSchema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class CompleteIn(StrictSchema):
+    no_show = fields.Boolean(load_default=False)
+
+
+class JoinOut(StrictSchema):
+    url = fields.String(required=True)
+    provider = fields.String(required=True)
+    opens_at = fields.String(required=True)
+    closes_at = fields.String(required=True)
+
+
+class NoteIn(StrictSchema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class NoteOut(StrictSchema):
+    id = fields.String(required=True)
+    session_id = fields.String(required=True)
+    counselor_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    text = fields.String(required=True)
+    created_at = fields.String(required=True)
+
+
+class NoteList(StrictSchema):
+    items = fields.List(fields.Nested(NoteOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class FeedOut(StrictSchema):
+    url = fields.String(required=True)
+
+
+class SharingIn(StrictSchema):
+    counselor_ids = fields.List(fields.String(validate=ID), required=True, validate=validate.Length(max=50))
+
+
+class SharingOut(StrictSchema):
+    client_id = fields.String(required=True)
+    counselor_ids = fields.List(fields.String(), required=True)
+
+
+class PolicyIn(StrictSchema):
+    late_cancel_hours = fields.Integer(load_default=24, validate=validate.Range(0, 336))
+    max_reschedules = fields.Integer(load_default=2, validate=validate.Range(0, 50))
+
+
+class PolicyOut(StrictSchema):
+    late_cancel_hours = fields.Integer(required=True)
+    max_reschedules = fields.Integer(required=True)
+
+
+class ReportQuery(StrictSchema):
+    from_ = fields.AwareDateTime(data_key="from", required=True)
+    to = fields.AwareDateTime(required=True)
+
+
+class BranchReport(StrictSchema):
+    branch_id = fields.String(required=True)
+    name = fields.String(required=True)
+    sessions = fields.Integer(required=True)
+    completed = fields.Integer(required=True)
+    cancelled = fields.Integer(required=True)
+    late_cancelled = fields.Integer()
+    no_show = fields.Integer(required=True)
+    no_show_rate = fields.Float(required=True)
+    utilization = fields.Float(required=True)
+    booked_hours = fields.Float()
+    available_hours = fields.Float()
+
+
+class ReportOut(StrictSchema):
+    items = fields.List(fields.Nested(BranchReport), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class SessionPage(StrictSchema):
+    items = fields.List(fields.Nested(SessionOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)

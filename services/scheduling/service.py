@@ -1,0 +1,804 @@
+"""scheduling: entrypoints only — validate, read, decide, write, publish."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.scheduling import calendar, domain, meetings, schemas
+from services.scheduling.store import SchedulingStore
+from shared.auth import Caller
+from shared.clock import isoformat
+from shared.errors import Conflict, Forbidden, NotFound, TooEarly, ValidationFailed
+from shared.events.contracts import (
+    SESSION_BOOKED,
+    SESSION_CANCELLED,
+    SESSION_COMPLETED,
+    SESSION_NO_SHOW,
+    SESSION_RESCHEDULED,
+    USER_REGISTERED,
+)
+from shared.events.handling import on_event
+from shared.ids import new_id
+from shared.mongo import MongoStore, now
+from shared.rpc import ServiceRpc
+from shared.schemas import load
+from shared.service import NjiaService, rpc
+from shared.timers import every_seconds, scheduled
+
+MAX_RANGE = timedelta(days=31)
+DEFAULT_RANGE = timedelta(days=14)
+PERSON_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "org_id", "branch_id")
+
+
+def _hhmm(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def availability_from(doc: dict[str, Any]) -> domain.Availability:
+    return domain.Availability(
+        counselor_id=doc["counselor_id"],
+        timezone=doc["timezone"],
+        weekly=tuple(
+            domain.WeeklyHours(w["weekday"], _hhmm(w["start"]), _hhmm(w["end"])) for w in doc["weekly"]
+        ),
+        exceptions=tuple(
+            domain.DateException(
+                date.fromisoformat(e["date"]),
+                e["available"],
+                _hhmm(e["start"]) if e.get("start") else None,
+                _hhmm(e["end"]) if e.get("end") else None,
+            )
+            for e in doc["exceptions"]
+        ),
+        session_minutes=doc["session_minutes"],
+        buffer_minutes=doc["buffer_minutes"],
+        min_notice_minutes=doc["min_notice_minutes"],
+    )
+
+
+def busy_of(docs: list[dict[str, Any]], counselor_id: str, skip: str | None = None) -> list[domain.Interval]:
+    return [
+        domain.Interval(d["start"], d["end"])
+        for d in docs
+        if d["counselor_id"] == counselor_id and d["_id"] != skip
+    ]
+
+
+def in_zone(moment: datetime, zone: str) -> str:
+    return isoformat(moment.astimezone(ZoneInfo(zone)))
+
+
+def session_view(doc: dict[str, Any], zone: str) -> dict[str, Any]:
+    """A session as API.md shows it, its times in the viewer's time zone."""
+    return {
+        "id": doc["_id"],
+        "status": doc["status"],
+        "counselor_id": doc["counselor_id"],
+        "client_id": doc["client_id"],
+        "branch_id": doc.get("branch_id"),
+        "start": in_zone(doc["start"], zone),
+        "end": in_zone(doc["end"], zone),
+        "topic": doc.get("topic"),
+        "created_at": in_zone(doc["created_at"], zone),
+        "reschedule_count": doc.get("reschedule_count", 0),
+        "cancel_reason": doc.get("cancel_reason"),
+        "counselor_name": doc["counselor"]["name"],
+        "client_name": doc["client"]["name"],
+    }
+
+
+def _slot_conflict(exc: domain.SchedulingError) -> Conflict:
+    return Conflict(str(exc), {"start": [str(exc)], "reason": exc.reason})
+
+
+class SchedulingService(NjiaService):
+    name = "scheduling"
+    store: SchedulingStore = MongoStore(SchedulingStore, "sessions")  # type: ignore[assignment]
+    accounts_rpc = ServiceRpc("accounts")
+
+    # People ----------------------------------------------------------------------
+
+    @on_event("accounts", USER_REGISTERED)
+    def handle_user_registered(self, envelope: dict[str, Any]) -> None:
+        self.store.remember_person({k: envelope["data"].get(k) for k in PERSON_FIELDS})
+
+    def _person(self, user_id: str, caller: Caller) -> dict[str, Any]:
+        """Someone of the caller's organization: kept from events, else asked of accounts once."""
+        person = self.store.person(user_id)
+        if person is None:
+            try:
+                user = self.accounts_rpc.get_user(user_id)
+            except NotFound:
+                raise NotFound("No such person.") from None
+            person = {**{k: user.get(k) for k in PERSON_FIELDS if k != "user_id"}, "user_id": user["id"]}
+            self.store.remember_person(person)
+        if person["org_id"] != caller.org_id:
+            raise NotFound("No such person.")
+        return person
+
+    def _counselor(self, counselor_id: str, caller: Caller) -> dict[str, Any]:
+        person = self._person(counselor_id, caller)
+        if person["role"] != "counselor":
+            raise NotFound("No such counselor.")
+        return person
+
+    def _zone(self, caller: Caller) -> str:
+        person = self.store.person(caller.user_id)
+        return person["timezone"] if person else "UTC"
+
+    # Availability ---------------------------------------------------------------------
+
+    @rpc
+    def set_availability(self, counselor_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller()
+        counselor = self._counselor(counselor_id, caller)
+        self._may_manage(caller, counselor)
+        data = load(schemas.AvailabilityIn(), body)
+        doc = {
+            "counselor_id": counselor_id,
+            "org_id": counselor["org_id"],
+            "branch_id": counselor["branch_id"],
+            "timezone": data["timezone"],
+            "weekly": data["weekly"],
+            "exceptions": [{**e, "date": e["date"].isoformat()} for e in data["exceptions"]],
+            "session_minutes": data["session_minutes"],
+            "buffer_minutes": data["buffer_minutes"],
+            "min_notice_minutes": data["min_notice_minutes"],
+            "updated_at": now(),
+        }
+        try:
+            domain.check_availability(availability_from(doc))
+        except domain.InvalidAvailability as exc:
+            raise ValidationFailed(details={exc.field or "body": [str(exc)]}) from None
+        self.store.save_availability(doc)
+        return self._availability_view(doc)
+
+    @rpc
+    def get_availability(self, counselor_id: str) -> dict[str, Any]:
+        caller = self.auth.caller()
+        self._counselor(counselor_id, caller)
+        doc = self.store.availability_of(counselor_id)
+        if doc is None:
+            raise NotFound("This counselor has not set their availability yet.")
+        return self._availability_view(doc)
+
+    @staticmethod
+    def _availability_view(doc: dict[str, Any]) -> dict[str, Any]:
+        keys = (
+            "counselor_id",
+            "timezone",
+            "weekly",
+            "exceptions",
+            "session_minutes",
+            "buffer_minutes",
+            "min_notice_minutes",
+            "updated_at",
+        )
+        return {k: doc[k] for k in keys}
+
+    @staticmethod
+    def _may_manage(caller: Caller, counselor: dict[str, Any]) -> None:
+        if caller.user_id == counselor["user_id"] or caller.is_org_admin:
+            return
+        if caller.role == "branch_admin" and caller.branch_id == counselor["branch_id"]:
+            return
+        raise Forbidden("Only the counselor or their admins manage this availability.")
+
+    # Slots -------------------------------------------------------------------------------
+
+    @rpc
+    def open_slots(self, query: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller()
+        params = load(schemas.SlotQuery(), query)
+        at = now()
+        start = max(params["from_"] or at, at)
+        end = params["to"] or start + DEFAULT_RANGE
+        if end <= start:
+            raise ValidationFailed(details={"to": ["Must be after from (and after now)."]})
+        if end - start > MAX_RANGE:
+            raise ValidationFailed(details={"to": ["At most 31 days per search."]})
+        zone = params["tz"] or self._zone(caller)
+        if params["counselor_id"]:
+            self._counselor(params["counselor_id"], caller)
+            docs = [d for d in [self.store.availability_of(params["counselor_id"])] if d]
+            booked = self.store.booked_where({"counselor_id": params["counselor_id"]}, start, end)
+        else:
+            docs = [
+                d
+                for d in self.store.availability_of_branch(params["branch_id"])
+                if d["org_id"] == caller.org_id
+            ]
+            booked = self.store.booked_where({"branch_id": params["branch_id"]}, start, end) if docs else []
+        items = []
+        for doc in docs:
+            av = availability_from(doc)
+            for slot in domain.open_slots(av, busy_of(booked, av.counselor_id), start, end, at):
+                items.append((slot.start, av.counselor_id, slot.end))
+        items.sort()
+        tz = ZoneInfo(zone)
+        return {
+            "items": [
+                {"counselor_id": c, "start": isoformat(s.astimezone(tz)), "end": isoformat(e.astimezone(tz))}
+                for s, c, e in items
+            ],
+            "next_cursor": None,
+            "timezone": zone,
+        }
+
+    # Booking ---------------------------------------------------------------------------------
+
+    @rpc
+    def book_session(self, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller()
+        data = load(schemas.BookingIn(), body)
+        client = self._client_for_booking(caller, data["client_id"])
+        at = now()
+        start = data["start"]
+        if data["counselor_id"]:
+            counselors = [self._counselor(data["counselor_id"], caller)]
+        else:
+            counselors = self._branch_counselors_by_load(data["branch_id"], caller, start)
+        last_error: Exception = Conflict(
+            "No counselor of this branch is free at that time.",
+            {"start": ["No counselor of this branch is free at that time."]},
+        )
+        for counselor in counselors:
+            try:
+                return self._book_with(counselor, client, caller, start, data["topic"], at)
+            except Conflict as exc:
+                last_error = exc
+                if exc.details.get("reason") == "client_busy" or data["counselor_id"]:
+                    break
+        raise last_error
+
+    def _client_for_booking(self, caller: Caller, client_id: str | None) -> dict[str, Any]:
+        if caller.role == "client":
+            if client_id and client_id != caller.user_id:
+                raise Forbidden(
+                    "Clients book for themselves.", {"client_id": ["Leave it out, or use your own id."]}
+                )
+            return self._person(caller.user_id, caller)
+        if not client_id:
+            raise ValidationFailed(
+                details={"client_id": ["Staff booking for a client must name the client."]}
+            )
+        client = self._person(client_id, caller)
+        if client["role"] != "client":
+            raise ValidationFailed(details={"client_id": ["That person is not a client."]})
+        if caller.role == "branch_admin" and client.get("branch_id") not in (None, caller.branch_id):
+            raise Forbidden("A branch admin books for clients of their own branch.")
+        return client
+
+    def _branch_counselors_by_load(
+        self, branch_id: str, caller: Caller, start: datetime
+    ) -> list[dict[str, Any]]:
+        docs = [d for d in self.store.availability_of_branch(branch_id) if d["org_id"] == caller.org_id]
+        if not docs:
+            raise NotFound("No counselor of this branch has set availability.")
+        at = now()
+        booked = self.store.booked_where(
+            {"branch_id": branch_id}, start - timedelta(days=1), start + timedelta(days=1)
+        )
+        free = []
+        for doc in docs:
+            av = availability_from(doc)
+            try:
+                domain.check_slot(av, busy_of(booked, av.counselor_id), start, at)
+            except domain.SlotUnavailable:
+                continue
+            week = domain.week_of(start, av.timezone)
+            load_that_week = len(
+                self.store.sessions_between(
+                    {"counselor_id": av.counselor_id, "status": "booked"}, week.start, week.end
+                )
+            )
+            free.append((av.counselor_id, load_that_week))
+        return [self._counselor(cid, caller) for cid in domain.fewest_sessions_first(free)]
+
+    def _book_with(
+        self,
+        counselor: dict[str, Any],
+        client: dict[str, Any],
+        caller: Caller,
+        start: datetime,
+        topic: str | None,
+        at: datetime,
+    ) -> dict[str, Any]:
+        doc = self.store.availability_of(counselor["user_id"])
+        if doc is None:
+            raise Conflict(
+                "This counselor has not opened any times yet.",
+                {"start": ["No availability set."], "reason": domain.OUTSIDE_AVAILABILITY},
+            )
+        av = availability_from(doc)
+        try:
+            slot = domain.check_slot(av, [], start, at)
+        except domain.SlotUnavailable as exc:
+            raise _slot_conflict(exc) from None
+        session_id = new_id("ses")
+        taken = self.store.claim_time(
+            domain.counselor_claim_keys(counselor["user_id"], slot, av.buffer_minutes), session_id, at
+        )
+        if taken:
+            raise Conflict(
+                "That time was just taken; choose another.",
+                {"start": ["That time is already booked."], "reason": "slot_taken"},
+            )
+        client_keys = domain.client_claim_keys(client["user_id"], slot)
+        if self.store.claim_time(client_keys, session_id, at):
+            self.store.free_time(
+                domain.counselor_claim_keys(counselor["user_id"], slot, av.buffer_minutes), session_id
+            )
+            raise Conflict(
+                "The client already has a session at that time.",
+                {"start": ["Overlaps another of the client's sessions."], "reason": "client_busy"},
+            )
+        session = {
+            "_id": session_id,
+            "org_id": counselor["org_id"],
+            "branch_id": counselor["branch_id"],
+            "counselor_id": counselor["user_id"],
+            "client_id": client["user_id"],
+            "counselor": self._participant(counselor),
+            "client": self._participant(client),
+            "start": slot.start,
+            "end": slot.end,
+            "buffer_minutes": av.buffer_minutes,
+            "topic": topic,
+            "status": "booked",
+            "created_at": at,
+            "booked_by": caller.user_id,
+            "room": meetings.new_room_name(),
+            "reschedule_count": 0,
+            "client_joined_at": None,
+        }
+        event = self.events.new(SESSION_BOOKED, {**self._facts(session), "booked_by": caller.user_id}, at)
+        self.store.add_session(session, [event])
+        self.events.deliver(self.store, "sessions", session_id, [event])
+        return session_view(session, self._zone(caller))
+
+    @staticmethod
+    def _participant(person: dict[str, Any]) -> dict[str, Any]:
+        keys = ("user_id", "role", "name", "email", "phone", "timezone", "language")
+        return {k: person.get(k) for k in keys}
+
+    @staticmethod
+    def _facts(session: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "session_id": session["_id"],
+            "org_id": session["org_id"],
+            "branch_id": session["branch_id"],
+            "status": session["status"],
+            "start": session["start"],
+            "end": session["end"],
+            "topic": session.get("topic"),
+            "counselor": session["counselor"],
+            "client": session["client"],
+            "join_path": f"/sessions/{session['_id']}/join",
+        }
+
+    # Reading sessions ----------------------------------------------------------------------------
+
+    def _visible(self, session_id: str, caller: Caller) -> dict[str, Any]:
+        session = self.store.session(session_id)
+        if session is None or not self._can_see(session, caller):
+            raise NotFound("No such session.")
+        return session
+
+    @staticmethod
+    def _can_see(session: dict[str, Any], caller: Caller) -> bool:
+        if session["org_id"] != caller.org_id:
+            return False
+        if caller.role == "org_admin":
+            return True
+        if caller.role == "branch_admin":
+            return bool(session["branch_id"] == caller.branch_id)
+        return caller.user_id in (session["client_id"], session["counselor_id"])
+
+    @rpc
+    def get_session(self, session_id: str) -> dict[str, Any]:
+        caller = self.auth.caller()
+        return session_view(self._visible(session_id, caller), self._zone(caller))
+
+    @rpc
+    def list_sessions(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        caller = self.auth.caller()
+        params = load(schemas.SessionQuery(), query or {})
+        scope: dict[str, Any] = {"org_id": caller.org_id}
+        if caller.role == "client":
+            scope["client_id"] = caller.user_id
+        elif caller.role == "counselor":
+            scope["counselor_id"] = caller.user_id
+        elif caller.role == "branch_admin":
+            scope["branch_id"] = caller.branch_id
+        for key in ("status", "counselor_id", "client_id"):
+            if params[key]:
+                if key in scope and scope[key] != params[key]:
+                    return {"items": [], "next_cursor": None}
+                scope[key] = params[key]
+        if params["from_"] or params["to"]:
+            scope["start"] = {}
+            if params["from_"]:
+                scope["start"]["$gte"] = params["from_"]
+            if params["to"]:
+                scope["start"]["$lt"] = params["to"]
+        docs, next_cursor = self.store.sessions_where(scope, params["limit"], params["cursor"])
+        zone = self._zone(caller)
+        return {"items": [session_view(d, zone) for d in docs], "next_cursor": next_cursor}
+
+    # Changing sessions ----------------------------------------------------------------------------
+
+    def _booked(self, session_id: str, caller: Caller) -> dict[str, Any]:
+        session = self._visible(session_id, caller)
+        if session["status"] != "booked":
+            raise Conflict(
+                f"This session is {session['status'].replace('_', ' ')}.",
+                {"status": [session["status"]], "reason": "not_booked"},
+            )
+        return session
+
+    @rpc
+    def reschedule_session(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller()
+        data = load(schemas.RescheduleIn(), body)
+        session = self._booked(session_id, caller)
+        at = now()
+        if caller.role == "client":
+            limit = self.store.policy(session["org_id"])["max_reschedules"]
+            if session.get("reschedule_count", 0) >= limit:
+                raise Conflict(
+                    f"This session has been rescheduled {limit} times, the most allowed; "
+                    "cancel and book again, or ask your counselor.",
+                    {"start": ["Reschedule limit reached."], "reason": "reschedule_limit"},
+                )
+        doc = self.store.availability_of(session["counselor_id"])
+        if doc is None:
+            raise Conflict("The counselor has no availability.", {"reason": domain.OUTSIDE_AVAILABILITY})
+        av = availability_from(doc)
+        try:
+            slot = domain.check_slot(av, [], data["start"], at)
+        except domain.SlotUnavailable as exc:
+            raise _slot_conflict(exc) from None
+        old = domain.Interval(session["start"], session["end"])
+        new_keys = domain.counselor_claim_keys(
+            session["counselor_id"], slot, av.buffer_minutes
+        ) + domain.client_claim_keys(session["client_id"], slot)
+        old_keys = domain.counselor_claim_keys(
+            session["counselor_id"], old, session.get("buffer_minutes", 0)
+        ) + domain.client_claim_keys(session["client_id"], old)
+        # Claim the new time before freeing the old: a failed reschedule leaves the session as it was.
+        if self.store.claim_time(new_keys, session_id, at):
+            raise Conflict(
+                "That time was just taken; choose another.",
+                {"start": ["That time is already booked."], "reason": "slot_taken"},
+            )
+        changed = {
+            **session,
+            "start": slot.start,
+            "end": slot.end,
+            "buffer_minutes": av.buffer_minutes,
+            "reschedule_count": session.get("reschedule_count", 0) + 1,
+        }
+        event = self.events.new(
+            SESSION_RESCHEDULED,
+            {
+                **self._facts(changed),
+                "previous_start": old.start,
+                "previous_end": old.end,
+                "rescheduled_by": caller.user_id,
+            },
+            at,
+        )
+        self.store.update_session(
+            session_id,
+            {
+                "start": slot.start,
+                "end": slot.end,
+                "buffer_minutes": av.buffer_minutes,
+                "reschedule_count": changed["reschedule_count"],
+                "updated_at": at,
+            },
+            [event],
+        )
+        self.store.free_time([k for k in old_keys if k not in set(new_keys)], session_id)
+        self.events.deliver(self.store, "sessions", session_id, [event])
+        return session_view(changed, self._zone(caller))
+
+    @rpc
+    def cancel_session(self, session_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        caller = self.auth.caller()
+        data = load(schemas.CancelIn(), body or {})
+        session = self._booked(session_id, caller)
+        at = now()
+        late = caller.role == "client" and domain.is_late_cancel(
+            at, session["start"], self.store.policy(session["org_id"])["late_cancel_hours"]
+        )
+        status = "late_cancelled" if late else "cancelled"
+        changed = {**session, "status": status, "cancel_reason": data["reason"]}
+        event = self.events.new(
+            SESSION_CANCELLED,
+            {**self._facts(changed), "cancelled_by": caller.user_id, "reason": data["reason"], "late": late},
+            at,
+        )
+        self.store.update_session(
+            session_id,
+            {
+                "status": status,
+                "cancel_reason": data["reason"],
+                "cancelled_by": caller.user_id,
+                "cancelled_at": at,
+            },
+            [event],
+        )
+        self._free_session_time(session)
+        self.events.deliver(self.store, "sessions", session_id, [event])
+        return session_view(changed, self._zone(caller))
+
+    def _free_session_time(self, session: dict[str, Any]) -> None:
+        interval = domain.Interval(session["start"], session["end"])
+        self.store.free_time(
+            domain.counselor_claim_keys(session["counselor_id"], interval, session.get("buffer_minutes", 0))
+            + domain.client_claim_keys(session["client_id"], interval),
+            session["_id"],
+        )
+
+    @rpc
+    def complete_session(self, session_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        caller = self.auth.caller("counselor", "branch_admin", "org_admin")
+        data = load(schemas.CompleteIn(), body or {})
+        session = self._booked(session_id, caller)
+        if caller.role == "counselor" and session["counselor_id"] != caller.user_id:
+            raise NotFound("No such session.")
+        at = now()
+        if at < session["start"]:
+            raise Conflict(
+                "A session can be completed once it has started.",
+                {"reason": "not_started", "start": ["Not started yet."]},
+            )
+        return self._settle(session, "no_show" if data["no_show"] else "completed", at, caller)
+
+    def _settle(
+        self, session: dict[str, Any], status: str, at: datetime, caller: Caller | None
+    ) -> dict[str, Any]:
+        changed = {**session, "status": status}
+        event = self.events.new(
+            SESSION_NO_SHOW if status == "no_show" else SESSION_COMPLETED, self._facts(changed), at
+        )
+        self.store.update_session(session["_id"], {"status": status, "settled_at": at}, [event])
+        self.events.deliver(self.store, "sessions", session["_id"], [event])
+        return session_view(changed, self._zone(caller) if caller else "UTC")
+
+    @scheduled(trigger=every_seconds("no_show_sweep_seconds"))
+    def mark_no_shows(self) -> None:
+        """Sessions whose client never joined within the grace period become no-shows, once."""
+        at = now()
+        grace = self.settings.no_show_grace_minutes
+        for session in self.store.due_for_no_show(at - timedelta(minutes=grace)):
+            joined = session.get("client_joined_at") is not None
+            if not domain.should_mark_no_show(at, session["start"], session["status"], joined, grace):
+                continue
+            if self.store.claim(f"no_show:{session['_id']}", "sweep", at):
+                self._settle(session, "no_show", at, None)
+
+    # Joining -----------------------------------------------------------------------------------
+
+    @rpc
+    def join_session(self, session_id: str) -> dict[str, Any]:
+        caller = self.auth.caller()
+        session = self._visible(session_id, caller)
+        if caller.user_id not in (session["client_id"], session["counselor_id"]):
+            raise NotFound("No such session.")
+        at = now()
+        if session["status"] != "booked":
+            raise Conflict(
+                f"This session is {session['status'].replace('_', ' ')}.", {"reason": "not_booked"}
+            )
+        window = domain.join_window(session["start"], session["end"])
+        state = domain.join_state(at, session["start"], session["end"])
+        zone = self._zone(caller)
+        if state == "too_early":
+            raise TooEarly(
+                f"The session opens at {in_zone(window.start, zone)}.",
+                {"opens_at": in_zone(window.start, zone)},
+            )
+        if state == "closed":
+            raise Conflict(
+                "This session has ended.", {"reason": "ended", "closes_at": in_zone(window.end, zone)}
+            )
+        person = session["client"] if caller.user_id == session["client_id"] else session["counselor"]
+        url = meetings.join_url(
+            self.settings.jitsi_base_url,
+            session["room"],
+            participant_id=caller.user_id,
+            participant_name=person["name"],
+            participant_email=person.get("email"),
+            moderator=caller.user_id == session["counselor_id"],
+            expires_at=session["end"],
+            now=at,
+            app_id=self.settings.jitsi_app_id or None,
+            app_secret=self.settings.jitsi_app_secret or None,
+        )
+        self.store.record_join(session_id, caller.user_id, person["role"], at)
+        return {
+            "url": url,
+            "provider": "jitsi",
+            "opens_at": in_zone(window.start, zone),
+            "closes_at": in_zone(window.end, zone),
+        }
+
+    # Calendar ----------------------------------------------------------------------------------
+
+    def _entry(self, session: dict[str, Any]) -> calendar.CalendarEntry:
+        counselor, client = session["counselor"], session["client"]
+        return calendar.CalendarEntry(
+            session_id=session["_id"],
+            start=session["start"],
+            end=session["end"],
+            summary=f"Career counseling: {counselor['name']} with {client['name']}",
+            description=session.get("topic") or "Career counseling session",
+            organizer_name=counselor["name"],
+            organizer_email=counselor["email"],
+            attendee_name=client["name"],
+            attendee_email=client.get("email"),
+            join_page_url=f"{self.settings.public_url}/sessions/{session['_id']}/join",
+            status=session["status"],
+            sequence=session.get("reschedule_count", 0),
+        )
+
+    @rpc
+    def session_calendar(self, session_id: str) -> str:
+        caller = self.auth.caller()
+        session = self._visible(session_id, caller)
+        return calendar.session_calendar(self._entry(session), now()).decode()
+
+    @rpc
+    def calendar_feed_url(self, counselor_id: str) -> dict[str, str]:
+        caller = self.auth.caller()
+        if caller.user_id != counselor_id:
+            raise Forbidden("Only the counselor gets their private calendar feed.")
+        token = calendar.feed_token(self.settings.jwt_secret, counselor_id)
+        return {"url": f"{self.settings.public_url}/api/v1/calendar-feeds/{token}.ics"}
+
+    @rpc
+    def calendar_feed(self, token: str) -> str:
+        """No token header here: calendar apps prove themselves with the private feed token."""
+        counselor_id = calendar.counselor_of_feed_token(self.settings.jwt_secret, token)
+        if counselor_id is None:
+            raise NotFound("No such calendar feed.")
+        at = now()
+        sessions = self.store.sessions_between(
+            {"counselor_id": counselor_id}, at - timedelta(days=30), at + timedelta(days=180)
+        )
+        name = sessions[0]["counselor"]["name"] if sessions else "counselor"
+        return calendar.counselor_feed(name, [self._entry(s) for s in sessions], at).decode()
+
+    # Case notes ----------------------------------------------------------------------------------
+
+    @rpc
+    def add_note(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller("counselor")
+        session = self._visible(session_id, caller)
+        if session["counselor_id"] != caller.user_id:
+            raise NotFound("No such session.")
+        data = load(schemas.NoteIn(), body)
+        at = now()
+        note = {
+            "_id": new_id("note"),
+            "session_id": session_id,
+            "counselor_id": caller.user_id,
+            "client_id": session["client_id"],
+            "org_id": session["org_id"],
+            "branch_id": session["branch_id"],
+            "text": data["text"],
+            "created_at": at,
+        }
+        self.store.add_note(note)
+        return self._note_view(note, self._zone(caller))
+
+    @rpc
+    def list_notes(self, session_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        caller = self.auth.caller()
+        session = self.store.session(session_id)
+        if session is None or session["org_id"] != caller.org_id or not self._may_read_notes(session, caller):
+            raise NotFound("No such session.")
+        params = load(schemas.PageQuery(), query or {})
+        notes, next_cursor = self.store.notes_of(session_id, params["limit"], params["cursor"])
+        zone = self._zone(caller)
+        return {"items": [self._note_view(n, zone) for n in notes], "next_cursor": next_cursor}
+
+    def _may_read_notes(self, session: dict[str, Any], caller: Caller) -> bool:
+        """Clients never; the session's counselor; admins; other counselors of the branch if shared."""
+        if caller.role == "org_admin":
+            return True
+        if caller.role == "branch_admin":
+            return bool(session["branch_id"] == caller.branch_id)
+        if caller.role != "counselor":
+            return False
+        if session["counselor_id"] == caller.user_id:
+            return True
+        same_branch = caller.branch_id is not None and caller.branch_id == session["branch_id"]
+        return same_branch and caller.user_id in self.store.shared_with(session["client_id"])
+
+    @staticmethod
+    def _note_view(note: dict[str, Any], zone: str) -> dict[str, Any]:
+        return {
+            "id": note["_id"],
+            "session_id": note["session_id"],
+            "counselor_id": note["counselor_id"],
+            "client_id": note["client_id"],
+            "text": note["text"],
+            "created_at": in_zone(note["created_at"], zone),
+        }
+
+    @rpc
+    def share_client_record(self, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller()
+        client = self._person(client_id, caller)
+        if client["role"] != "client":
+            raise NotFound("No such client.")
+        if caller.user_id != client_id and not caller.is_admin:
+            raise Forbidden("The client or an admin decides who sees the client's record.")
+        data = load(schemas.SharingIn(), body)
+        counselors = [self._counselor(cid, caller)["user_id"] for cid in dict.fromkeys(data["counselor_ids"])]
+        self.store.share(client_id, counselors, now())
+        return {"client_id": client_id, "counselor_ids": counselors}
+
+    # Policy and reports ----------------------------------------------------------------------------
+
+    @rpc
+    def get_policy(self) -> dict[str, Any]:
+        caller = self.auth.caller()
+        return self.store.policy(caller.org_id)
+
+    @rpc
+    def set_policy(self, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller("org_admin")
+        data = load(schemas.PolicyIn(), body)
+        self.store.set_policy(caller.org_id, data)
+        return self.store.policy(caller.org_id)
+
+    @rpc
+    def branch_report(self, query: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller("org_admin", "branch_admin")
+        params = load(schemas.ReportQuery(), query)
+        start, end = params["from_"], params["to"]
+        if end <= start or end - start > timedelta(days=366):
+            raise ValidationFailed(details={"to": ["Must be after from, and at most a year later."]})
+        branches = self.accounts_rpc.list_branches({"limit": 200})["items"]
+        if caller.role == "branch_admin":
+            branches = [b for b in branches if b["id"] == caller.branch_id]
+        sessions = self.store.sessions_between({"org_id": caller.org_id}, start, end)
+        availability = self.store.availability_of_org(caller.org_id)
+        items = []
+        for branch in branches:
+            mine = [s for s in sessions if s["branch_id"] == branch["id"]]
+            count = {status: sum(1 for s in mine if s["status"] == status) for status in schemas.STATUSES}
+            booked_minutes = sum(
+                int((s["end"] - s["start"]).total_seconds() // 60)
+                for s in mine
+                if s["status"] in ("booked", "completed", "no_show")
+            )
+            available = sum(
+                domain.available_minutes(availability_from(a), start, end)
+                for a in availability
+                if a["branch_id"] == branch["id"]
+            )
+            items.append(
+                {
+                    "branch_id": branch["id"],
+                    "name": branch["name"],
+                    "sessions": len(mine),
+                    "completed": count["completed"],
+                    "cancelled": count["cancelled"] + count["late_cancelled"],
+                    "late_cancelled": count["late_cancelled"],
+                    "no_show": count["no_show"],
+                    "no_show_rate": domain.no_show_rate(count["no_show"], count["completed"]),
+                    "utilization": domain.utilization(booked_minutes, available),
+                    "booked_hours": round(booked_minutes / 60, 2),
+                    "available_hours": round(available / 60, 2),
+                }
+            )
+        return {"items": items, "next_cursor": None}

@@ -1,0 +1,155 @@
+"""The only code that touches the scheduling database (`sessions`).
+
+A time slot is given to exactly one session by claim documents: one per
+5-minute bucket of the counselor's time (session plus buffer) and of the
+client's time, each inserted with a deterministic ``_id`` — atomic on FerretDB
+as on MongoDB, whatever the number of replicas. Cancelling deletes them, so the
+slot is bookable again at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from shared.mongo import Store, outbox_push, page, with_outbox
+
+STALE_CLAIM = timedelta(minutes=2)
+
+
+class SchedulingStore(Store):
+    OUTBOX_COLLECTIONS = ("sessions",)
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(db)
+        self.sessions = db["sessions"]
+        self.availability = db["availability"]
+        self.people = db["people"]
+        self.notes = db["notes"]
+        self.joins = db["joins"]
+        self.shares = db["shares"]
+        self.policies = db["policies"]
+
+    def ensure_indexes(self) -> None:
+        super().ensure_indexes()
+        self.sessions.create_index([("counselor_id", 1), ("start", 1)])
+        self.sessions.create_index([("client_id", 1), ("start", 1)])
+        self.sessions.create_index([("org_id", 1), ("start", 1)])
+        self.sessions.create_index([("status", 1), ("start", 1)])
+        self.availability.create_index("branch_id")
+        self.notes.create_index("session_id")
+
+    # People (kept from user.registered) -------------------------------------------
+
+    def remember_person(self, person: dict[str, Any]) -> None:
+        self.people.replace_one({"_id": person["user_id"]}, {**person, "_id": person["user_id"]}, upsert=True)
+
+    def person(self, user_id: str) -> dict[str, Any] | None:
+        return self.people.find_one({"_id": user_id}, {"_id": 0})
+
+    # Availability -------------------------------------------------------------------
+
+    def save_availability(self, doc: dict[str, Any]) -> None:
+        self.availability.replace_one(
+            {"_id": doc["counselor_id"]}, {**doc, "_id": doc["counselor_id"]}, upsert=True
+        )
+
+    def availability_of(self, counselor_id: str) -> dict[str, Any] | None:
+        return self.availability.find_one({"_id": counselor_id})
+
+    def availability_of_branch(self, branch_id: str) -> list[dict[str, Any]]:
+        return list(self.availability.find({"branch_id": branch_id}))
+
+    def availability_of_org(self, org_id: str) -> list[dict[str, Any]]:
+        return list(self.availability.find({"org_id": org_id}))
+
+    # Sessions --------------------------------------------------------------------------
+
+    def claim_time(self, keys: list[str], session_id: str, now: datetime) -> str | None:
+        """All of ``keys`` for the session, or none; returns the key someone else holds."""
+        return self.claim_all(keys, session_id, "sessions", now, STALE_CLAIM)
+
+    def free_time(self, keys: list[str], session_id: str) -> None:
+        self.release_all(keys, session_id)
+
+    def add_session(self, doc: dict[str, Any], events: list[dict[str, Any]]) -> None:
+        self.sessions.insert_one(with_outbox(doc, events))
+
+    def session(self, session_id: str) -> dict[str, Any] | None:
+        return self.sessions.find_one({"_id": session_id}, {"outbox": 0})
+
+    def update_session(self, session_id: str, changes: dict[str, Any], events: list[dict[str, Any]]) -> None:
+        """One single-document write: the change and the events it causes."""
+        self.sessions.update_one({"_id": session_id}, {"$set": {**changes, **outbox_push(events)}})
+
+    def sessions_where(
+        self, query: dict[str, Any], limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        return page(self.sessions, query, limit, cursor)
+
+    def sessions_between(self, query: dict[str, Any], start: datetime, end: datetime) -> list[dict[str, Any]]:
+        return list(self.sessions.find({**query, "start": {"$gte": start, "$lt": end}}, {"outbox": 0}))
+
+    def booked_where(self, equal: dict[str, Any], start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Booked sessions that may touch [start, end) (none is longer than a day).
+
+        ``equal`` holds only top-level equalities (``counselor_id`` or ``branch_id``): the
+        filters FerretDB's PostgreSQL backend pushes down to the database.
+        """
+        query = {**equal, "status": "booked", "start": {"$gte": start - timedelta(days=1), "$lt": end}}
+        return list(self.sessions.find(query, {"counselor_id": 1, "start": 1, "end": 1}))
+
+    def due_for_no_show(self, started_before: datetime) -> list[dict[str, Any]]:
+        return list(
+            self.sessions.find({"status": "booked", "start": {"$lte": started_before}}, {"outbox": 0})
+        )
+
+    # Joins -------------------------------------------------------------------------------
+
+    def record_join(self, session_id: str, user_id: str, role: str, now: datetime) -> None:
+        join_id = f"{session_id}:{user_id}:{int(now.timestamp() * 1000)}"
+        try:
+            self.joins.insert_one(
+                {"_id": join_id, "session_id": session_id, "user_id": user_id, "role": role, "joined_at": now}
+            )
+        except DuplicateKeyError:
+            pass  # the same person clicked twice in one millisecond
+        if role == "client":
+            self.sessions.update_one(
+                {"_id": session_id, "client_joined_at": None}, {"$set": {"client_joined_at": now}}
+            )
+
+    # Notes ------------------------------------------------------------------------------
+
+    def add_note(self, note: dict[str, Any]) -> None:
+        self.notes.insert_one(note)
+
+    def notes_of(
+        self, session_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        return page(self.notes, {"session_id": session_id}, limit, cursor)
+
+    # Sharing and policy ---------------------------------------------------------------------
+
+    def shared_with(self, client_id: str) -> list[str]:
+        doc = self.shares.find_one({"_id": client_id})
+        return list(doc["counselor_ids"]) if doc else []
+
+    def share(self, client_id: str, counselor_ids: list[str], now: datetime) -> None:
+        self.shares.replace_one(
+            {"_id": client_id},
+            {"_id": client_id, "counselor_ids": counselor_ids, "updated_at": now},
+            upsert=True,
+        )
+
+    def policy(self, org_id: str) -> dict[str, Any]:
+        doc = self.policies.find_one({"_id": org_id}) or {}
+        return {
+            "late_cancel_hours": doc.get("late_cancel_hours", 24),
+            "max_reschedules": doc.get("max_reschedules", 2),
+        }
+
+    def set_policy(self, org_id: str, policy: dict[str, Any]) -> None:
+        self.policies.replace_one({"_id": org_id}, {**policy, "_id": org_id}, upsert=True)
