@@ -42,7 +42,7 @@ class SchedulerHost(ProviderCollector, SharedExtension):
 
 
 class Scheduled(Entrypoint):
-    """``@scheduled(trigger=every_seconds("setting"))``; a keyword: nameko reads a lone callable as the method."""
+    """``@scheduled(trigger=every_seconds("x"))``, by keyword: nameko takes a lone callable for the method."""
 
     host = SchedulerHost()
 
