@@ -46,8 +46,6 @@ class Organization:
     name: str
     slug: str
     created_at: datetime
-    late_cancel_hours: int = 24
-    max_reschedules: int = 2
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,6 @@ def _organization(doc: dict[str, Any]) -> Organization:
         name=doc["name"],
         slug=doc["slug"],
         created_at=doc["created_at"],
-        late_cancel_hours=doc.get("late_cancel_hours", 24),
-        max_reschedules=doc.get("max_reschedules", 2),
     )
 
 

@@ -126,8 +126,8 @@ class SchedulingService(NjiaService):
         return person
 
     def _zone(self, caller: Caller) -> str:
-        person = self.store.person(caller.user_id)
-        return person["timezone"] if person else "UTC"
+        """The caller's own time zone: what they see times in unless they ask for another."""
+        return str(self._person(caller.user_id, caller).get("timezone") or "UTC")
 
     # Availability ---------------------------------------------------------------------
 

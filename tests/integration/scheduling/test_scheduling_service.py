@@ -1,0 +1,246 @@
+"""The scheduling service in real containers beside accounts: events, no-shows, join links."""
+
+from datetime import timedelta
+
+import pytest
+from nameko.testing.services import entrypoint_hook
+
+from services.accounts.service import AccountsService
+from services.scheduling import meetings
+from services.scheduling.service import SchedulingService
+from shared.auth import TOKEN_KEY
+from shared.events.contracts import (
+    SESSION_BOOKED,
+    SESSION_CANCELLED,
+    SESSION_COMPLETED,
+    SESSION_NO_SHOW,
+    SESSION_RESCHEDULED,
+)
+from shared.events.envelope import validate_envelope
+from shared.events.handling import on_event
+from shared.mongo import MongoStore, Store, now
+from shared.service import NjiaService
+from tests.support.builders import make_availability, make_branch, make_organization, make_user
+from tests.support.waiting import wait_until
+
+received: list[dict] = []
+
+
+class RecorderStore(Store):
+    pass
+
+
+class RecorderService(NjiaService):
+    """Stands where notifications will: records every session event it is sent."""
+
+    name = "recorder"
+    store = MongoStore(RecorderStore, "recorder")
+
+    @on_event("scheduling", SESSION_BOOKED)
+    def handle_session_booked(self, envelope):
+        received.append(envelope)
+
+    @on_event("scheduling", SESSION_RESCHEDULED)
+    def handle_session_rescheduled(self, envelope):
+        received.append(envelope)
+
+    @on_event("scheduling", SESSION_CANCELLED)
+    def handle_session_cancelled(self, envelope):
+        received.append(envelope)
+
+    @on_event("scheduling", SESSION_COMPLETED)
+    def handle_session_completed(self, envelope):
+        received.append(envelope)
+
+    @on_event("scheduling", SESSION_NO_SHOW)
+    def handle_session_no_show(self, envelope):
+        received.append(envelope)
+
+
+JITSI = {
+    "NJIA_JITSI_APP_ID": "njia-test-app",
+    "NJIA_JITSI_APP_SECRET": "a-jitsi-secret-of-at-least-32-bytes!!",
+}
+
+
+@pytest.fixture(autouse=True)
+def _clear():
+    received.clear()
+
+
+@pytest.fixture
+def platform(container_factory, config):
+    config = {**config, **JITSI, "NJIA_NO_SHOW_SWEEP_SECONDS": "3600"}
+    containers = {}
+    for cls in (AccountsService, SchedulingService, RecorderService):
+        containers[cls.name] = container_factory(cls, config)
+        containers[cls.name].start()
+    return containers
+
+
+def call(container, method, *args, token=None):
+    with entrypoint_hook(container, method, context_data={TOKEN_KEY: token} if token else {}) as hook:
+        return hook(*args)
+
+
+@pytest.fixture
+def people(platform):
+    accounts = platform["accounts"]
+    body = make_organization()
+    call(accounts, "create_organization", body)
+    admin = call(accounts, "issue_token", {"email": body["admin"]["email"], "password": "pass-word-1"})[
+        "access_token"
+    ]
+    branch = call(accounts, "create_branch", make_branch(), token=admin)
+    tokens = {"admin": admin}
+    ids = {}
+    for role in ("counselor", "client"):
+        user = make_user(role, branch["id"])
+        ids[role] = call(accounts, "create_user", user, token=admin)["id"]
+        tokens[role] = call(accounts, "issue_token", {"email": user["email"], "password": "pass-word-1"})[
+            "access_token"
+        ]
+    call(
+        platform["scheduling"],
+        "set_availability",
+        ids["counselor"],
+        make_availability(),
+        token=tokens["counselor"],
+    )
+    return {"tokens": tokens, "ids": ids, "branch": branch}
+
+
+def book(platform, people, index=0):
+    scheduling = platform["scheduling"]
+    slots = call(
+        scheduling,
+        "open_slots",
+        {"counselor_id": people["ids"]["counselor"]},
+        token=people["tokens"]["client"],
+    )
+    start = slots["items"][index]["start"]
+    session = call(
+        scheduling,
+        "book_session",
+        {"counselor_id": people["ids"]["counselor"], "start": start},
+        token=people["tokens"]["client"],
+    )
+    return session, slots["items"]
+
+
+def store_of(platform):
+    return (
+        platform["scheduling"].extensions
+        and next(ext for ext in platform["scheduling"].extensions if isinstance(ext, MongoStore)).store
+    )
+
+
+def move_session(platform, session_id, starts_in: timedelta, minutes=45):
+    """Put a booked session at another time, as if booked long ago (tests only)."""
+    start = now() + starts_in
+    store_of(platform).sessions.update_one(
+        {"_id": session_id}, {"$set": {"start": start, "end": start + timedelta(minutes=minutes)}}
+    )
+
+
+def events_of(kind):
+    return [e for e in received if e["event_type"] == kind]
+
+
+def test_every_change_publishes_its_event_once_matching_its_contract(platform, people):
+    scheduling, tokens = platform["scheduling"], people["tokens"]
+    session, slots = book(platform, people)
+    call(
+        scheduling, "reschedule_session", session["id"], {"start": slots[3]["start"]}, token=tokens["client"]
+    )
+    call(scheduling, "cancel_session", session["id"], {"reason": "travelling"}, token=tokens["counselor"])
+    wait_until(lambda: len(received) >= 3, message="session events not received")
+    kinds = [e["event_type"] for e in received]
+    assert sorted(kinds) == sorted([SESSION_BOOKED, SESSION_RESCHEDULED, SESSION_CANCELLED])
+    for envelope in received:
+        validate_envelope(envelope)
+        assert envelope["data"]["session_id"] == session["id"]
+        assert envelope["data"]["client"]["email"].startswith("client-")
+        assert envelope["data"]["counselor"]["timezone"] == "Africa/Nairobi"
+        assert envelope["data"]["join_path"] == f"/sessions/{session['id']}/join"
+    moved = events_of(SESSION_RESCHEDULED)[0]["data"]
+    assert moved["previous_start"] != moved["start"]
+    assert events_of(SESSION_CANCELLED)[0]["data"]["late"] is False  # the counselor cancelled
+    assert store_of(platform).sessions.find_one({"_id": session["id"]})["outbox"] == {}
+
+
+def test_a_session_whose_client_never_joined_becomes_a_no_show_once(platform, people):
+    scheduling = platform["scheduling"]
+    missed, _ = book(platform, people, 0)
+    attended, _ = book(platform, people, 2)
+    move_session(platform, missed["id"], -timedelta(minutes=20))
+    move_session(platform, attended["id"], -timedelta(minutes=100))
+    store_of(platform).sessions.update_one({"_id": attended["id"]}, {"$set": {"client_joined_at": now()}})
+    call(scheduling, "mark_no_shows")
+    call(scheduling, "mark_no_shows")  # a second sweep (or another replica's) changes nothing
+    tokens = people["tokens"]
+    assert call(scheduling, "get_session", missed["id"], token=tokens["counselor"])["status"] == "no_show"
+    assert call(scheduling, "get_session", attended["id"], token=tokens["counselor"])["status"] == "booked"
+    wait_until(lambda: events_of(SESSION_NO_SHOW), message="no session.no_show event")
+    assert [e["data"]["session_id"] for e in events_of(SESSION_NO_SHOW)] == [missed["id"]]
+
+
+def test_a_counselor_completes_a_started_session_but_not_a_future_one(platform, people):
+    scheduling, tokens = platform["scheduling"], people["tokens"]
+    session, _ = book(platform, people)
+    from shared.errors import Conflict
+
+    with pytest.raises(Conflict):
+        call(scheduling, "complete_session", session["id"], {}, token=tokens["counselor"])
+    move_session(platform, session["id"], -timedelta(minutes=30))
+    done = call(scheduling, "complete_session", session["id"], {}, token=tokens["counselor"])
+    assert done["status"] == "completed"
+    wait_until(lambda: events_of(SESSION_COMPLETED), message="no session.completed event")
+
+
+def test_joining_after_the_end_is_a_conflict(platform, people):
+    from shared.errors import Conflict
+
+    session, _ = book(platform, people)
+    move_session(platform, session["id"], -timedelta(hours=2))
+    with pytest.raises(Conflict):
+        call(platform["scheduling"], "join_session", session["id"], token=people["tokens"]["client"])
+
+
+def test_join_links_carry_a_verified_token_naming_the_participant(platform, people):
+    session, _ = book(platform, people)
+    move_session(platform, session["id"], timedelta(minutes=5))
+    joined = call(platform["scheduling"], "join_session", session["id"], token=people["tokens"]["client"])
+    url, token = joined["url"].split("?jwt=")
+    assert url.startswith("https://meet.jit.si/njia-")
+    claims = meetings.verify_join_token(token, JITSI["NJIA_JITSI_APP_SECRET"], JITSI["NJIA_JITSI_APP_ID"])
+    assert claims["room"] == url.rsplit("/", 1)[1]
+    assert claims["context"]["user"]["id"] == people["ids"]["client"]
+    assert claims["context"]["user"]["moderator"] is False
+    assert claims["exp"] > now().timestamp()
+    counselor_link = call(
+        platform["scheduling"], "join_session", session["id"], token=people["tokens"]["counselor"]
+    )
+    counselor_claims = meetings.verify_join_token(
+        counselor_link["url"].split("?jwt=")[1], JITSI["NJIA_JITSI_APP_SECRET"], JITSI["NJIA_JITSI_APP_ID"]
+    )
+    assert counselor_claims["context"]["user"]["moderator"] is True
+    joins = list(store_of(platform).joins.find({"session_id": session["id"]}))
+    assert {j["role"] for j in joins} == {"client", "counselor"}
+
+
+def test_slots_honour_exceptions_and_a_day_off(platform, people):
+    scheduling, tokens = platform["scheduling"], people["tokens"]
+    counselor = people["ids"]["counselor"]
+    slots = call(scheduling, "open_slots", {"counselor_id": counselor}, token=tokens["client"])["items"]
+    day_off = slots[-1]["start"][:10]
+    call(
+        scheduling,
+        "set_availability",
+        counselor,
+        make_availability(exceptions=[{"date": day_off, "available": False}]),
+        token=tokens["counselor"],
+    )
+    after = call(scheduling, "open_slots", {"counselor_id": counselor}, token=tokens["client"])["items"]
+    assert not [s for s in after if s["start"].startswith(day_off)]
+    assert len(after) < len(slots)
