@@ -89,6 +89,12 @@ def read_json(request: Request) -> Any:
         raise BadRequest("The request body is not valid JSON.", {"body": [str(exc)[:200]]}) from None
 
 
+def query_of(request: Request, schema: type[Schema]) -> dict[str, str]:
+    """The documented query parameters (first value of each, by their public names); others are ignored."""
+    names = [field.data_key or name for name, field in schema().fields.items()]
+    return {name: request.args[name] for name in names if name in request.args}
+
+
 def read_optional_json(request: Request) -> Any:
     """A JSON body where one may be left out entirely (``{}`` then)."""
     if not request.get_data(cache=True).strip():

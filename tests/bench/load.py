@@ -32,6 +32,11 @@ class Result:
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
     @property
+    def ok_throughput(self) -> float:
+        """Successful requests per second (``throughput`` counts failures too)."""
+        return (self.requests - self.errors) / self.seconds if self.seconds else 0.0
+
+    @property
     def p50(self) -> float:
         return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
 

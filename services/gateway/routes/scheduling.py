@@ -1,0 +1,283 @@
+"""API.md's "Scheduling virtual sessions" and "Organization reports" routes: the scheduling service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from services.gateway.http import RouteDoc, api, query_of, read_json, read_optional_json
+from services.scheduling import schemas as scheduling
+from shared.rpc import ServiceRpc
+from shared.schemas import PageQuery
+
+CALENDAR = "text/calendar"
+
+
+class SchedulingRoutes:
+    scheduling_rpc = ServiceRpc("scheduling")
+
+    # Scheduling virtual sessions -------------------------------------------------------------
+
+    @api(
+        "PUT",
+        "/api/v1/counselors/<counselor_id>/availability",
+        doc=RouteDoc(
+            "Set a counselor's weekly hours, exceptions and session rules (the counselor or an admin)",
+            "scheduling",
+            body=scheduling.AvailabilityIn,
+            response=scheduling.AvailabilityOut,
+            errors=(403, 404),
+        ),
+    )
+    def set_availability(self, request: Request, counselor_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.set_availability(counselor_id, read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/counselors/<counselor_id>/availability",
+        doc=RouteDoc(
+            "A counselor's availability", "scheduling", response=scheduling.AvailabilityOut, errors=(404,)
+        ),
+    )
+    def get_availability(self, request: Request, counselor_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.get_availability(counselor_id)
+
+    @api(
+        "GET",
+        "/api/v1/slots",
+        doc=RouteDoc(
+            "Bookable starts of a counselor or a branch, in the time zone asked for (default the caller's)",
+            "scheduling",
+            query=scheduling.SlotQuery,
+            response=scheduling.SlotList,
+            errors=(404,),
+        ),
+    )
+    def open_slots(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.open_slots(query_of(request, scheduling.SlotQuery))
+
+    @api(
+        "POST",
+        "/api/v1/sessions",
+        doc=RouteDoc(
+            "Book a session with a counselor, or with any free counselor of a branch",
+            "scheduling",
+            status=201,
+            body=scheduling.BookingIn,
+            response=scheduling.SessionOut,
+            errors=(403, 404, 409),
+        ),
+    )
+    def book_session(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.book_session(read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/sessions",
+        doc=RouteDoc(
+            "Sessions the caller may see",
+            "scheduling",
+            query=scheduling.SessionQuery,
+            response=scheduling.SessionPage,
+            errors=(400,),
+        ),
+    )
+    def list_sessions(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.list_sessions(query_of(request, scheduling.SessionQuery))
+
+    @api(
+        "GET",
+        "/api/v1/sessions/<session_id>",
+        doc=RouteDoc("One session", "scheduling", response=scheduling.SessionOut, errors=(404,)),
+    )
+    def get_session(self, request: Request, session_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.get_session(session_id)
+
+    @api(
+        "POST",
+        "/api/v1/sessions/<session_id>/reschedule",
+        doc=RouteDoc(
+            "Move a session to another free time",
+            "scheduling",
+            body=scheduling.RescheduleIn,
+            response=scheduling.SessionOut,
+            errors=(404, 409),
+        ),
+    )
+    def reschedule_session(self, request: Request, session_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.reschedule_session(session_id, read_json(request))
+
+    @api(
+        "POST",
+        "/api/v1/sessions/<session_id>/cancel",
+        doc=RouteDoc(
+            "Cancel a session",
+            "scheduling",
+            body=scheduling.CancelIn,
+            response=scheduling.SessionOut,
+            errors=(404, 409),
+        ),
+    )
+    def cancel_session(self, request: Request, session_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.cancel_session(session_id, read_optional_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/sessions/<session_id>/join",
+        doc=RouteDoc(
+            "The video link, inside the join window (10 minutes before start until the end)",
+            "scheduling",
+            response=scheduling.JoinOut,
+            errors=(404, 409, 425),
+        ),
+    )
+    def join_session(self, request: Request, session_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.join_session(session_id)
+
+    @api(
+        "POST",
+        "/api/v1/sessions/<session_id>/complete",
+        doc=RouteDoc(
+            "Mark a session completed or a no-show (its counselor)",
+            "scheduling",
+            body=scheduling.CompleteIn,
+            response=scheduling.SessionOut,
+            errors=(403, 404, 409),
+        ),
+    )
+    def complete_session(self, request: Request, session_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.complete_session(session_id, read_optional_json(request))
+
+    @api(
+        "POST",
+        "/api/v1/sessions/<session_id>/notes",
+        doc=RouteDoc(
+            "Write a case note (the session's counselor)",
+            "scheduling",
+            status=201,
+            body=scheduling.NoteIn,
+            response=scheduling.NoteOut,
+            errors=(403, 404),
+        ),
+    )
+    def add_note(self, request: Request, session_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.add_note(session_id, read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/sessions/<session_id>/notes",
+        doc=RouteDoc(
+            "Case notes of a session (never to clients)",
+            "scheduling",
+            query=PageQuery,
+            response=scheduling.NoteList,
+            errors=(404,),
+        ),
+    )
+    def list_notes(self, request: Request, session_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.list_notes(session_id, query_of(request, PageQuery))
+
+    @api(
+        "GET",
+        "/api/v1/sessions/<session_id>/calendar.ics",
+        doc=RouteDoc(
+            "The session as an iCalendar event (RFC 5545)",
+            "scheduling",
+            content_type=CALENDAR,
+            errors=(404,),
+            extra={"response_schema": {"type": "string"}},
+        ),
+    )
+    def session_calendar(self, request: Request, session_id: str) -> Response:
+        body = self.scheduling_rpc.session_calendar(session_id)
+        return Response(
+            body,
+            status=200,
+            mimetype=CALENDAR,
+            headers={"Content-Disposition": f'attachment; filename="njia-{session_id}.ics"'},
+        )
+
+    @api(
+        "GET",
+        "/api/v1/counselors/<counselor_id>/calendar-feed",
+        doc=RouteDoc(
+            "A private iCalendar feed URL for the counselor's calendar app",
+            "scheduling",
+            response=scheduling.FeedOut,
+            errors=(403,),
+        ),
+    )
+    def calendar_feed_url(self, request: Request, counselor_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.calendar_feed_url(counselor_id)
+
+    @api(
+        "GET",
+        "/api/v1/calendar-feeds/<token>.ics",
+        doc=RouteDoc(
+            "A counselor's sessions as an iCalendar feed (the URL is the secret)",
+            "scheduling",
+            auth=False,
+            content_type=CALENDAR,
+            errors=(404,),
+            extra={"response_schema": {"type": "string"}},
+        ),
+    )
+    def calendar_feed(self, request: Request, token: str) -> Response:
+        return Response(self.scheduling_rpc.calendar_feed(token), status=200, mimetype=CALENDAR)
+
+    @api(
+        "PUT",
+        "/api/v1/clients/<client_id>/sharing",
+        doc=RouteDoc(
+            "Share a client's record (case notes) with other counselors of the branch",
+            "scheduling",
+            body=scheduling.SharingIn,
+            response=scheduling.SharingOut,
+            errors=(403, 404),
+        ),
+    )
+    def share_client_record(self, request: Request, client_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.share_client_record(client_id, read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/scheduling/policy",
+        doc=RouteDoc(
+            "The organization's late-cancel window and reschedule limit",
+            "scheduling",
+            response=scheduling.PolicyOut,
+        ),
+    )
+    def get_policy(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.get_policy()
+
+    @api(
+        "PUT",
+        "/api/v1/scheduling/policy",
+        doc=RouteDoc(
+            "Set the late-cancel window and reschedule limit (org admins)",
+            "scheduling",
+            body=scheduling.PolicyIn,
+            response=scheduling.PolicyOut,
+            errors=(403,),
+        ),
+    )
+    def set_policy(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.set_policy(read_json(request))
+
+    # Organization reports ---------------------------------------------------------------------
+
+    @api(
+        "GET",
+        "/api/v1/reports/branches",
+        doc=RouteDoc(
+            "Sessions, no-show rate and utilization per branch for a period (admins)",
+            "reports",
+            query=scheduling.ReportQuery,
+            response=scheduling.ReportOut,
+            errors=(403,),
+        ),
+    )
+    def branch_report(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.branch_report(query_of(request, scheduling.ReportQuery))
