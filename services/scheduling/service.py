@@ -6,8 +6,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.scheduling import calendar, domain, meetings, schemas
+from services.scheduling import domain, meetings, schemas
 from services.scheduling.store import SchedulingStore
+from shared import calendar
 from shared.auth import Caller
 from shared.clock import isoformat
 from shared.errors import Conflict, Forbidden, NotFound, TooEarly, ValidationFailed

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
-from services.scheduling.calendar import (
+from shared.calendar import (
     CalendarEntry,
     counselor_feed,
     counselor_of_feed_token,
