@@ -46,6 +46,24 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "a session whose client has not joined this long after start is a no-show",
     ),
     "NJIA_NO_SHOW_SWEEP_SECONDS": ("60", "how often scheduling looks for no-shows"),
+    "NJIA_SMTP_HOST": ("127.0.0.1", "SMTP server for email"),
+    "NJIA_SMTP_PORT": ("1025", "SMTP port"),
+    "NJIA_SMTP_SECURITY": ("none", "`none`, `starttls` or `ssl`"),
+    "NJIA_SMTP_USER": ("", "SMTP user name (empty: no login)"),
+    "NJIA_SMTP_PASSWORD": ("", "SMTP password"),
+    "NJIA_EMAIL_FROM": ("Njia <no-reply@njia.local>", "sender of every email"),
+    "NJIA_SMS_API_URL": ("https://api.africastalking.com/version1/messaging", "SMS gateway endpoint (Africa's Talking request shape)"),
+    "NJIA_SMS_USERNAME": ("sandbox", "SMS gateway account user name"),
+    "NJIA_SMS_API_KEY": ("", "SMS gateway API key (empty: SMS is not sent)"),
+    "NJIA_SMS_SENDER_ID": ("", "SMS sender id or short code (empty: the gateway's default)"),
+    "NJIA_SMS_INBOUND_TOKEN": ("", "secret the SMS gateway's reply callback URL carries (?token=)"),
+    "NJIA_REMINDER_SWEEP_SECONDS": ("5", "how often each notifications replica looks for due messages"),
+    "NJIA_DELIVERY_CONCURRENCY": ("20", "messages one replica sends at once"),
+    "NJIA_DELIVERY_LEASE_SECONDS": ("120", "how long a claimed message is reserved before a successor may take it"),
+    "NJIA_DELIVERY_MAX_ATTEMPTS": ("6", "tries of a message on a failing channel before it is failed"),
+    "NJIA_DELIVERY_RETRY_SECONDS": ("30", "first wait after a channel failure (doubles each time)"),
+    "NJIA_WEBHOOK_MAX_FAILURES": ("10", "consecutive failed deliveries that disable a webhook"),
+    "NJIA_AGENDA_HOUR": ("7", "local hour a counselor's daily agenda is sent"),
     "NJIA_LOG_LEVEL": ("INFO", "log level of every service (JSON lines on stderr)"),
 }
 
@@ -79,6 +97,24 @@ class Settings:
     jitsi_app_secret: str
     no_show_grace_minutes: int
     no_show_sweep_seconds: float
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str
+    smtp_user: str
+    smtp_password: str
+    email_from: str
+    sms_api_url: str
+    sms_username: str
+    sms_api_key: str
+    sms_sender_id: str
+    sms_inbound_token: str
+    reminder_sweep_seconds: float
+    delivery_concurrency: int
+    delivery_lease_seconds: float
+    delivery_max_attempts: int
+    delivery_retry_seconds: float
+    webhook_max_failures: int
+    agenda_hour: int
     log_level: str
 
     @property
@@ -130,6 +166,24 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         jitsi_app_secret=get("NJIA_JITSI_APP_SECRET"),
         no_show_grace_minutes=number("NJIA_NO_SHOW_GRACE_MINUTES", int),
         no_show_sweep_seconds=number("NJIA_NO_SHOW_SWEEP_SECONDS", float),
+        smtp_host=get("NJIA_SMTP_HOST"),
+        smtp_port=number("NJIA_SMTP_PORT", int),
+        smtp_security=get("NJIA_SMTP_SECURITY").lower(),
+        smtp_user=get("NJIA_SMTP_USER"),
+        smtp_password=get("NJIA_SMTP_PASSWORD"),
+        email_from=get("NJIA_EMAIL_FROM"),
+        sms_api_url=get("NJIA_SMS_API_URL"),
+        sms_username=get("NJIA_SMS_USERNAME"),
+        sms_api_key=get("NJIA_SMS_API_KEY"),
+        sms_sender_id=get("NJIA_SMS_SENDER_ID"),
+        sms_inbound_token=get("NJIA_SMS_INBOUND_TOKEN"),
+        reminder_sweep_seconds=number("NJIA_REMINDER_SWEEP_SECONDS", float),
+        delivery_concurrency=number("NJIA_DELIVERY_CONCURRENCY", int),
+        delivery_lease_seconds=number("NJIA_DELIVERY_LEASE_SECONDS", float),
+        delivery_max_attempts=number("NJIA_DELIVERY_MAX_ATTEMPTS", int),
+        delivery_retry_seconds=number("NJIA_DELIVERY_RETRY_SECONDS", float),
+        webhook_max_failures=number("NJIA_WEBHOOK_MAX_FAILURES", int),
+        agenda_hour=int(get("NJIA_AGENDA_HOUR")),
         log_level=get("NJIA_LOG_LEVEL").upper(),
     )
     check(settings)
@@ -139,6 +193,10 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
 def check(settings: Settings) -> None:
     if not 0 < settings.http_port < 65536:
         raise ConfigurationError(f"NJIA_HTTP_PORT must be a port number (1-65535), not {settings.http_port}")
+    if settings.smtp_security not in ("none", "starttls", "ssl"):
+        raise ConfigurationError(f"NJIA_SMTP_SECURITY must be none, starttls or ssl, not {settings.smtp_security!r}")
+    if not 0 <= settings.agenda_hour <= 23:
+        raise ConfigurationError(f"NJIA_AGENDA_HOUR must be an hour 0-23, not {settings.agenda_hour}")
     if bool(settings.jitsi_app_id) != bool(settings.jitsi_app_secret):
         raise ConfigurationError("Set both NJIA_JITSI_APP_ID and NJIA_JITSI_APP_SECRET, or neither")
     if settings.env not in ("development", "test", "production"):

@@ -1,0 +1,1 @@
+"""notifications: confirmations, reminders exactly once, email, SMS, in-app and webhooks."""

@@ -1,0 +1,171 @@
+"""What to send, to whom, when: plain rules, no I/O, time passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+CHANNELS = ("email", "sms", "in_app")
+DEFAULT_OFFSETS = (1440, 60)
+MAX_OFFSET_MINUTES = 14 * 24 * 60
+
+# Delivery statuses, as GET /api/v1/sessions/{id}/reminders shows them.
+SCHEDULED, SENT, FAILED, CANCELLED, SKIPPED = "scheduled", "sent", "failed", "cancelled", "skipped"
+
+
+@dataclass(frozen=True)
+class Preferences:
+    email: bool = True
+    sms: bool = True
+    in_app: bool = True
+    reminder_offsets_minutes: tuple[int, ...] = DEFAULT_OFFSETS
+
+    def allows(self, channel: str) -> bool:
+        return bool(getattr(self, channel, False))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: str
+    role: str
+    name: str
+    email: str | None
+    phone: str | None
+    timezone: str
+    language: str
+
+    def reachable_by(self, channel: str) -> bool:
+        if channel == "email":
+            return bool(self.email)
+        if channel == "sms":
+            return bool(self.phone)
+        return channel == "in_app"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message on one channel to one person: the unit sent exactly once."""
+
+    id: str
+    kind: str
+    channel: str
+    recipient_id: str
+    due_at: datetime
+    session_id: str | None = None
+    session_start: datetime | None = None
+    offset_minutes: int | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC)
+
+
+def delivery_id(kind: str, session_id: str, start: datetime, recipient_id: str, channel: str,
+                offset_minutes: int | None = None) -> str:
+    """Deterministic: the same event planned twice (redelivery, two replicas) is the same delivery.
+
+    The session's start is part of it, so a rescheduled session's reminders are new deliveries
+    and the old ones can never be sent at the old time.
+    """
+    stamp = _utc(start).strftime("%Y%m%dT%H%MZ")
+    offset = "" if offset_minutes is None else f":{offset_minutes}"
+    return f"{kind}:{session_id}:{stamp}:{recipient_id}{offset}:{channel}"
+
+
+def plan_session_messages(
+    kind: str,
+    session_id: str,
+    start: datetime,
+    recipients: Sequence[tuple[Recipient, Preferences]],
+    now: datetime,
+    facts: dict[str, Any],
+) -> list[Delivery]:
+    """A notice sent now (confirmation, rescheduled, cancelled, no-show) on every channel each
+    recipient has enabled and can be reached by."""
+    return [
+        Delivery(
+            id=delivery_id(kind, session_id, start, person.user_id, channel),
+            kind=kind, channel=channel, recipient_id=person.user_id, due_at=_utc(now),
+            session_id=session_id, session_start=_utc(start), facts=facts,
+        )
+        for person, prefs in recipients
+        for channel in CHANNELS
+        if prefs.allows(channel) and person.reachable_by(channel)
+    ]
+
+
+def plan_reminders(
+    session_id: str,
+    start: datetime,
+    recipients: Sequence[tuple[Recipient, Preferences]],
+    now: datetime,
+    facts: dict[str, Any],
+) -> list[Delivery]:
+    """Reminders at each recipient's offsets before the start; offsets already past are left out
+    (the confirmation just sent says it all)."""
+    planned = []
+    for person, prefs in recipients:
+        for offset in sorted(set(prefs.reminder_offsets_minutes), reverse=True):
+            due = _utc(start) - timedelta(minutes=offset)
+            if due <= _utc(now):
+                continue
+            for channel in CHANNELS:
+                if prefs.allows(channel) and person.reachable_by(channel):
+                    planned.append(Delivery(
+                        id=delivery_id("reminder", session_id, start, person.user_id, channel, offset),
+                        kind="reminder", channel=channel, recipient_id=person.user_id, due_at=due,
+                        session_id=session_id, session_start=_utc(start), offset_minutes=offset,
+                        facts={**facts, "offset_minutes": offset},
+                    ))
+    return planned
+
+
+def when_due(now: datetime, session_start: datetime | None, session_status: str | None) -> str:
+    """A due reminder is sent, even late, while its session is booked and not yet started;
+    otherwise it is skipped (recorded, never silently dropped)."""
+    if session_status not in (None, "booked"):
+        return CANCELLED
+    if session_start is not None and _utc(now) >= _utc(session_start):
+        return SKIPPED
+    return "send"
+
+
+def retry_delay(attempt: int, base_seconds: float, cap_seconds: float = 3600) -> float:
+    """Doubling waits after transient failures: base, 2×base, 4×base, … up to the cap."""
+    return float(min(cap_seconds, base_seconds * (2 ** max(0, attempt - 1))))
+
+
+def hour_bucket(moment: datetime) -> str:
+    """Due deliveries are looked up by hour: an equality the database can use."""
+    return _utc(moment).strftime("%Y%m%d%H")
+
+
+def hours_back(now: datetime, hours: int) -> list[str]:
+    """The hour buckets from ``hours`` ago up to now, oldest first."""
+    base = _utc(now).replace(minute=0, second=0, microsecond=0)
+    return [hour_bucket(base - timedelta(hours=h)) for h in range(hours, -1, -1)]
+
+
+def check_offsets(offsets: Sequence[int]) -> list[int]:
+    """Distinct offsets, largest first; raises ValueError naming the problem."""
+    if len(offsets) > 5:
+        raise ValueError("At most 5 reminder offsets.")
+    for offset in offsets:
+        if not 5 <= offset <= MAX_OFFSET_MINUTES:
+            raise ValueError("Each offset is between 5 minutes and 14 days (20160 minutes).")
+    return sorted(set(offsets), reverse=True)
+
+
+def parse_reply(text: str) -> str | None:
+    """A client's SMS reply: 1/YES/NDIO confirms the next session, 2/NO/HAPANA cancels it."""
+    word = text.strip().split()[0].upper() if text.strip() else ""
+    if word in ("1", "NDIO", "YES", "Y"):
+        return "confirm"
+    if word in ("2", "HAPANA", "NO", "N"):
+        return "cancel"
+    return None
