@@ -1,0 +1,1 @@
+"""profiles: networking profiles synced from LinkedIn exports, JSON Resume and GitHub."""
