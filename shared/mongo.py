@@ -17,7 +17,7 @@ from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, CollectionInvalid, DuplicateKeyError, PyMongoError
 
 from shared.clock import utc_now
 from shared.config import load_settings
@@ -56,9 +56,25 @@ class Store:
 
     def ensure_indexes(self) -> None:
         """Subclasses add their own; these serve the shared machinery."""
+        self.ensure_collections()
         self.failed_events.create_index([("status", 1), ("next_attempt_at", 1)])
         for name in self.OUTBOX_COLLECTIONS:
             self.db[name].create_index("outbox_pending")
+
+    def ensure_collections(self) -> None:
+        """Create every collection the store uses now, at start-up.
+
+        On FerretDB's PostgreSQL backend creating a collection takes a registry-wide lock
+        while it waits for a database connection; under load (connections held by open
+        cursors whose next batch waits for that lock) that can deadlock. So no collection
+        is ever created implicitly by a first write while the platform takes traffic.
+        """
+        existing = set(self.db.list_collection_names())
+        for name in sorted({c.name for c in vars(self).values() if isinstance(c, Collection)} - existing):
+            try:
+                self.db.create_collection(name)
+            except CollectionInvalid:
+                pass  # another replica created it first
 
     def ping(self) -> None:
         self.db.command("ping")
@@ -148,7 +164,8 @@ class Store:
 
     def pending_outbox(self) -> Iterator[tuple[str, Any, list[dict[str, Any]]]]:
         for name in self.OUTBOX_COLLECTIONS:
-            for doc in self.db[name].find({"outbox_pending": True}, {"outbox": 1}):
+            # Read the batch whole: a cursor left open holds a FerretDB connection (see ensure_collections).
+            for doc in list(self.db[name].find({"outbox_pending": True}, {"outbox": 1})):
                 pending = sorted((doc.get("outbox") or {}).values(), key=lambda e: e["event_id"])
                 yield name, doc["_id"], pending
 

@@ -48,7 +48,7 @@ start() {
       args+=(--handler=sqlite --sqlite-url="file:$NJIA_DATA/sqlite-$port/") ;;
     postgresql)
       bash "$(dirname "$0")/postgres.sh" start
-      args+=(--handler=postgresql --postgresql-url="postgres://postgres@127.0.0.1:$NJIA_POSTGRES_PORT/ferretdb?pool_max_conns=50") ;;
+      args+=(--handler=postgresql --postgresql-url="postgres://postgres@127.0.0.1:$NJIA_POSTGRES_PORT/ferretdb?pool_max_conns=200") ;;
     *) die "NJIA_FERRETDB_BACKEND must be sqlite or postgresql, not '$NJIA_FERRETDB_BACKEND'" ;;
   esac
   mkdir -p "$NJIA_DATA/ferretdb-state-$port"

@@ -57,6 +57,7 @@ class Delivery:
     session_start: datetime | None = None
     offset_minutes: int | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    recipient: dict[str, Any] = field(default_factory=dict)  # who, in which language and time zone
 
 
 def _utc(moment: datetime) -> datetime:
@@ -91,7 +92,7 @@ def plan_session_messages(
         Delivery(
             id=delivery_id(kind, session_id, start, person.user_id, channel),
             kind=kind, channel=channel, recipient_id=person.user_id, due_at=_utc(now),
-            session_id=session_id, session_start=_utc(start), facts=facts,
+            session_id=session_id, session_start=_utc(start), facts=facts, recipient=vars(person),
         )
         for person, prefs in recipients
         for channel in CHANNELS
@@ -120,7 +121,7 @@ def plan_reminders(
                         id=delivery_id("reminder", session_id, start, person.user_id, channel, offset),
                         kind="reminder", channel=channel, recipient_id=person.user_id, due_at=due,
                         session_id=session_id, session_start=_utc(start), offset_minutes=offset,
-                        facts={**facts, "offset_minutes": offset},
+                        facts={**facts, "offset_minutes": offset}, recipient=vars(person),
                     ))
     return planned
 
@@ -156,8 +157,8 @@ def check_offsets(offsets: Sequence[int]) -> list[int]:
     if len(offsets) > 5:
         raise ValueError("At most 5 reminder offsets.")
     for offset in offsets:
-        if not 5 <= offset <= MAX_OFFSET_MINUTES:
-            raise ValueError("Each offset is between 5 minutes and 14 days (20160 minutes).")
+        if not 1 <= offset <= MAX_OFFSET_MINUTES:
+            raise ValueError("Each offset is between 1 minute and 14 days (20160 minutes).")
     return sorted(set(offsets), reverse=True)
 
 

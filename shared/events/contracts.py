@@ -118,9 +118,39 @@ class SessionNoShow(_SessionFacts):
     pass
 
 
+NOTIFICATION_SENT = "notification.sent"
+NOTIFICATION_FAILED = "notification.failed"
+
+
+class _DeliveryFacts(_Data):
+    delivery_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(("email", "sms", "in_app", "webhook")))
+    recipient_id = fields.String(required=True, allow_none=True)
+    session_id = fields.String(allow_none=True, load_default=None)
+    attempts = fields.Integer(required=True)
+
+
+@contract(NOTIFICATION_SENT, source="notifications")
+class NotificationSent(_DeliveryFacts):
+    sent_at = fields.AwareDateTime(required=True, format="iso")
+    late_seconds = fields.Float(required=True)
+
+
+@contract(NOTIFICATION_FAILED, source="notifications")
+class NotificationFailed(_DeliveryFacts):
+    reason = fields.String(required=True)
+
+
 # Every (source, event type, consuming service, handler method) in the platform.
 # `njia-admin declare-queues` creates these queues before traffic starts, so no
 # event is published into an exchange with no queue bound (nameko would drop it).
 SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("accounts", USER_REGISTERED, "scheduling", "handle_user_registered"),
+    ("accounts", USER_REGISTERED, "notifications", "handle_user_registered"),
+    ("scheduling", SESSION_BOOKED, "notifications", "handle_session_booked"),
+    ("scheduling", SESSION_RESCHEDULED, "notifications", "handle_session_rescheduled"),
+    ("scheduling", SESSION_CANCELLED, "notifications", "handle_session_cancelled"),
+    ("scheduling", SESSION_COMPLETED, "notifications", "handle_session_completed"),
+    ("scheduling", SESSION_NO_SHOW, "notifications", "handle_session_no_show"),
 )

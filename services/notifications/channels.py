@@ -1,0 +1,145 @@
+"""The ways a message leaves Njia: SMTP email, an HTTP SMS gateway, signed webhooks.
+
+Each adapter raises ``TransientFailure`` when trying again later may work (server
+down, 4xx-temporary SMTP reply, gateway 5xx or timeout) and ``PermanentFailure``
+when it will not (refused address, bad credentials). Every message carries the
+delivery's deterministic id (email ``Message-ID``, the SMS ``clientRef``, the
+webhook ``X-Njia-Delivery``) so a crash between sending and recording is traceable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+import requests
+from nameko.extensions import DependencyProvider
+
+from shared.config import Settings, load_settings
+
+TIMEOUT_SECONDS = 15
+
+
+class TransientFailure(Exception):
+    pass
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+def message_id(delivery_id: str) -> str:
+    """A Message-ID derived from the delivery: the same delivery always has the same one."""
+    digest = hashlib.sha256(delivery_id.encode()).hexdigest()[:32]
+    return f"<{digest}@njia>"
+
+
+class Mailer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def send(self, to: str, subject: str, text: str, html: str, delivery_id: str,
+             attachment: tuple[str, bytes, str] | None = None) -> str:
+        msg = EmailMessage()
+        msg["From"] = self.settings.email_from
+        msg["To"] = to
+        msg["Subject"] = subject
+        msg["Date"] = formatdate(localtime=False)
+        msg["Message-ID"] = message_id(delivery_id) if delivery_id else make_msgid()
+        msg["X-Njia-Delivery"] = delivery_id
+        msg.set_content(text)
+        msg.add_alternative(html, subtype="html")
+        if attachment:
+            filename, data, mimetype = attachment
+            maintype, subtype = mimetype.split("/", 1)
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        s = self.settings
+        try:
+            if s.smtp_security == "ssl":
+                client: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS,
+                                                        context=ssl.create_default_context())
+            else:
+                client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS)
+            with client:
+                if s.smtp_security == "starttls":
+                    client.starttls(context=ssl.create_default_context())
+                if s.smtp_user:
+                    client.login(s.smtp_user, s.smtp_password)
+                client.send_message(msg)
+        except smtplib.SMTPResponseException as exc:
+            if 400 <= exc.smtp_code < 500:
+                raise TransientFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+            raise PermanentFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise PermanentFailure(f"recipient refused: {exc.recipients}") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TransientFailure(f"SMTP unreachable: {exc}") from exc
+        return str(msg["Message-ID"])
+
+
+class SmsGateway:
+    """An HTTP SMS gateway with the request shape of Africa's Talking."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.settings.sms_api_key)
+
+    def send(self, to: str, text: str, delivery_id: str) -> str:
+        s = self.settings
+        form = {"username": s.sms_username, "to": to, "message": text, "clientRef": delivery_id}
+        if s.sms_sender_id:
+            form["from"] = s.sms_sender_id
+        try:
+            response = requests.post(s.sms_api_url, data=form, timeout=TIMEOUT_SECONDS,
+                                     headers={"apiKey": s.sms_api_key, "Accept": "application/json"})
+        except requests.RequestException as exc:
+            raise TransientFailure(f"SMS gateway unreachable: {exc}") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise TransientFailure(f"SMS gateway answered {response.status_code}")
+        if response.status_code >= 400:
+            raise PermanentFailure(f"SMS gateway refused the message: {response.status_code} {response.text[:200]}")
+        try:
+            recipients = response.json()["SMSMessageData"]["Recipients"]
+            first = recipients[0]
+        except (ValueError, KeyError, IndexError):
+            raise TransientFailure(f"SMS gateway answer not understood: {response.text[:200]}") from None
+        if first.get("status") != "Success" and int(first.get("statusCode", 0)) not in (100, 101, 102):
+            raise PermanentFailure(f"SMS not accepted for {to}: {first.get('status')}")
+        return str(first.get("messageId", ""))
+
+
+class Webhooks:
+    def post(self, url: str, secret: str, body: dict[str, Any], delivery_id: str) -> int:
+        raw = json.dumps(body, separators=(",", ":"), sort_keys=True, default=str).encode()
+        signature = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+        headers = {"Content-Type": "application/json", "X-Njia-Signature": f"sha256={signature}",
+                   "X-Njia-Delivery": delivery_id, "X-Njia-Event": str(body.get("event_type", ""))}
+        try:
+            response = requests.post(url, data=raw, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False)
+        except requests.RequestException as exc:
+            raise TransientFailure(f"webhook unreachable: {exc}") from exc
+        if response.status_code >= 300:
+            raise TransientFailure(f"webhook answered {response.status_code}")
+        return response.status_code
+
+
+class Channels(DependencyProvider):
+    """``channels`` in the service: the mailer, the SMS gateway and webhooks, from settings."""
+
+    def setup(self) -> None:
+        settings = load_settings(self.container.config)
+        self.mailer = Mailer(settings)
+        self.sms = SmsGateway(settings)
+        self.webhooks = Webhooks()
+
+    def get_dependency(self, worker_ctx: Any) -> Channels:
+        return self

@@ -1,0 +1,400 @@
+"""What each notification says: subject, plain text, HTML and an SMS line, in English or Swahili.
+
+Pure rendering: the facts of an event and who receives it go in, a ``Message``
+comes out. The only I/O is reading this package's own Jinja2 templates
+(``templates/<lang>/<kind>.txt`` and ``.html``). The ``.txt`` template carries three
+blocks, ``subject``, ``sms`` and ``body``; the ``.html`` template gets the rendered
+subject as ``subject``.
+
+Times are shown in the recipient's own zone, with the zone's abbreviation or its
+UTC offset. Swahili shows the time the way it is spoken in East Africa (hours
+counted from 06:00 and 18:00, "saa 3:00 asubuhi" for 09:00) and the 24-hour clock
+beside it.
+
+Templates use StrictUndefined: a fact a template needs and the caller did not
+give raises ``jinja2.UndefinedError`` rather than leaving a blank. Facts the
+event contracts mark optional (``topic``, ``reason``) may be absent or None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+KINDS = ("confirmation", "reminder", "rescheduled", "cancelled", "no_show", "agenda", "assessment_summary")
+LANGUAGES = ("en", "sw")
+DEFAULT_LANGUAGE = "en"
+SMS_LIMIT = 160
+DASH = "\u2013"  # an en dash, for ranges in email; SMS stays plain ASCII
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_SW_DAYS = ("Jumatatu", "Jumanne", "Jumatano", "Alhamisi", "Ijumaa", "Jumamosi", "Jumapili")
+_SW_MONTHS = (
+    "Januari",
+    "Februari",
+    "Machi",
+    "Aprili",
+    "Mei",
+    "Juni",
+    "Julai",
+    "Agosti",
+    "Septemba",
+    "Oktoba",
+    "Novemba",
+    "Desemba",
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification, ready for every channel: email (subject, text, html) and SMS (one line)."""
+
+    subject: str
+    text: str
+    html: str
+    sms: str
+
+
+def render(
+    kind: str, language: str, facts: dict[str, Any], recipient: dict[str, Any], public_url: str
+) -> Message:
+    """The message of ``kind`` for ``recipient`` ({name, role, timezone, ...}) in ``language``.
+
+    ``facts`` is the ``data`` of a session event (plus ``offset_minutes`` for a
+    reminder), or for ``agenda`` ``{date, sessions: [{start, end, client_name,
+    topic}]}``, or for ``assessment_summary`` ``{title, code, top_matches}``.
+    Links are ``public_url`` joined with a path from the facts.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}; one of {', '.join(KINDS)}")
+    lang = language_of(language)
+    context = _context(kind, lang, facts, recipient, public_url)
+    environment = _environment()
+    text_template = environment.get_template(f"{lang}/{kind}.txt")
+    subject = _one_line(_render_block(text_template, "subject", context))
+    sms = _one_line(_render_block(text_template, "sms", context))
+    first_name = _shorter_name(context)
+    if len(sms) > SMS_LIMIT and first_name:
+        # A long name is what usually pushes an SMS past one part: try the first name alone.
+        sms = _one_line(_render_block(text_template, "sms", {**context, "sms_name": first_name}))
+    text = text_template.render(context).strip() + "\n"
+    html = environment.get_template(f"{lang}/{kind}.html").render({**context, "subject": subject})
+    return Message(subject=subject, text=text, html=html.strip() + "\n", sms=sms)
+
+
+def language_of(language: str | None) -> str:
+    """``sw``, ``sw-KE`` and ``sw_TZ`` are Swahili; English for everything else."""
+    primary = re.split(r"[-_]", (language or "").strip().lower(), maxsplit=1)[0]
+    return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
+
+
+# -- time, the recipient's way -------------------------------------------------------------------
+
+
+def zone_label(local: datetime) -> str:
+    """The zone's abbreviation (EAT, GMT, BST), else its offset (UTC+4, UTC+5:30)."""
+    name = local.tzname() or ""
+    if name and name[0] not in "+-" and not name[0].isdigit():
+        return name
+    offset = local.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    hours, minutes = divmod(minutes, 60)
+    if not hours and not minutes:
+        return "UTC"
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+def swahili_clock(moment: time | datetime, *, minutes_always: bool = True) -> str:
+    """East African time of day: hours counted from 06:00 and 18:00 ("saa 3:00 asubuhi" is 09:00)."""
+    hour, minute = moment.hour, moment.minute
+    count = (hour - 6) % 12 or 12
+    if hour < 4:
+        period = "usiku"
+    elif hour < 6:
+        period = "alfajiri"
+    elif hour < 12:
+        period = "asubuhi"
+    elif hour < 16:
+        period = "mchana"
+    elif hour < 19:
+        period = "jioni"
+    else:
+        period = "usiku"
+    shown = f"{count}:{minute:02d}" if minutes_always or minute else f"{count}"
+    return f"saa {shown} {period}"
+
+
+def long_date(day: date, lang: str) -> str:
+    """Tuesday 1 December 2026 / Jumanne, 1 Desemba 2026."""
+    if lang == "sw":
+        return f"{_SW_DAYS[day.weekday()]}, {day.day} {_SW_MONTHS[day.month - 1]} {day.year}"
+    return f"{_EN_DAYS[day.weekday()]} {day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: date, lang: str) -> str:
+    """Tue 1 Dec / Jumanne 1 Des (Swahili has no customary short weekday names)."""
+    if lang == "sw":
+        return f"{_SW_DAYS[day.weekday()]} {day.day} {_SW_MONTHS[day.month - 1][:3]}"
+    return f"{_EN_DAYS[day.weekday()][:3]} {day.day} {_EN_MONTHS[day.month - 1][:3]}"
+
+
+def clock(local: datetime, lang: str) -> str:
+    """09:00 / saa 3:00 asubuhi."""
+    return swahili_clock(local) if lang == "sw" else f"{local:%H:%M}"
+
+
+def long_time(local: datetime, lang: str) -> str:
+    """Tuesday 1 December 2026, 09:00 (EAT) / Jumanne, 1 Desemba 2026, saa 3:00 asubuhi (09:00 EAT)."""
+    if lang == "sw":
+        return f"{long_date(local.date(), lang)}, {swahili_clock(local)} ({local:%H:%M} {zone_label(local)})"
+    return f"{long_date(local.date(), lang)}, {local:%H:%M} ({zone_label(local)})"
+
+
+def time_range(start: datetime, end: datetime, lang: str) -> str:
+    """Tuesday 1 December 2026, 09:00-10:00 (EAT) (an en dash), in ``start``'s zone.
+
+    Both dates are shown when the session crosses midnight there.
+    """
+    if start.date() != end.date():
+        return f"{long_time(start, lang)} {DASH} {long_time(end, lang)}"
+    zone = zone_label(start)
+    if lang == "sw":
+        return (
+            f"{long_date(start.date(), lang)}, {swahili_clock(start)} hadi {swahili_clock(end)}"
+            f" ({start:%H:%M}{DASH}{end:%H:%M} {zone})"
+        )
+    return f"{long_date(start.date(), lang)}, {start:%H:%M}{DASH}{end:%H:%M} ({zone})"
+
+
+def sms_time(local: datetime, lang: str) -> str:
+    """Tue 1 Dec 09:00 EAT / Jumanne 1 Des saa 3 asubuhi EAT: short, plain ASCII."""
+    return f"{short_date(local.date(), lang)} {sms_clock(local, lang)}"
+
+
+def sms_clock(local: datetime, lang: str) -> str:
+    """09:00 EAT / saa 3 asubuhi EAT."""
+    if lang == "sw":
+        return f"{swahili_clock(local, minutes_always=False)} {zone_label(local)}"
+    return f"{local:%H:%M} {zone_label(local)}"
+
+
+def lead_time(offset_minutes: int, lang: str) -> str:
+    """How long before the session a reminder goes: "in 1 hour", "in 24 hours" / "baada ya saa 1", "kesho"."""
+    minutes = int(offset_minutes)
+    if minutes < 0:
+        raise ValueError(f"offset_minutes must not be negative, got {minutes}")
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(minutes, 60)
+    if lang == "sw":
+        if minutes == 0:
+            return "sasa"
+        if minutes == 1440:
+            return "kesho"
+        if minutes == 2880:
+            return "keshokutwa"
+        if days >= 3 and not rest:
+            return f"baada ya siku {days}"
+        if minutes < 60:
+            return f"baada ya dakika {minutes}"
+        if not mins:
+            return f"baada ya saa {hours}"
+        return f"baada ya saa {hours} na dakika {mins}"
+    if minutes == 0:
+        return "now"
+
+    def unit(count: int, word: str) -> str:
+        return f"{count} {word}" + ("" if count == 1 else "s")
+
+    if days >= 2 and not rest:
+        return f"in {unit(days, 'day')}"
+    if minutes < 60:
+        return f"in {unit(minutes, 'minute')}"
+    if not mins:
+        return f"in {unit(hours, 'hour')}"
+    return f"in {unit(hours, 'hour')} {unit(mins, 'minute')}"
+
+
+def instant(value: str | datetime) -> datetime:
+    """An aware datetime from an RFC 3339 string or an aware datetime; naive ones are refused."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"time {value!r} has no UTC offset")
+    return moment
+
+
+# -- the templates' context -----------------------------------------------------------------------
+
+
+def _context(
+    kind: str, lang: str, facts: Mapping[str, Any], recipient: Mapping[str, Any], public_url: str
+) -> dict[str, Any]:
+    """Everything a template may use.
+
+    A value derived from a fact the caller did not give is a StrictUndefined naming
+    that fact, so the template that needs it fails with a clear message.
+    """
+    for key in ("name", "role", "timezone"):
+        if key not in recipient:
+            raise ValueError(f"recipient has no {key!r}")
+    zone = ZoneInfo(recipient["timezone"])
+    role = "counselor" if recipient["role"] == "counselor" else "client"
+    other_role = "client" if role == "counselor" else "counselor"
+    base = public_url.rstrip("/")
+    context: dict[str, Any] = {
+        **facts,
+        "lang": lang,
+        "recipient": recipient,
+        "role": role,
+        "public_url": base,
+        "topic": facts.get("topic"),
+    }
+    derived = {
+        "start": ("when", "sms_when", "when_range"),
+        "end": ("when_range",),
+        "previous_start": ("previous_when", "previous_sms_when"),
+        other_role: ("other", "sms_name"),
+        "join_path": ("join_url",),
+        "offset_minutes": ("lead",),
+    }
+    for fact, names in derived.items():
+        if fact not in facts:
+            context.update({name: _missing(fact, name) for name in names})
+
+    if "start" in facts:
+        start = instant(facts["start"]).astimezone(zone)
+        context["when"] = long_time(start, lang)
+        context["sms_when"] = sms_time(start, lang)
+        if "end" in facts:
+            context["when_range"] = time_range(start, instant(facts["end"]).astimezone(zone), lang)
+    if "previous_start" in facts:
+        previous = instant(facts["previous_start"]).astimezone(zone)
+        context["previous_when"] = long_time(previous, lang)
+        context["previous_sms_when"] = sms_time(previous, lang)
+    if other_role in facts:
+        other = facts[other_role]
+        context["other"] = other
+        context["sms_name"] = other["name"]
+    if "join_path" in facts:
+        context["join_url"] = _link(base, facts["join_path"])
+    if "offset_minutes" in facts:
+        context["lead"] = lead_time(facts["offset_minutes"], lang)
+    if kind == "cancelled":
+        context["reason"] = facts.get("reason")
+        context["cancelled_by_role"] = _role_of(facts.get("cancelled_by"), facts)
+    if kind == "agenda":
+        context.update(_agenda(lang, facts, zone, base))
+    if kind == "assessment_summary":
+        context["client_name"] = facts.get("client_name")
+        context["results_url"] = _link(base, facts["result_path"]) if facts.get("result_path") else base
+        if "top_matches" in facts:
+            context["top_matches"] = [_title(match) for match in facts["top_matches"]]
+    return context
+
+
+def _missing(fact: str, name: str) -> jinja2.StrictUndefined:
+    return jinja2.StrictUndefined(hint=f"{name!r} needs the fact {fact!r}, which was not given", name=name)
+
+
+def _shorter_name(context: Mapping[str, Any]) -> str | None:
+    """The other participant's first name, when their full name has more than one word."""
+    name = context.get("sms_name")
+    if not isinstance(name, str) or len(name.split()) < 2:
+        return None
+    return name.split()[0]
+
+
+def _agenda(lang: str, facts: Mapping[str, Any], zone: ZoneInfo, base: str) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    if "date" in facts:
+        day = date.fromisoformat(str(facts["date"]))
+        context["date_long"] = long_date(day, lang)
+        context["date_short"] = short_date(day, lang)
+        context["zone"] = zone_label(datetime.combine(day, time(12), zone))
+    else:
+        context.update({name: _missing("date", name) for name in ("date_long", "date_short", "zone")})
+    if "sessions" in facts:
+        items = []
+        for session in sorted(facts["sessions"], key=lambda s: instant(s["start"])):
+            start = instant(session["start"]).astimezone(zone)
+            end = instant(session["end"]).astimezone(zone)
+            items.append(
+                {
+                    "starts": clock(start, lang),
+                    "ends": clock(end, lang),
+                    "hours": f"{start:%H:%M}{DASH}{end:%H:%M}",
+                    "sms_starts": sms_clock(start, lang),
+                    "client_name": session["client_name"],
+                    "topic": session.get("topic"),
+                    "join_url": _link(base, session["join_path"]) if session.get("join_path") else None,
+                }
+            )
+        context["sessions"] = items
+    return context
+
+
+def _role_of(user_id: Any, facts: Mapping[str, Any]) -> str | None:
+    """Which participant did it ("client" or "counselor"), or None for someone else (an admin)."""
+    if user_id is None:
+        return None
+    for role in ("client", "counselor"):
+        participant = facts.get(role)
+        if isinstance(participant, Mapping) and participant.get("user_id") == user_id:
+            return role
+    return None
+
+
+def _title(match: Any) -> str:
+    return str(match["title"]) if isinstance(match, Mapping) else str(match)
+
+
+def _link(base: str, path: str) -> str:
+    return base + (path if path.startswith("/") else "/" + path)
+
+
+# -- Jinja2 ----------------------------------------------------------------------------------------
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    """One environment per process; templates are read once and cached by Jinja2."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _render_block(template: jinja2.Template, block: str, context: Mapping[str, Any]) -> str:
+    return "".join(template.blocks[block](template.new_context(dict(context))))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,77 @@
+"""The notifications service's RPC schemas; the gateway documents its HTTP API from these."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from shared.schemas import StrictSchema
+
+EVENTS = ("session.booked", "session.rescheduled", "session.cancelled", "session.completed", "session.no_show")
+
+
+class Channels(StrictSchema):
+    email = fields.Boolean(load_default=True)
+    sms = fields.Boolean(load_default=True)
+    in_app = fields.Boolean(load_default=True)
+
+
+class PreferencesIn(StrictSchema):
+    channels = fields.Nested(Channels, load_default=lambda: {"email": True, "sms": True, "in_app": True})
+    reminder_offsets_minutes = fields.List(fields.Integer(), load_default=lambda: [1440, 60])
+
+
+class PreferencesOut(StrictSchema):
+    channels = fields.Nested(Channels, required=True)
+    reminder_offsets_minutes = fields.List(fields.Integer(), required=True)
+
+
+class NotificationOut(StrictSchema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True)
+    subject = fields.String(required=True)
+    text = fields.String(required=True)
+    session_id = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+    read = fields.Boolean(required=True)
+
+
+class NotificationPage(StrictSchema):
+    items = fields.List(fields.Nested(NotificationOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class ReminderOut(StrictSchema):
+    offset_minutes = fields.Integer(required=True)
+    channel = fields.String(required=True)
+    recipient_id = fields.String(required=True)
+    due_at = fields.AwareDateTime(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("scheduled", "sent", "failed", "cancelled", "skipped")))
+    sent_at = fields.AwareDateTime(allow_none=True)
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+
+
+class ReminderList(StrictSchema):
+    items = fields.List(fields.Nested(ReminderOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class WebhookIn(StrictSchema):
+    url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000))
+    events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True,
+                         validate=validate.Length(min=1, max=len(EVENTS)))
+    secret = fields.String(required=True, load_only=True, validate=validate.Length(min=16, max=200))
+
+
+class WebhookOut(StrictSchema):
+    id = fields.String(required=True)
+    url = fields.String(required=True)
+    events = fields.List(fields.String(), required=True)
+    active = fields.Boolean(required=True)
+    consecutive_failures = fields.Integer()
+    created_at = fields.AwareDateTime(required=True)
+
+
+class WebhookList(StrictSchema):
+    items = fields.List(fields.Nested(WebhookOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)

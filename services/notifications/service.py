@@ -1,0 +1,410 @@
+"""notifications: entrypoints only — keep facts from events, plan deliveries, send due ones once."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import eventlet
+from nameko.extensions import DependencyProvider
+
+from services.notifications import domain, messages, schemas
+from services.notifications.channels import Channels, PermanentFailure, TransientFailure
+from services.notifications.store import NotificationsStore
+from shared import calendar
+from shared.auth import TOKEN_KEY, Caller, Tokens
+from shared.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from shared.events.contracts import (
+    NOTIFICATION_FAILED,
+    NOTIFICATION_SENT,
+    SESSION_BOOKED,
+    SESSION_CANCELLED,
+    SESSION_COMPLETED,
+    SESSION_NO_SHOW,
+    SESSION_RESCHEDULED,
+    USER_REGISTERED,
+)
+from shared.events.handling import on_event
+from shared.ids import new_id
+from shared.mongo import MongoStore, now, outbox_push
+from shared.rpc import ServiceRpc
+from shared.schemas import PageQuery, load
+from shared.service import NjiaService, rpc
+from shared.timers import every_seconds, scheduled
+
+log = logging.getLogger(__name__)
+
+INSTANCE = uuid.uuid4().hex[:12]  # this process, as a lease owner
+CATCH_UP_HOURS = 72  # due messages missed while every replica was down are found this far back
+SWEEP_LIMIT = 5000
+PERSON_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "org_id", "branch_id")
+
+
+class ActAs(DependencyProvider):
+    """Lets a worker call another service on behalf of a person (an SMS reply cancelling a session)."""
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        def act_as(token: str) -> None:
+            worker_ctx.data[TOKEN_KEY] = token
+
+        return act_as
+
+
+def _when(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _recipient(person: dict[str, Any]) -> domain.Recipient:
+    return domain.Recipient(
+        user_id=person["user_id"], role=person["role"], name=person["name"], email=person.get("email"),
+        phone=person.get("phone"), timezone=person.get("timezone") or "UTC", language=person.get("language") or "en",
+    )
+
+
+class NotificationsService(NjiaService):
+    name = "notifications"
+    store: NotificationsStore = MongoStore(NotificationsStore, "notifications")  # type: ignore[assignment]
+    channels = Channels()
+    scheduling_rpc = ServiceRpc("scheduling")
+    act_as = ActAs()
+
+    # Facts kept from events --------------------------------------------------------------------
+
+    @on_event("accounts", USER_REGISTERED)
+    def handle_user_registered(self, envelope: dict[str, Any]) -> None:
+        self.store.remember_person({k: envelope["data"].get(k) for k in PERSON_FIELDS})
+
+    def _participants(self, facts: dict[str, Any], who: tuple[str, ...]) -> list[tuple[domain.Recipient, domain.Preferences]]:
+        people = []
+        for role in who:
+            person = _recipient(facts[role])
+            people.append((person, self.store.preferences_of(person.user_id)))
+        return people
+
+    def _keep_session(self, facts: dict[str, Any]) -> None:
+        self.store.remember_session(facts, _when(facts["start"]), _when(facts["end"]))
+
+    def _plan_webhooks(self, envelope: dict[str, Any]) -> list[domain.Delivery]:
+        facts = envelope["data"]
+        return [
+            domain.Delivery(id=f"webhook:{hook['_id']}:{envelope['event_id']}", kind="webhook", channel="webhook",
+                            recipient_id=hook["_id"], due_at=now(), session_id=facts.get("session_id"),
+                            facts={"webhook_id": hook["_id"], "envelope": envelope})
+            for hook in self.store.webhooks_for(facts["org_id"], envelope["event_type"])
+        ]
+
+    @on_event("scheduling", SESSION_BOOKED)
+    def handle_session_booked(self, envelope: dict[str, Any]) -> None:
+        facts, at = envelope["data"], now()
+        self._keep_session(facts)
+        start = _when(facts["start"])
+        both = self._participants(facts, ("client", "counselor"))
+        planned = (domain.plan_session_messages("confirmation", facts["session_id"], start, both, at, facts)
+                   + domain.plan_reminders(facts["session_id"], start, both, at, facts)
+                   + self._plan_webhooks(envelope))
+        self.store.plan(planned, at)
+
+    @on_event("scheduling", SESSION_RESCHEDULED)
+    def handle_session_rescheduled(self, envelope: dict[str, Any]) -> None:
+        facts, at = envelope["data"], now()
+        self._keep_session(facts)
+        # Reminders at the old time are cancelled; the new ones are new deliveries (their id has the start).
+        self.store.cancel_scheduled(facts["session_id"], at, kind="reminder")
+        start = _when(facts["start"])
+        both = self._participants(facts, ("client", "counselor"))
+        planned = (domain.plan_session_messages("rescheduled", facts["session_id"], start, both, at, facts)
+                   + domain.plan_reminders(facts["session_id"], start, both, at, facts)
+                   + self._plan_webhooks(envelope))
+        self.store.plan(planned, at)
+
+    @on_event("scheduling", SESSION_CANCELLED)
+    def handle_session_cancelled(self, envelope: dict[str, Any]) -> None:
+        facts, at = envelope["data"], now()
+        self._keep_session(facts)
+        self.store.cancel_scheduled(facts["session_id"], at)
+        both = self._participants(facts, ("client", "counselor"))
+        planned = (domain.plan_session_messages("cancelled", facts["session_id"], _when(facts["start"]), both, at, facts)
+                   + self._plan_webhooks(envelope))
+        self.store.plan(planned, at)
+
+    @on_event("scheduling", SESSION_COMPLETED)
+    def handle_session_completed(self, envelope: dict[str, Any]) -> None:
+        self._keep_session(envelope["data"])
+        self.store.plan(self._plan_webhooks(envelope), now())
+
+    @on_event("scheduling", SESSION_NO_SHOW)
+    def handle_session_no_show(self, envelope: dict[str, Any]) -> None:
+        facts, at = envelope["data"], now()
+        self._keep_session(facts)
+        counselor = self._participants(facts, ("counselor",))
+        planned = (domain.plan_session_messages("no_show", facts["session_id"], _when(facts["start"]), counselor, at, facts)
+                   + self._plan_webhooks(envelope))
+        self.store.plan(planned, at)
+
+    # Sending ------------------------------------------------------------------------------------------
+
+    @scheduled(trigger=every_seconds("reminder_sweep_seconds"))
+    def send_due(self) -> None:
+        """Every replica sweeps; a lease per delivery makes each one go out once."""
+        due = self.store.due(now(), CATCH_UP_HOURS, SWEEP_LIMIT)
+        if not due:
+            return
+        pool = eventlet.GreenPool(self.settings.delivery_concurrency)
+        for doc in due:
+            pool.spawn_n(self._deliver_safely, doc["_id"])
+        pool.waitall()
+
+    def _deliver_safely(self, delivery_id: str) -> None:
+        try:
+            self.deliver(delivery_id)
+        except Exception:  # one broken delivery must not stop the sweep
+            log.exception("delivery crashed; its lease will expire and a successor retries",
+                          extra={"delivery_id": delivery_id})
+
+    def deliver(self, delivery_id: str) -> str | None:
+        at = now()
+        if not self.store.take_lease(delivery_id, INSTANCE, at, self.settings.delivery_lease_seconds):
+            return None
+        try:
+            doc = self.store.delivery(delivery_id)
+            if doc is None or doc["status"] != domain.SCHEDULED or doc["due_at"] > at:
+                return None  # another replica finished it, or a retry is not due yet
+            return self._send(doc, at)
+        finally:
+            self.store.drop_lease(delivery_id, INSTANCE)
+
+    def _send(self, doc: dict[str, Any], at: datetime) -> str:
+        if doc["kind"] == "reminder":
+            session = self.store.session(doc["session_id"])
+            verdict = domain.when_due(at, doc.get("session_start"), session["status"] if session else None)
+            if verdict != "send":
+                return self._settle(doc, verdict, at, reason="session already started" if verdict == "skipped"
+                                    else "session no longer booked")
+        if doc["channel"] != "webhook" and not self.store.preferences_of(doc["recipient_id"]).allows(doc["channel"]):
+            return self._settle(doc, domain.CANCELLED, at, reason=f"{doc['channel']} turned off by the recipient")
+        attempts = doc.get("attempts", 0) + 1
+        try:
+            reference = self._through_channel(doc, at)
+        except TransientFailure as exc:
+            if attempts >= self.settings.delivery_max_attempts:
+                return self._settle(doc, domain.FAILED, at, reason=str(exc), attempts=attempts)
+            retry_at = at + timedelta(seconds=domain.retry_delay(attempts, self.settings.delivery_retry_seconds))
+            self.store.set_delivery(doc["_id"], {"attempts": attempts, "due_at": retry_at, "last_error": str(exc)[:500]})
+            self._webhook_failed(doc)
+            return "retry"
+        except PermanentFailure as exc:
+            return self._settle(doc, domain.FAILED, at, reason=str(exc), attempts=attempts)
+        except Exception as exc:  # a bug, not a channel: fail it visibly rather than retry it forever
+            log.exception("message could not be built", extra={"delivery_id": doc["_id"]})
+            return self._settle(doc, domain.FAILED, at, reason=f"internal error: {exc!r}", attempts=attempts)
+        return self._settle(doc, domain.SENT, at, attempts=attempts, reference=reference)
+
+    def _settle(self, doc: dict[str, Any], status: str, at: datetime, reason: str | None = None,
+                attempts: int | None = None, reference: str | None = None) -> str:
+        changes: dict[str, Any] = {"status": status, "settled_at": at}
+        if attempts is not None:
+            changes["attempts"] = attempts
+        if reason:
+            changes["last_error"] = reason[:500]
+        events = []
+        base = {"delivery_id": doc["_id"], "kind": doc["kind"], "channel": doc["channel"],
+                "recipient_id": doc.get("recipient_id"), "session_id": doc.get("session_id"),
+                "attempts": attempts or doc.get("attempts", 0)}
+        if status == domain.SENT:
+            changes.update({"sent_at": at, "reference": reference})
+            late = max(0.0, (at - doc["due_at"]).total_seconds())
+            events.append(self.events.new(NOTIFICATION_SENT, {**base, "sent_at": at, "late_seconds": late}, at))
+            if doc["channel"] == "webhook":
+                self.store.set_webhook(doc["facts"]["webhook_id"], {"consecutive_failures": 0})
+        elif status == domain.FAILED:
+            events.append(self.events.new(NOTIFICATION_FAILED, {**base, "reason": reason or "failed"}, at))
+            self._webhook_failed(doc)
+        self.store.deliveries.update_one({"_id": doc["_id"]}, {"$set": {**changes, **outbox_push(events)}})
+        if events:
+            self.events.deliver(self.store, "deliveries", doc["_id"], events)
+        return status
+
+    def _through_channel(self, doc: dict[str, Any], at: datetime) -> str:
+        if doc["channel"] == "webhook":
+            hook = self.store.webhook(doc["facts"]["webhook_id"])
+            if hook is None or not hook["active"]:
+                raise PermanentFailure("webhook disabled or removed")
+            return str(self.channels.webhooks.post(hook["url"], hook["secret"], doc["facts"]["envelope"], doc["_id"]))
+        facts = doc["facts"]
+        person = domain.Recipient(**doc["recipient"])
+        message = messages.render(doc["kind"], person.language, facts, vars(person), self.settings.public_url)
+        if doc["channel"] == "in_app":
+            self.store.deliver_in_app(doc["_id"], person.user_id, message.subject, message.text, doc["kind"],
+                                      doc.get("session_id"), at)
+            return doc["_id"]
+        if doc["channel"] == "sms":
+            if not self.channels.sms.enabled:
+                raise PermanentFailure("SMS is not configured (NJIA_SMS_API_KEY)")
+            return self.channels.sms.send(person.phone or "", message.sms, doc["_id"])
+        attachment = None
+        if doc["kind"] in ("confirmation", "rescheduled", "cancelled") and doc.get("session_id"):
+            attachment = ("njia-session.ics", self._ics(facts, at), "text/calendar")
+        return self.channels.mailer.send(person.email or "", message.subject, message.text, message.html, doc["_id"],
+                                         attachment)
+
+    def _ics(self, facts: dict[str, Any], at: datetime) -> bytes:
+        counselor, client = facts["counselor"], facts["client"]
+        entry = calendar.CalendarEntry(
+            session_id=facts["session_id"], start=_when(facts["start"]), end=_when(facts["end"]),
+            summary=f"Career counseling: {counselor['name']} with {client['name']}",
+            description=facts.get("topic") or "Career counseling session",
+            organizer_name=counselor["name"], organizer_email=counselor["email"], attendee_name=client["name"],
+            attendee_email=client.get("email"), join_page_url=f"{self.settings.public_url}{facts['join_path']}",
+            status=facts["status"], sequence=0,
+        )
+        return calendar.session_calendar(entry, at)
+
+    def _webhook_failed(self, doc: dict[str, Any]) -> None:
+        if doc["channel"] != "webhook":
+            return
+        hook = self.store.webhook(doc["facts"]["webhook_id"])
+        if hook is None or not hook["active"]:
+            return
+        failures = hook.get("consecutive_failures", 0) + 1
+        changes: dict[str, Any] = {"consecutive_failures": failures}
+        if failures >= self.settings.webhook_max_failures:
+            changes.update({"active": False, "disabled_at": now()})
+            for admin in self.store.org_admins(hook["org_id"]):
+                self.store.deliver_in_app(
+                    f"webhook-disabled:{hook['_id']}:{admin['user_id']}", admin["user_id"],
+                    "A webhook was turned off", f"Njia turned off the webhook to {hook['url']} after "
+                    f"{failures} failed deliveries in a row. Fix the receiver, then add it again.",
+                    "webhook_disabled", None, now())
+        self.store.set_webhook(hook["_id"], changes)
+
+    # Daily agenda ----------------------------------------------------------------------------------------
+
+    @scheduled(trigger=every_seconds("reminder_sweep_seconds"))
+    def plan_agendas(self) -> None:
+        """At NJIA_AGENDA_HOUR in each counselor's time zone, today's sessions; planned by deterministic
+        id, so every replica may plan it and it is still sent once."""
+        at = now()
+        for counselor in self.store.counselors():
+            zone = ZoneInfo(counselor.get("timezone") or "UTC")
+            local = at.astimezone(zone)
+            if local.hour < self.settings.agenda_hour:
+                continue
+            day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+            sessions = self.store.sessions_of_counselor_between(
+                counselor["user_id"], day_start, day_start + timedelta(days=1))
+            if not sessions:
+                continue
+            person = _recipient(counselor)
+            prefs = self.store.preferences_of(person.user_id)
+            facts = {"date": local.date().isoformat(),
+                     "sessions": [{"start": s["start"].isoformat(), "end": s["end"].isoformat(),
+                                   "session_id": s["_id"], "client_name": s.get("client_name", ""),
+                                   "topic": s.get("topic"), "join_path": f"/sessions/{s['_id']}/join"}
+                                  for s in sessions]}
+            planned = [
+                domain.Delivery(id=f"agenda:{person.user_id}:{local.date().isoformat()}:{channel}", kind="agenda",
+                                channel=channel, recipient_id=person.user_id, due_at=at, facts=facts,
+                                recipient=vars(person))
+                for channel in ("email", "in_app") if prefs.allows(channel) and person.reachable_by(channel)
+            ]
+            self.store.plan(planned, at)
+
+    # People's own settings and inbox ------------------------------------------------------------------------
+
+    @rpc
+    def get_preferences(self) -> dict[str, Any]:
+        caller = self.auth.caller()
+        return self._preferences_view(self.store.preferences_of(caller.user_id))
+
+    @rpc
+    def set_preferences(self, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller()
+        data = load(schemas.PreferencesIn(), body)
+        try:
+            offsets = domain.check_offsets(data["reminder_offsets_minutes"])
+        except ValueError as exc:
+            raise ValidationFailed(details={"reminder_offsets_minutes": [str(exc)]}) from None
+        prefs = domain.Preferences(reminder_offsets_minutes=tuple(offsets), **data["channels"])
+        self.store.save_preferences(caller.user_id, prefs, now())
+        return self._preferences_view(prefs)
+
+    @staticmethod
+    def _preferences_view(prefs: domain.Preferences) -> dict[str, Any]:
+        return {"channels": {"email": prefs.email, "sms": prefs.sms, "in_app": prefs.in_app},
+                "reminder_offsets_minutes": list(prefs.reminder_offsets_minutes)}
+
+    @rpc
+    def list_notifications(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        caller = self.auth.caller()
+        params = load(PageQuery(), query or {})
+        items, next_cursor = self.store.inbox_of(caller.user_id, params["limit"], params["cursor"])
+        return {"items": [{"id": i["_id"], "kind": i["kind"], "subject": i["subject"], "text": i["text"],
+                           "session_id": i.get("session_id"), "created_at": i["created_at"], "read": i["read"]}
+                          for i in items], "next_cursor": next_cursor}
+
+    @rpc
+    def session_reminders(self, session_id: str) -> dict[str, Any]:
+        caller = self.auth.caller("counselor", "branch_admin", "org_admin")
+        session = self.store.session(session_id)
+        visible = session is not None and session["org_id"] == caller.org_id and (
+            caller.role == "org_admin"
+            or (caller.role == "branch_admin" and session["branch_id"] == caller.branch_id)
+            or session["counselor_id"] == caller.user_id)
+        if not visible:
+            raise NotFound("No such session.")
+        items = [{"offset_minutes": d["offset_minutes"], "channel": d["channel"], "recipient_id": d["recipient_id"],
+                  "due_at": d["due_at"], "status": d["status"], "sent_at": d.get("sent_at"),
+                  "attempts": d.get("attempts", 0), "last_error": d.get("last_error")}
+                 for d in self.store.deliveries_of_session(session_id, "reminder")]
+        return {"items": items, "next_cursor": None}
+
+    # Webhooks ------------------------------------------------------------------------------------------
+
+    @rpc
+    def add_webhook(self, body: dict[str, Any]) -> dict[str, Any]:
+        caller = self.auth.caller("org_admin")
+        data = load(schemas.WebhookIn(), body)
+        hook = {"_id": new_id("wh"), "org_id": caller.org_id, "url": data["url"], "events": data["events"],
+                "secret": data["secret"], "active": True, "consecutive_failures": 0, "created_at": now(),
+                "created_by": caller.user_id}
+        self.store.add_webhook(hook)
+        return self._webhook_view(hook)
+
+    @rpc
+    def list_webhooks(self) -> dict[str, Any]:
+        caller = self.auth.caller("org_admin")
+        return {"items": [self._webhook_view(h) for h in self.store.webhooks_of(caller.org_id)], "next_cursor": None}
+
+    @staticmethod
+    def _webhook_view(hook: dict[str, Any]) -> dict[str, Any]:
+        return {"id": hook["_id"], "url": hook["url"], "events": hook["events"], "active": hook["active"],
+                "consecutive_failures": hook.get("consecutive_failures", 0), "created_at": hook["created_at"]}
+
+    # Two-way SMS ----------------------------------------------------------------------------------------
+
+    @rpc
+    def sms_inbound(self, form: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """The SMS gateway's callback: a client answers 1/NDIO to confirm or 2/HAPANA to cancel."""
+        if not self.settings.sms_inbound_token or token != self.settings.sms_inbound_token:
+            raise Unauthorized("Unknown SMS callback.")
+        sender = str(form.get("from") or "").strip()
+        person = self.store.person_by_phone(sender)
+        if person is None or person["role"] != "client":
+            return {"handled": False, "reason": "unknown sender"}
+        action = domain.parse_reply(str(form.get("text") or ""))
+        session = self.store.next_session_of_client(person["user_id"], now())
+        if action is None or session is None:
+            return {"handled": False, "reason": "nothing to answer"}
+        if action == "cancel":
+            caller = Caller(person["user_id"], person["org_id"], "client", person.get("branch_id"))
+            self.act_as(Tokens.from_settings(self.settings).issue(caller, now()))
+            try:
+                self.scheduling_rpc.cancel_session(session["_id"], {"reason": "Cancelled by SMS reply"})
+            except (NotFound, Forbidden):
+                return {"handled": False, "reason": "session not found"}
+        else:
+            self.store.sessions.update_one({"_id": session["_id"]}, {"$set": {"confirmed_by_client_at": now()}})
+        return {"handled": True, "action": action, "session_id": session["_id"]}
