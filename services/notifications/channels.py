@@ -44,8 +44,15 @@ class Mailer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def send(self, to: str, subject: str, text: str, html: str, delivery_id: str,
-             attachment: tuple[str, bytes, str] | None = None) -> str:
+    def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str,
+        delivery_id: str,
+        attachment: tuple[str, bytes, str] | None = None,
+    ) -> str:
         msg = EmailMessage()
         msg["From"] = self.settings.email_from
         msg["To"] = to
@@ -62,8 +69,9 @@ class Mailer:
         s = self.settings
         try:
             if s.smtp_security == "ssl":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS,
-                                                        context=ssl.create_default_context())
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+                )
             else:
                 client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS)
             with client:
@@ -99,14 +107,20 @@ class SmsGateway:
         if s.sms_sender_id:
             form["from"] = s.sms_sender_id
         try:
-            response = requests.post(s.sms_api_url, data=form, timeout=TIMEOUT_SECONDS,
-                                     headers={"apiKey": s.sms_api_key, "Accept": "application/json"})
+            response = requests.post(
+                s.sms_api_url,
+                data=form,
+                timeout=TIMEOUT_SECONDS,
+                headers={"apiKey": s.sms_api_key, "Accept": "application/json"},
+            )
         except requests.RequestException as exc:
             raise TransientFailure(f"SMS gateway unreachable: {exc}") from exc
         if response.status_code >= 500 or response.status_code == 429:
             raise TransientFailure(f"SMS gateway answered {response.status_code}")
         if response.status_code >= 400:
-            raise PermanentFailure(f"SMS gateway refused the message: {response.status_code} {response.text[:200]}")
+            raise PermanentFailure(
+                f"SMS gateway refused the message: {response.status_code} {response.text[:200]}"
+            )
         try:
             recipients = response.json()["SMSMessageData"]["Recipients"]
             first = recipients[0]
@@ -121,10 +135,16 @@ class Webhooks:
     def post(self, url: str, secret: str, body: dict[str, Any], delivery_id: str) -> int:
         raw = json.dumps(body, separators=(",", ":"), sort_keys=True, default=str).encode()
         signature = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-        headers = {"Content-Type": "application/json", "X-Njia-Signature": f"sha256={signature}",
-                   "X-Njia-Delivery": delivery_id, "X-Njia-Event": str(body.get("event_type", ""))}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Njia-Signature": f"sha256={signature}",
+            "X-Njia-Delivery": delivery_id,
+            "X-Njia-Event": str(body.get("event_type", "")),
+        }
         try:
-            response = requests.post(url, data=raw, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False)
+            response = requests.post(
+                url, data=raw, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False
+            )
         except requests.RequestException as exc:
             raise TransientFailure(f"webhook unreachable: {exc}") from exc
         if response.status_code >= 300:

@@ -66,8 +66,14 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def delivery_id(kind: str, session_id: str, start: datetime, recipient_id: str, channel: str,
-                offset_minutes: int | None = None) -> str:
+def delivery_id(
+    kind: str,
+    session_id: str,
+    start: datetime,
+    recipient_id: str,
+    channel: str,
+    offset_minutes: int | None = None,
+) -> str:
     """Deterministic: the same event planned twice (redelivery, two replicas) is the same delivery.
 
     The session's start is part of it, so a rescheduled session's reminders are new deliveries
@@ -91,8 +97,14 @@ def plan_session_messages(
     return [
         Delivery(
             id=delivery_id(kind, session_id, start, person.user_id, channel),
-            kind=kind, channel=channel, recipient_id=person.user_id, due_at=_utc(now),
-            session_id=session_id, session_start=_utc(start), facts=facts, recipient=vars(person),
+            kind=kind,
+            channel=channel,
+            recipient_id=person.user_id,
+            due_at=_utc(now),
+            session_id=session_id,
+            session_start=_utc(start),
+            facts=facts,
+            recipient=vars(person),
         )
         for person, prefs in recipients
         for channel in CHANNELS
@@ -117,12 +129,20 @@ def plan_reminders(
                 continue
             for channel in CHANNELS:
                 if prefs.allows(channel) and person.reachable_by(channel):
-                    planned.append(Delivery(
-                        id=delivery_id("reminder", session_id, start, person.user_id, channel, offset),
-                        kind="reminder", channel=channel, recipient_id=person.user_id, due_at=due,
-                        session_id=session_id, session_start=_utc(start), offset_minutes=offset,
-                        facts={**facts, "offset_minutes": offset}, recipient=vars(person),
-                    ))
+                    planned.append(
+                        Delivery(
+                            id=delivery_id("reminder", session_id, start, person.user_id, channel, offset),
+                            kind="reminder",
+                            channel=channel,
+                            recipient_id=person.user_id,
+                            due_at=due,
+                            session_id=session_id,
+                            session_start=_utc(start),
+                            offset_minutes=offset,
+                            facts={**facts, "offset_minutes": offset},
+                            recipient=vars(person),
+                        )
+                    )
     return planned
 
 
@@ -137,7 +157,7 @@ def when_due(now: datetime, session_start: datetime | None, session_status: str 
 
 
 def retry_delay(attempt: int, base_seconds: float, cap_seconds: float = 3600) -> float:
-    """Doubling waits after transient failures: base, 2×base, 4×base, … up to the cap."""
+    """Doubling waits after transient failures: base, 2 x base, 4 x base, … up to the cap."""
     return float(min(cap_seconds, base_seconds * (2 ** max(0, attempt - 1))))
 
 

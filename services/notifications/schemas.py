@@ -6,7 +6,13 @@ from marshmallow import fields, validate
 
 from shared.schemas import StrictSchema
 
-EVENTS = ("session.booked", "session.rescheduled", "session.cancelled", "session.completed", "session.no_show")
+EVENTS = (
+    "session.booked",
+    "session.rescheduled",
+    "session.cancelled",
+    "session.completed",
+    "session.no_show",
+)
 
 
 class Channels(StrictSchema):
@@ -45,7 +51,9 @@ class ReminderOut(StrictSchema):
     channel = fields.String(required=True)
     recipient_id = fields.String(required=True)
     due_at = fields.AwareDateTime(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(("scheduled", "sent", "failed", "cancelled", "skipped")))
+    status = fields.String(
+        required=True, validate=validate.OneOf(("scheduled", "sent", "failed", "cancelled", "skipped"))
+    )
     sent_at = fields.AwareDateTime(allow_none=True)
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
@@ -57,9 +65,14 @@ class ReminderList(StrictSchema):
 
 
 class WebhookIn(StrictSchema):
-    url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000))
-    events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True,
-                         validate=validate.Length(min=1, max=len(EVENTS)))
+    url = fields.Url(
+        required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000)
+    )
+    events = fields.List(
+        fields.String(validate=validate.OneOf(EVENTS)),
+        required=True,
+        validate=validate.Length(min=1, max=len(EVENTS)),
+    )
     secret = fields.String(required=True, load_only=True, validate=validate.Length(min=16, max=200))
 
 

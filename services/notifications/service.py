@@ -59,8 +59,13 @@ def _when(value: Any) -> datetime:
 
 def _recipient(person: dict[str, Any]) -> domain.Recipient:
     return domain.Recipient(
-        user_id=person["user_id"], role=person["role"], name=person["name"], email=person.get("email"),
-        phone=person.get("phone"), timezone=person.get("timezone") or "UTC", language=person.get("language") or "en",
+        user_id=person["user_id"],
+        role=person["role"],
+        name=person["name"],
+        email=person.get("email"),
+        phone=person.get("phone"),
+        timezone=person.get("timezone") or "UTC",
+        language=person.get("language") or "en",
     )
 
 
@@ -77,7 +82,9 @@ class NotificationsService(NjiaService):
     def handle_user_registered(self, envelope: dict[str, Any]) -> None:
         self.store.remember_person({k: envelope["data"].get(k) for k in PERSON_FIELDS})
 
-    def _participants(self, facts: dict[str, Any], who: tuple[str, ...]) -> list[tuple[domain.Recipient, domain.Preferences]]:
+    def _participants(
+        self, facts: dict[str, Any], who: tuple[str, ...]
+    ) -> list[tuple[domain.Recipient, domain.Preferences]]:
         people = []
         for role in who:
             person = _recipient(facts[role])
@@ -90,9 +97,15 @@ class NotificationsService(NjiaService):
     def _plan_webhooks(self, envelope: dict[str, Any]) -> list[domain.Delivery]:
         facts = envelope["data"]
         return [
-            domain.Delivery(id=f"webhook:{hook['_id']}:{envelope['event_id']}", kind="webhook", channel="webhook",
-                            recipient_id=hook["_id"], due_at=now(), session_id=facts.get("session_id"),
-                            facts={"webhook_id": hook["_id"], "envelope": envelope})
+            domain.Delivery(
+                id=f"webhook:{hook['_id']}:{envelope['event_id']}",
+                kind="webhook",
+                channel="webhook",
+                recipient_id=hook["_id"],
+                due_at=now(),
+                session_id=facts.get("session_id"),
+                facts={"webhook_id": hook["_id"], "envelope": envelope},
+            )
             for hook in self.store.webhooks_for(facts["org_id"], envelope["event_type"])
         ]
 
@@ -102,9 +115,11 @@ class NotificationsService(NjiaService):
         self._keep_session(facts)
         start = _when(facts["start"])
         both = self._participants(facts, ("client", "counselor"))
-        planned = (domain.plan_session_messages("confirmation", facts["session_id"], start, both, at, facts)
-                   + domain.plan_reminders(facts["session_id"], start, both, at, facts)
-                   + self._plan_webhooks(envelope))
+        planned = (
+            domain.plan_session_messages("confirmation", facts["session_id"], start, both, at, facts)
+            + domain.plan_reminders(facts["session_id"], start, both, at, facts)
+            + self._plan_webhooks(envelope)
+        )
         self.store.plan(planned, at)
 
     @on_event("scheduling", SESSION_RESCHEDULED)
@@ -115,9 +130,11 @@ class NotificationsService(NjiaService):
         self.store.cancel_scheduled(facts["session_id"], at, kind="reminder")
         start = _when(facts["start"])
         both = self._participants(facts, ("client", "counselor"))
-        planned = (domain.plan_session_messages("rescheduled", facts["session_id"], start, both, at, facts)
-                   + domain.plan_reminders(facts["session_id"], start, both, at, facts)
-                   + self._plan_webhooks(envelope))
+        planned = (
+            domain.plan_session_messages("rescheduled", facts["session_id"], start, both, at, facts)
+            + domain.plan_reminders(facts["session_id"], start, both, at, facts)
+            + self._plan_webhooks(envelope)
+        )
         self.store.plan(planned, at)
 
     @on_event("scheduling", SESSION_CANCELLED)
@@ -126,8 +143,9 @@ class NotificationsService(NjiaService):
         self._keep_session(facts)
         self.store.cancel_scheduled(facts["session_id"], at)
         both = self._participants(facts, ("client", "counselor"))
-        planned = (domain.plan_session_messages("cancelled", facts["session_id"], _when(facts["start"]), both, at, facts)
-                   + self._plan_webhooks(envelope))
+        planned = domain.plan_session_messages(
+            "cancelled", facts["session_id"], _when(facts["start"]), both, at, facts
+        ) + self._plan_webhooks(envelope)
         self.store.plan(planned, at)
 
     @on_event("scheduling", SESSION_COMPLETED)
@@ -140,8 +158,9 @@ class NotificationsService(NjiaService):
         facts, at = envelope["data"], now()
         self._keep_session(facts)
         counselor = self._participants(facts, ("counselor",))
-        planned = (domain.plan_session_messages("no_show", facts["session_id"], _when(facts["start"]), counselor, at, facts)
-                   + self._plan_webhooks(envelope))
+        planned = domain.plan_session_messages(
+            "no_show", facts["session_id"], _when(facts["start"]), counselor, at, facts
+        ) + self._plan_webhooks(envelope)
         self.store.plan(planned, at)
 
     # Sending ------------------------------------------------------------------------------------------
@@ -161,8 +180,10 @@ class NotificationsService(NjiaService):
         try:
             self.deliver(delivery_id)
         except Exception:  # one broken delivery must not stop the sweep
-            log.exception("delivery crashed; its lease will expire and a successor retries",
-                          extra={"delivery_id": delivery_id})
+            log.exception(
+                "delivery crashed; its lease will expire and a successor retries",
+                extra={"delivery_id": delivery_id},
+            )
 
     def deliver(self, delivery_id: str) -> str | None:
         at = now()
@@ -181,18 +202,30 @@ class NotificationsService(NjiaService):
             session = self.store.session(doc["session_id"])
             verdict = domain.when_due(at, doc.get("session_start"), session["status"] if session else None)
             if verdict != "send":
-                return self._settle(doc, verdict, at, reason="session already started" if verdict == "skipped"
-                                    else "session no longer booked")
-        if doc["channel"] != "webhook" and not self.store.preferences_of(doc["recipient_id"]).allows(doc["channel"]):
-            return self._settle(doc, domain.CANCELLED, at, reason=f"{doc['channel']} turned off by the recipient")
+                return self._settle(
+                    doc,
+                    verdict,
+                    at,
+                    reason="session already started" if verdict == "skipped" else "session no longer booked",
+                )
+        if doc["channel"] != "webhook" and not self.store.preferences_of(doc["recipient_id"]).allows(
+            doc["channel"]
+        ):
+            return self._settle(
+                doc, domain.CANCELLED, at, reason=f"{doc['channel']} turned off by the recipient"
+            )
         attempts = doc.get("attempts", 0) + 1
         try:
             reference = self._through_channel(doc, at)
         except TransientFailure as exc:
             if attempts >= self.settings.delivery_max_attempts:
                 return self._settle(doc, domain.FAILED, at, reason=str(exc), attempts=attempts)
-            retry_at = at + timedelta(seconds=domain.retry_delay(attempts, self.settings.delivery_retry_seconds))
-            self.store.set_delivery(doc["_id"], {"attempts": attempts, "due_at": retry_at, "last_error": str(exc)[:500]})
+            retry_at = at + timedelta(
+                seconds=domain.retry_delay(attempts, self.settings.delivery_retry_seconds)
+            )
+            self.store.set_delivery(
+                doc["_id"], {"attempts": attempts, "due_at": retry_at, "last_error": str(exc)[:500]}
+            )
             self._webhook_failed(doc)
             return "retry"
         except PermanentFailure as exc:
@@ -202,21 +235,35 @@ class NotificationsService(NjiaService):
             return self._settle(doc, domain.FAILED, at, reason=f"internal error: {exc!r}", attempts=attempts)
         return self._settle(doc, domain.SENT, at, attempts=attempts, reference=reference)
 
-    def _settle(self, doc: dict[str, Any], status: str, at: datetime, reason: str | None = None,
-                attempts: int | None = None, reference: str | None = None) -> str:
+    def _settle(
+        self,
+        doc: dict[str, Any],
+        status: str,
+        at: datetime,
+        reason: str | None = None,
+        attempts: int | None = None,
+        reference: str | None = None,
+    ) -> str:
         changes: dict[str, Any] = {"status": status, "settled_at": at}
         if attempts is not None:
             changes["attempts"] = attempts
         if reason:
             changes["last_error"] = reason[:500]
         events = []
-        base = {"delivery_id": doc["_id"], "kind": doc["kind"], "channel": doc["channel"],
-                "recipient_id": doc.get("recipient_id"), "session_id": doc.get("session_id"),
-                "attempts": attempts or doc.get("attempts", 0)}
+        base = {
+            "delivery_id": doc["_id"],
+            "kind": doc["kind"],
+            "channel": doc["channel"],
+            "recipient_id": doc.get("recipient_id"),
+            "session_id": doc.get("session_id"),
+            "attempts": attempts or doc.get("attempts", 0),
+        }
         if status == domain.SENT:
             changes.update({"sent_at": at, "reference": reference})
             late = max(0.0, (at - doc["due_at"]).total_seconds())
-            events.append(self.events.new(NOTIFICATION_SENT, {**base, "sent_at": at, "late_seconds": late}, at))
+            events.append(
+                self.events.new(NOTIFICATION_SENT, {**base, "sent_at": at, "late_seconds": late}, at)
+            )
             if doc["channel"] == "webhook":
                 self.store.set_webhook(doc["facts"]["webhook_id"], {"consecutive_failures": 0})
         elif status == domain.FAILED:
@@ -232,13 +279,22 @@ class NotificationsService(NjiaService):
             hook = self.store.webhook(doc["facts"]["webhook_id"])
             if hook is None or not hook["active"]:
                 raise PermanentFailure("webhook disabled or removed")
-            return str(self.channels.webhooks.post(hook["url"], hook["secret"], doc["facts"]["envelope"], doc["_id"]))
+            return str(
+                self.channels.webhooks.post(hook["url"], hook["secret"], doc["facts"]["envelope"], doc["_id"])
+            )
         facts = doc["facts"]
         person = domain.Recipient(**doc["recipient"])
         message = messages.render(doc["kind"], person.language, facts, vars(person), self.settings.public_url)
         if doc["channel"] == "in_app":
-            self.store.deliver_in_app(doc["_id"], person.user_id, message.subject, message.text, doc["kind"],
-                                      doc.get("session_id"), at)
+            self.store.deliver_in_app(
+                doc["_id"],
+                person.user_id,
+                message.subject,
+                message.text,
+                doc["kind"],
+                doc.get("session_id"),
+                at,
+            )
             return doc["_id"]
         if doc["channel"] == "sms":
             if not self.channels.sms.enabled:
@@ -247,18 +303,25 @@ class NotificationsService(NjiaService):
         attachment = None
         if doc["kind"] in ("confirmation", "rescheduled", "cancelled") and doc.get("session_id"):
             attachment = ("njia-session.ics", self._ics(facts, at), "text/calendar")
-        return self.channels.mailer.send(person.email or "", message.subject, message.text, message.html, doc["_id"],
-                                         attachment)
+        return self.channels.mailer.send(
+            person.email or "", message.subject, message.text, message.html, doc["_id"], attachment
+        )
 
     def _ics(self, facts: dict[str, Any], at: datetime) -> bytes:
         counselor, client = facts["counselor"], facts["client"]
         entry = calendar.CalendarEntry(
-            session_id=facts["session_id"], start=_when(facts["start"]), end=_when(facts["end"]),
+            session_id=facts["session_id"],
+            start=_when(facts["start"]),
+            end=_when(facts["end"]),
             summary=f"Career counseling: {counselor['name']} with {client['name']}",
             description=facts.get("topic") or "Career counseling session",
-            organizer_name=counselor["name"], organizer_email=counselor["email"], attendee_name=client["name"],
-            attendee_email=client.get("email"), join_page_url=f"{self.settings.public_url}{facts['join_path']}",
-            status=facts["status"], sequence=0,
+            organizer_name=counselor["name"],
+            organizer_email=counselor["email"],
+            attendee_name=client["name"],
+            attendee_email=client.get("email"),
+            join_page_url=f"{self.settings.public_url}{facts['join_path']}",
+            status=facts["status"],
+            sequence=0,
         )
         return calendar.session_calendar(entry, at)
 
@@ -274,10 +337,15 @@ class NotificationsService(NjiaService):
             changes.update({"active": False, "disabled_at": now()})
             for admin in self.store.org_admins(hook["org_id"]):
                 self.store.deliver_in_app(
-                    f"webhook-disabled:{hook['_id']}:{admin['user_id']}", admin["user_id"],
-                    "A webhook was turned off", f"Njia turned off the webhook to {hook['url']} after "
+                    f"webhook-disabled:{hook['_id']}:{admin['user_id']}",
+                    admin["user_id"],
+                    "A webhook was turned off",
+                    f"Njia turned off the webhook to {hook['url']} after "
                     f"{failures} failed deliveries in a row. Fix the receiver, then add it again.",
-                    "webhook_disabled", None, now())
+                    "webhook_disabled",
+                    None,
+                    now(),
+                )
         self.store.set_webhook(hook["_id"], changes)
 
     # Daily agenda ----------------------------------------------------------------------------------------
@@ -294,21 +362,38 @@ class NotificationsService(NjiaService):
                 continue
             day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
             sessions = self.store.sessions_of_counselor_between(
-                counselor["user_id"], day_start, day_start + timedelta(days=1))
+                counselor["user_id"], day_start, day_start + timedelta(days=1)
+            )
             if not sessions:
                 continue
             person = _recipient(counselor)
             prefs = self.store.preferences_of(person.user_id)
-            facts = {"date": local.date().isoformat(),
-                     "sessions": [{"start": s["start"].isoformat(), "end": s["end"].isoformat(),
-                                   "session_id": s["_id"], "client_name": s.get("client_name", ""),
-                                   "topic": s.get("topic"), "join_path": f"/sessions/{s['_id']}/join"}
-                                  for s in sessions]}
+            facts = {
+                "date": local.date().isoformat(),
+                "sessions": [
+                    {
+                        "start": s["start"].isoformat(),
+                        "end": s["end"].isoformat(),
+                        "session_id": s["_id"],
+                        "client_name": s.get("client_name", ""),
+                        "topic": s.get("topic"),
+                        "join_path": f"/sessions/{s['_id']}/join",
+                    }
+                    for s in sessions
+                ],
+            }
             planned = [
-                domain.Delivery(id=f"agenda:{person.user_id}:{local.date().isoformat()}:{channel}", kind="agenda",
-                                channel=channel, recipient_id=person.user_id, due_at=at, facts=facts,
-                                recipient=vars(person))
-                for channel in ("email", "in_app") if prefs.allows(channel) and person.reachable_by(channel)
+                domain.Delivery(
+                    id=f"agenda:{person.user_id}:{local.date().isoformat()}:{channel}",
+                    kind="agenda",
+                    channel=channel,
+                    recipient_id=person.user_id,
+                    due_at=at,
+                    facts=facts,
+                    recipient=vars(person),
+                )
+                for channel in ("email", "in_app")
+                if prefs.allows(channel) and person.reachable_by(channel)
             ]
             self.store.plan(planned, at)
 
@@ -333,32 +418,60 @@ class NotificationsService(NjiaService):
 
     @staticmethod
     def _preferences_view(prefs: domain.Preferences) -> dict[str, Any]:
-        return {"channels": {"email": prefs.email, "sms": prefs.sms, "in_app": prefs.in_app},
-                "reminder_offsets_minutes": list(prefs.reminder_offsets_minutes)}
+        return {
+            "channels": {"email": prefs.email, "sms": prefs.sms, "in_app": prefs.in_app},
+            "reminder_offsets_minutes": list(prefs.reminder_offsets_minutes),
+        }
 
     @rpc
     def list_notifications(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
         caller = self.auth.caller()
         params = load(PageQuery(), query or {})
         items, next_cursor = self.store.inbox_of(caller.user_id, params["limit"], params["cursor"])
-        return {"items": [{"id": i["_id"], "kind": i["kind"], "subject": i["subject"], "text": i["text"],
-                           "session_id": i.get("session_id"), "created_at": i["created_at"], "read": i["read"]}
-                          for i in items], "next_cursor": next_cursor}
+        return {
+            "items": [
+                {
+                    "id": i["_id"],
+                    "kind": i["kind"],
+                    "subject": i["subject"],
+                    "text": i["text"],
+                    "session_id": i.get("session_id"),
+                    "created_at": i["created_at"],
+                    "read": i["read"],
+                }
+                for i in items
+            ],
+            "next_cursor": next_cursor,
+        }
 
     @rpc
     def session_reminders(self, session_id: str) -> dict[str, Any]:
         caller = self.auth.caller("counselor", "branch_admin", "org_admin")
         session = self.store.session(session_id)
-        visible = session is not None and session["org_id"] == caller.org_id and (
-            caller.role == "org_admin"
-            or (caller.role == "branch_admin" and session["branch_id"] == caller.branch_id)
-            or session["counselor_id"] == caller.user_id)
+        visible = (
+            session is not None
+            and session["org_id"] == caller.org_id
+            and (
+                caller.role == "org_admin"
+                or (caller.role == "branch_admin" and session["branch_id"] == caller.branch_id)
+                or session["counselor_id"] == caller.user_id
+            )
+        )
         if not visible:
             raise NotFound("No such session.")
-        items = [{"offset_minutes": d["offset_minutes"], "channel": d["channel"], "recipient_id": d["recipient_id"],
-                  "due_at": d["due_at"], "status": d["status"], "sent_at": d.get("sent_at"),
-                  "attempts": d.get("attempts", 0), "last_error": d.get("last_error")}
-                 for d in self.store.deliveries_of_session(session_id, "reminder")]
+        items = [
+            {
+                "offset_minutes": d["offset_minutes"],
+                "channel": d["channel"],
+                "recipient_id": d["recipient_id"],
+                "due_at": d["due_at"],
+                "status": d["status"],
+                "sent_at": d.get("sent_at"),
+                "attempts": d.get("attempts", 0),
+                "last_error": d.get("last_error"),
+            }
+            for d in self.store.deliveries_of_session(session_id, "reminder")
+        ]
         return {"items": items, "next_cursor": None}
 
     # Webhooks ------------------------------------------------------------------------------------------
@@ -367,21 +480,38 @@ class NotificationsService(NjiaService):
     def add_webhook(self, body: dict[str, Any]) -> dict[str, Any]:
         caller = self.auth.caller("org_admin")
         data = load(schemas.WebhookIn(), body)
-        hook = {"_id": new_id("wh"), "org_id": caller.org_id, "url": data["url"], "events": data["events"],
-                "secret": data["secret"], "active": True, "consecutive_failures": 0, "created_at": now(),
-                "created_by": caller.user_id}
+        hook = {
+            "_id": new_id("wh"),
+            "org_id": caller.org_id,
+            "url": data["url"],
+            "events": data["events"],
+            "secret": data["secret"],
+            "active": True,
+            "consecutive_failures": 0,
+            "created_at": now(),
+            "created_by": caller.user_id,
+        }
         self.store.add_webhook(hook)
         return self._webhook_view(hook)
 
     @rpc
     def list_webhooks(self) -> dict[str, Any]:
         caller = self.auth.caller("org_admin")
-        return {"items": [self._webhook_view(h) for h in self.store.webhooks_of(caller.org_id)], "next_cursor": None}
+        return {
+            "items": [self._webhook_view(h) for h in self.store.webhooks_of(caller.org_id)],
+            "next_cursor": None,
+        }
 
     @staticmethod
     def _webhook_view(hook: dict[str, Any]) -> dict[str, Any]:
-        return {"id": hook["_id"], "url": hook["url"], "events": hook["events"], "active": hook["active"],
-                "consecutive_failures": hook.get("consecutive_failures", 0), "created_at": hook["created_at"]}
+        return {
+            "id": hook["_id"],
+            "url": hook["url"],
+            "events": hook["events"],
+            "active": hook["active"],
+            "consecutive_failures": hook.get("consecutive_failures", 0),
+            "created_at": hook["created_at"],
+        }
 
     # Two-way SMS ----------------------------------------------------------------------------------------
 
@@ -406,5 +536,7 @@ class NotificationsService(NjiaService):
             except (NotFound, Forbidden):
                 return {"handled": False, "reason": "session not found"}
         else:
-            self.store.sessions.update_one({"_id": session["_id"]}, {"$set": {"confirmed_by_client_at": now()}})
+            self.store.sessions.update_one(
+                {"_id": session["_id"]}, {"$set": {"confirmed_by_client_at": now()}}
+            )
         return {"handled": True, "action": action, "session_id": session["_id"]}

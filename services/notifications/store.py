@@ -43,8 +43,9 @@ class NotificationsStore(Store):
     def remember_person(self, person: dict[str, Any]) -> None:
         self.people.replace_one({"_id": person["user_id"]}, {**person, "_id": person["user_id"]}, upsert=True)
         if person.get("phone"):
-            self.phones.replace_one({"_id": person["phone"]}, {"_id": person["phone"], "user_id": person["user_id"]},
-                                    upsert=True)
+            self.phones.replace_one(
+                {"_id": person["phone"]}, {"_id": person["phone"], "user_id": person["user_id"]}, upsert=True
+            )
 
     def person(self, user_id: str) -> dict[str, Any] | None:
         return self.people.find_one({"_id": user_id}, {"_id": 0})
@@ -62,32 +63,57 @@ class NotificationsStore(Store):
             return Preferences()
         channels = doc.get("channels", {})
         return Preferences(
-            email=channels.get("email", True), sms=channels.get("sms", True), in_app=channels.get("in_app", True),
-            reminder_offsets_minutes=tuple(doc.get("reminder_offsets_minutes", Preferences().reminder_offsets_minutes)),
+            email=channels.get("email", True),
+            sms=channels.get("sms", True),
+            in_app=channels.get("in_app", True),
+            reminder_offsets_minutes=tuple(
+                doc.get("reminder_offsets_minutes", Preferences().reminder_offsets_minutes)
+            ),
         )
 
     def save_preferences(self, user_id: str, prefs: Preferences, now: datetime) -> None:
-        self.preferences.replace_one({"_id": user_id}, {
-            "_id": user_id, "channels": {"email": prefs.email, "sms": prefs.sms, "in_app": prefs.in_app},
-            "reminder_offsets_minutes": list(prefs.reminder_offsets_minutes), "updated_at": now,
-        }, upsert=True)
+        self.preferences.replace_one(
+            {"_id": user_id},
+            {
+                "_id": user_id,
+                "channels": {"email": prefs.email, "sms": prefs.sms, "in_app": prefs.in_app},
+                "reminder_offsets_minutes": list(prefs.reminder_offsets_minutes),
+                "updated_at": now,
+            },
+            upsert=True,
+        )
 
     def remember_session(self, facts: dict[str, Any], start: datetime, end: datetime) -> None:
-        self.sessions.replace_one({"_id": facts["session_id"]}, {
-            "_id": facts["session_id"], "org_id": facts["org_id"], "branch_id": facts["branch_id"],
-            "counselor_id": facts["counselor"]["user_id"], "client_id": facts["client"]["user_id"],
-            "status": facts["status"], "start": start, "end": end, "topic": facts.get("topic"),
-            "client_name": facts["client"]["name"], "counselor_name": facts["counselor"]["name"],
-        }, upsert=True)
+        self.sessions.replace_one(
+            {"_id": facts["session_id"]},
+            {
+                "_id": facts["session_id"],
+                "org_id": facts["org_id"],
+                "branch_id": facts["branch_id"],
+                "counselor_id": facts["counselor"]["user_id"],
+                "client_id": facts["client"]["user_id"],
+                "status": facts["status"],
+                "start": start,
+                "end": end,
+                "topic": facts.get("topic"),
+                "client_name": facts["client"]["name"],
+                "counselor_name": facts["counselor"]["name"],
+            },
+            upsert=True,
+        )
 
     def session(self, session_id: str) -> dict[str, Any] | None:
         return self.sessions.find_one({"_id": session_id})
 
     def next_session_of_client(self, client_id: str, now: datetime) -> dict[str, Any] | None:
-        upcoming = [s for s in self.sessions.find({"client_id": client_id, "status": "booked"}) if s["start"] > now]
+        upcoming = [
+            s for s in self.sessions.find({"client_id": client_id, "status": "booked"}) if s["start"] > now
+        ]
         return min(upcoming, key=lambda s: s["start"]) if upcoming else None
 
-    def sessions_of_counselor_between(self, counselor_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    def sessions_of_counselor_between(
+        self, counselor_id: str, start: datetime, end: datetime
+    ) -> list[dict[str, Any]]:
         docs = self.sessions.find({"counselor_id": counselor_id, "status": "booked"})
         return sorted((s for s in docs if start <= s["start"] < end), key=lambda s: s["start"])
 
@@ -100,12 +126,25 @@ class NotificationsStore(Store):
         """Store planned deliveries; those already planned (same id) are left as they are."""
         if not deliveries:
             return 0
-        docs = [{
-            "_id": d.id, "kind": d.kind, "channel": d.channel, "recipient_id": d.recipient_id,
-            "session_id": d.session_id, "session_start": d.session_start, "offset_minutes": d.offset_minutes,
-            "due_at": d.due_at, "due_hour": hour_bucket(d.due_at), "status": SCHEDULED, "attempts": 0,
-            "facts": d.facts, "recipient": d.recipient, "planned_at": now,
-        } for d in deliveries]
+        docs = [
+            {
+                "_id": d.id,
+                "kind": d.kind,
+                "channel": d.channel,
+                "recipient_id": d.recipient_id,
+                "session_id": d.session_id,
+                "session_start": d.session_start,
+                "offset_minutes": d.offset_minutes,
+                "due_at": d.due_at,
+                "due_hour": hour_bucket(d.due_at),
+                "status": SCHEDULED,
+                "attempts": 0,
+                "facts": d.facts,
+                "recipient": d.recipient,
+                "planned_at": now,
+            }
+            for d in deliveries
+        ]
         try:
             return len(self.deliveries.insert_many(docs, ordered=False).inserted_ids)
         except BulkWriteError as exc:
@@ -134,17 +173,26 @@ class NotificationsStore(Store):
         query: dict[str, Any] = {"session_id": session_id, "status": SCHEDULED}
         if kind:
             query["kind"] = kind
-        return self.deliveries.update_many(query, {"$set": {"status": "cancelled", "settled_at": now}}).modified_count
+        return self.deliveries.update_many(
+            query, {"$set": {"status": "cancelled", "settled_at": now}}
+        ).modified_count
 
     def deliveries_of_session(self, session_id: str, kind: str) -> list[dict[str, Any]]:
-        return sorted(self.deliveries.find({"session_id": session_id, "kind": kind}),
-                      key=lambda d: (d["due_at"], d["recipient_id"], d["channel"]))
+        return sorted(
+            self.deliveries.find({"session_id": session_id, "kind": kind}),
+            key=lambda d: (d["due_at"], d["recipient_id"], d["channel"]),
+        )
 
     # Leases -----------------------------------------------------------------------------------------
 
     def take_lease(self, delivery_id: str, owner: str, now: datetime, seconds: float) -> bool:
         key = f"lease:{delivery_id}"
-        lease = {"_id": key, "owner": owner, "claimed_at": now, "expires_at": now + timedelta(seconds=seconds)}
+        lease = {
+            "_id": key,
+            "owner": owner,
+            "claimed_at": now,
+            "expires_at": now + timedelta(seconds=seconds),
+        }
         try:
             self.claims.insert_one(lease)
             return True
@@ -164,22 +212,44 @@ class NotificationsStore(Store):
 
     # In-app inbox and webhooks ------------------------------------------------------------------------
 
-    def deliver_in_app(self, delivery_id: str, user_id: str, subject: str, text: str, kind: str,
-                       session_id: str | None, now: datetime) -> None:
+    def deliver_in_app(
+        self,
+        delivery_id: str,
+        user_id: str,
+        subject: str,
+        text: str,
+        kind: str,
+        session_id: str | None,
+        now: datetime,
+    ) -> None:
         try:  # the delivery's id is the notification's: a second attempt cannot duplicate it
-            self.inbox.insert_one({"_id": delivery_id, "user_id": user_id, "kind": kind, "subject": subject,
-                                   "text": text, "session_id": session_id, "created_at": now, "read": False})
+            self.inbox.insert_one(
+                {
+                    "_id": delivery_id,
+                    "user_id": user_id,
+                    "kind": kind,
+                    "subject": subject,
+                    "text": text,
+                    "session_id": session_id,
+                    "created_at": now,
+                    "read": False,
+                }
+            )
         except DuplicateKeyError:
             pass
 
-    def inbox_of(self, user_id: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    def inbox_of(
+        self, user_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
         return page(self.inbox, {"user_id": user_id}, limit, cursor)
 
     def add_webhook(self, doc: dict[str, Any]) -> None:
         self.webhooks.insert_one(doc)
 
     def webhooks_for(self, org_id: str, event_type: str) -> list[dict[str, Any]]:
-        return [w for w in self.webhooks.find({"org_id": org_id, "active": True}) if event_type in w["events"]]
+        return [
+            w for w in self.webhooks.find({"org_id": org_id, "active": True}) if event_type in w["events"]
+        ]
 
     def webhook(self, webhook_id: str) -> dict[str, Any] | None:
         return self.webhooks.find_one({"_id": webhook_id})

@@ -18,44 +18,97 @@ SMS_FIELDS = ("from", "to", "text", "date", "id", "linkId")
 class NotificationsRoutes:
     notifications_rpc = ServiceRpc("notifications")
 
-    @api("GET", "/api/v1/notifications", doc=RouteDoc(
-        "The caller's in-app notifications, newest last", "notifications", query=PageQuery,
-        response=notifications.NotificationPage, errors=(400,)))
+    @api(
+        "GET",
+        "/api/v1/notifications",
+        doc=RouteDoc(
+            "The caller's in-app notifications, newest last",
+            "notifications",
+            query=PageQuery,
+            response=notifications.NotificationPage,
+            errors=(400,),
+        ),
+    )
     def list_notifications(self, request: Request) -> dict[str, Any]:
         return self.notifications_rpc.list_notifications(query_of(request, PageQuery))
 
-    @api("GET", "/api/v1/me/notification-preferences", doc=RouteDoc(
-        "The caller's channels and reminder offsets", "notifications", response=notifications.PreferencesOut))
+    @api(
+        "GET",
+        "/api/v1/me/notification-preferences",
+        doc=RouteDoc(
+            "The caller's channels and reminder offsets",
+            "notifications",
+            response=notifications.PreferencesOut,
+        ),
+    )
     def get_preferences(self, request: Request) -> dict[str, Any]:
         return self.notifications_rpc.get_preferences()
 
-    @api("PUT", "/api/v1/me/notification-preferences", doc=RouteDoc(
-        "Choose channels and reminder offsets; turning a channel off also stops reminders already planned",
-        "notifications", body=notifications.PreferencesIn, response=notifications.PreferencesOut))
+    @api(
+        "PUT",
+        "/api/v1/me/notification-preferences",
+        doc=RouteDoc(
+            "Choose channels and reminder offsets; a channel turned off also stops reminders already planned",
+            "notifications",
+            body=notifications.PreferencesIn,
+            response=notifications.PreferencesOut,
+        ),
+    )
     def set_preferences(self, request: Request) -> dict[str, Any]:
         return self.notifications_rpc.set_preferences(read_json(request))
 
-    @api("GET", "/api/v1/sessions/<session_id>/reminders", doc=RouteDoc(
-        "A session's reminders and what became of each (counselor, admins)", "notifications",
-        response=notifications.ReminderList, errors=(403, 404)))
+    @api(
+        "GET",
+        "/api/v1/sessions/<session_id>/reminders",
+        doc=RouteDoc(
+            "A session's reminders and what became of each (counselor, admins)",
+            "notifications",
+            response=notifications.ReminderList,
+            errors=(403, 404),
+        ),
+    )
     def session_reminders(self, request: Request, session_id: str) -> dict[str, Any]:
         return self.notifications_rpc.session_reminders(session_id)
 
-    @api("POST", "/api/v1/webhooks", doc=RouteDoc(
-        "Receive session events at a URL, signed with X-Njia-Signature (org admins)", "notifications",
-        status=201, body=notifications.WebhookIn, response=notifications.WebhookOut, errors=(403,)))
+    @api(
+        "POST",
+        "/api/v1/webhooks",
+        doc=RouteDoc(
+            "Receive session events at a URL, signed with X-Njia-Signature (org admins)",
+            "notifications",
+            status=201,
+            body=notifications.WebhookIn,
+            response=notifications.WebhookOut,
+            errors=(403,),
+        ),
+    )
     def add_webhook(self, request: Request) -> dict[str, Any]:
         return self.notifications_rpc.add_webhook(read_json(request))
 
-    @api("GET", "/api/v1/webhooks", doc=RouteDoc(
-        "The organization's webhooks (org admins)", "notifications", response=notifications.WebhookList,
-        errors=(403,)))
+    @api(
+        "GET",
+        "/api/v1/webhooks",
+        doc=RouteDoc(
+            "The organization's webhooks (org admins)",
+            "notifications",
+            response=notifications.WebhookList,
+            errors=(403,),
+        ),
+    )
     def list_webhooks(self, request: Request) -> dict[str, Any]:
         return self.notifications_rpc.list_webhooks()
 
-    @api("POST", "/api/v1/sms/inbound", doc=RouteDoc(
-        "The SMS gateway's callback for replies (form or JSON); verified by the token in its URL", "notifications",
-        auth=False, errors=(400, 401), extra={"response_schema": {"type": "object"}}))
+    @api(
+        "POST",
+        "/api/v1/sms/inbound",
+        doc=RouteDoc(
+            "The SMS gateway's callback for replies (form or JSON); verified by the token in its URL",
+            "notifications",
+            auth=False,
+            errors=(400, 401),
+            extra={"response_schema": {"type": "object"}},
+        ),
+    )
     def sms_inbound(self, request: Request) -> dict[str, Any]:
         if (request.mimetype or "").endswith("json"):
             body = read_json(request)

@@ -87,26 +87,44 @@ def people(platform):
     accounts = platform["accounts"]
     body = make_organization()
     call(accounts, "create_organization", body)
-    admin = call(accounts, "issue_token", {"email": body["admin"]["email"], "password": "pass-word-1"})["access_token"]
-    branch = call(accounts, "create_branch", make_branch(timezone="Africa/Nairobi", language="sw"), token=admin)
+    admin = call(accounts, "issue_token", {"email": body["admin"]["email"], "password": "pass-word-1"})[
+        "access_token"
+    ]
+    branch = call(
+        accounts, "create_branch", make_branch(timezone="Africa/Nairobi", language="sw"), token=admin
+    )
     made = {"admin": {"token": admin}}
-    for role, extra in (("counselor", {"timezone": "Europe/London", "language": "en", "phone": "+447911123456"}),
-                        ("client", {"phone": "0712345678"})):
+    for role, extra in (
+        ("counselor", {"timezone": "Europe/London", "language": "en", "phone": "+447911123456"}),
+        ("client", {"phone": "0712345678"}),
+    ):
         user = make_user(role, branch["id"], **extra)
         made[role] = call(accounts, "create_user", user, token=admin)
-        made[role]["token"] = call(accounts, "issue_token", {"email": user["email"], "password": "pass-word-1"})[
-            "access_token"]
-    call(platform["scheduling"], "set_availability", made["counselor"]["id"], make_availability(),
-         token=made["counselor"]["token"])
+        made[role]["token"] = call(
+            accounts, "issue_token", {"email": user["email"], "password": "pass-word-1"}
+        )["access_token"]
+    call(
+        platform["scheduling"],
+        "set_availability",
+        made["counselor"]["id"],
+        make_availability(),
+        token=made["counselor"]["token"],
+    )
     return made
 
 
 def book(platform, people, index=0):
     scheduling = platform["scheduling"]
     client = people["client"]
-    slots = call(scheduling, "open_slots", {"counselor_id": people["counselor"]["id"]}, token=client["token"])["items"]
-    return call(scheduling, "book_session", {"counselor_id": people["counselor"]["id"],
-                                             "start": slots[index]["start"]}, token=client["token"]), slots
+    slots = call(
+        scheduling, "open_slots", {"counselor_id": people["counselor"]["id"]}, token=client["token"]
+    )["items"]
+    return call(
+        scheduling,
+        "book_session",
+        {"counselor_id": people["counselor"]["id"], "start": slots[index]["start"]},
+        token=client["token"],
+    ), slots
 
 
 def store_of(platform):
@@ -121,21 +139,29 @@ def make_due(platform, session_id, kind="reminder", **extra):
     """As if the reminders' time had come (tests only): due now."""
     store_of(platform).deliveries.update_many(
         {"session_id": session_id, "kind": kind, "status": "scheduled"},
-        {"$set": {"due_at": now() - timedelta(seconds=1), "due_hour": now().strftime("%Y%m%d%H"), **extra}})
+        {"$set": {"due_at": now() - timedelta(seconds=1), "due_hour": now().strftime("%Y%m%d%H"), **extra}},
+    )
 
 
 def test_a_booking_confirms_to_both_by_email_sms_and_in_app_in_their_own_zone_and_language(
-        platform, people, smtp, provider):
+    platform, people, smtp, provider
+):
     session, _ = book(platform, people)
     emails = smtp.wait_for(2, timeout=15)
     by_recipient = {m["To"]: m for m in emails}
     client_mail = by_recipient[people["client"]["email"]]
     counselor_mail = by_recipient[people["counselor"]["email"]]
     assert "EAT" in client_mail.get_body(("plain",)).get_content()  # the client's branch is in Nairobi
-    assert ("GMT" in counselor_mail.get_body(("plain",)).get_content()
-            or "BST" in counselor_mail.get_body(("plain",)).get_content())
-    assert client_mail["Subject"] != counselor_mail["Subject"]  # Swahili for the client, English for the counselor
-    attachments = [part for part in client_mail.iter_attachments() if part.get_content_type() == "text/calendar"]
+    assert (
+        "GMT" in counselor_mail.get_body(("plain",)).get_content()
+        or "BST" in counselor_mail.get_body(("plain",)).get_content()
+    )
+    assert (
+        client_mail["Subject"] != counselor_mail["Subject"]
+    )  # Swahili for the client, English for the counselor
+    attachments = [
+        part for part in client_mail.iter_attachments() if part.get_content_type() == "text/calendar"
+    ]
     assert attachments and f"UID:{session['id']}@njia" in attachments[0].get_content()
     sms = provider.wait_for("/version1/messaging", 2, timeout=15)
     assert {r.form["to"] for r in sms} == {"+254712345678", "+447911123456"}
@@ -147,7 +173,9 @@ def test_a_booking_confirms_to_both_by_email_sms_and_in_app_in_their_own_zone_an
 def later_than(slots, hours):
     from datetime import datetime
 
-    return next(i for i, s in enumerate(slots) if datetime.fromisoformat(s["start"]) > now() + timedelta(hours=hours))
+    return next(
+        i for i, s in enumerate(slots) if datetime.fromisoformat(s["start"]) > now() + timedelta(hours=hours)
+    )
 
 
 def test_due_reminders_go_out_once_however_many_sweeps(platform, people, smtp, provider):
@@ -157,15 +185,24 @@ def test_due_reminders_go_out_once_however_many_sweeps(platform, people, smtp, p
     make_due(platform, session["id"])
     planned = deliveries(platform, session_id=session["id"], kind="reminder")
     assert {d["offset_minutes"] for d in planned} == {1440, 60}
-    wait_until(lambda: all(d["status"] == "sent" for d in deliveries(platform, session_id=session["id"],
-                                                                       kind="reminder")), timeout=15)
+    wait_until(
+        lambda: all(
+            d["status"] == "sent" for d in deliveries(platform, session_id=session["id"], kind="reminder")
+        ),
+        timeout=15,
+    )
     for _ in range(3):
         call(platform["notifications"], "send_due")
-    reminder_mails = [m for m in smtp.messages if m["X-Njia-Delivery"].startswith(f"reminder:{session['id']}")]
-    assert len(reminder_mails) == 4  # 2 offsets × 2 recipients
+    reminder_mails = [
+        m for m in smtp.messages if m["X-Njia-Delivery"].startswith(f"reminder:{session['id']}")
+    ]
+    assert len(reminder_mails) == 4  # 2 offsets, 2 recipients
     assert len({m["Message-ID"] for m in reminder_mails}) == 4
-    reminder_sms = [r for r in provider.requests("/version1/messaging")
-                    if (r.client_ref or "").startswith(f"reminder:{session['id']}")]
+    reminder_sms = [
+        r
+        for r in provider.requests("/version1/messaging")
+        if (r.client_ref or "").startswith(f"reminder:{session['id']}")
+    ]
     assert len(reminder_sms) == 4
 
 
@@ -174,15 +211,19 @@ def test_a_late_reminder_is_sent_before_the_start_and_skipped_after_it(platform,
     started, _ = book(platform, people, 3)
     smtp.wait_for(4, timeout=15)
     make_due(platform, upcoming["id"])
-    store_of(platform).deliveries.update_many({"session_id": started["id"], "kind": "reminder"},
-                                              {"$set": {"session_start": now() - timedelta(minutes=5)}})
+    store_of(platform).deliveries.update_many(
+        {"session_id": started["id"], "kind": "reminder"},
+        {"$set": {"session_start": now() - timedelta(minutes=5)}},
+    )
     make_due(platform, started["id"])
     wait_until(lambda: not deliveries(platform, kind="reminder", status="scheduled"), timeout=15)
-    reminders = call(platform["notifications"], "session_reminders", started["id"],
-                     token=people["counselor"]["token"])["items"]
+    reminders = call(
+        platform["notifications"], "session_reminders", started["id"], token=people["counselor"]["token"]
+    )["items"]
     assert {r["status"] for r in reminders} == {"skipped"}
-    reminders = call(platform["notifications"], "session_reminders", upcoming["id"],
-                     token=people["counselor"]["token"])["items"]
+    reminders = call(
+        platform["notifications"], "session_reminders", upcoming["id"], token=people["counselor"]["token"]
+    )["items"]
     assert {r["status"] for r in reminders} == {"sent"}
     assert all(r["sent_at"] for r in reminders)
 
@@ -190,20 +231,32 @@ def test_a_late_reminder_is_sent_before_the_start_and_skipped_after_it(platform,
 def test_smtp_down_for_a_while_is_retried_and_delivered_once(platform, people, smtp):
     smtp.down()
     session, _ = book(platform, people)
-    wait_until(lambda: any(d.get("last_error") for d in deliveries(platform, session_id=session["id"],
-                                                                     channel="email")), timeout=15)
+    wait_until(
+        lambda: any(
+            d.get("last_error") for d in deliveries(platform, session_id=session["id"], channel="email")
+        ),
+        timeout=15,
+    )
     smtp.up()
     mails = smtp.wait_for(2, timeout=15)
-    wait_until(lambda: all(d["status"] == "sent" for d in deliveries(
-        platform, session_id=session["id"], kind="confirmation", channel="email")), timeout=15)
+    wait_until(
+        lambda: all(
+            d["status"] == "sent"
+            for d in deliveries(platform, session_id=session["id"], kind="confirmation", channel="email")
+        ),
+        timeout=15,
+    )
     assert len(mails) == 2 and len({m["Message-ID"] for m in smtp.messages}) == len(smtp.messages)
 
 
 def test_smtp_down_for_good_marks_the_message_failed_and_says_so(platform, people, smtp):
     smtp.down()
     session, _ = book(platform, people)
-    wait_until(lambda: len(deliveries(platform, session_id=session["id"], channel="email", status="failed")) == 2,
-               timeout=20, message="emails not marked failed after 3 attempts")
+    wait_until(
+        lambda: len(deliveries(platform, session_id=session["id"], channel="email", status="failed")) == 2,
+        timeout=20,
+        message="emails not marked failed after 3 attempts",
+    )
     failed = deliveries(platform, session_id=session["id"], channel="email", status="failed")
     assert all(d["attempts"] == 3 and "SMTP" in d["last_error"] for d in failed)
     wait_until(lambda: len([f for f in failures if f["data"]["channel"] == "email"]) == 2, timeout=10)
@@ -215,10 +268,14 @@ def test_rescheduling_moves_reminders_and_cancelling_stops_them(platform, people
     scheduling, client = platform["scheduling"], people["client"]
     call(scheduling, "reschedule_session", session["id"], {"start": slots[4]["start"]}, token=client["token"])
     wait_until(lambda: deliveries(platform, session_id=session["id"], kind="rescheduled"), timeout=10)
-    wait_until(lambda: len(deliveries(platform, session_id=session["id"], kind="reminder", status="cancelled")) > 0,
-               timeout=10)
+    wait_until(
+        lambda: len(deliveries(platform, session_id=session["id"], kind="reminder", status="cancelled")) > 0,
+        timeout=10,
+    )
     scheduled = deliveries(platform, session_id=session["id"], kind="reminder", status="scheduled")
-    assert scheduled and all(d["session_start"].isoformat().startswith(slots[4]["start"][:10]) for d in scheduled)
+    assert scheduled and all(
+        d["session_start"].isoformat().startswith(slots[4]["start"][:10]) for d in scheduled
+    )
     call(scheduling, "cancel_session", session["id"], {}, token=client["token"])
     wait_until(lambda: deliveries(platform, session_id=session["id"], kind="cancelled"), timeout=10)
     assert deliveries(platform, session_id=session["id"], kind="reminder", status="scheduled") == []
@@ -230,25 +287,43 @@ def test_rescheduling_moves_reminders_and_cancelling_stops_them(platform, people
 def test_turning_sms_off_stops_reminders_already_planned(platform, people, provider):
     session, _ = book(platform, people)
     provider.wait_for("/version1/messaging", 2, timeout=15)
-    call(platform["notifications"], "set_preferences",
-         {"channels": {"email": True, "sms": False, "in_app": True}, "reminder_offsets_minutes": [1440, 60]},
-         token=people["client"]["token"])
+    call(
+        platform["notifications"],
+        "set_preferences",
+        {"channels": {"email": True, "sms": False, "in_app": True}, "reminder_offsets_minutes": [1440, 60]},
+        token=people["client"]["token"],
+    )
     make_due(platform, session["id"])
-    wait_until(lambda: not deliveries(platform, session_id=session["id"], kind="reminder", status="scheduled"),
-               timeout=15)
-    client_sms = deliveries(platform, session_id=session["id"], kind="reminder", channel="sms",
-                            recipient_id=people["client"]["id"])
+    wait_until(
+        lambda: not deliveries(platform, session_id=session["id"], kind="reminder", status="scheduled"),
+        timeout=15,
+    )
+    client_sms = deliveries(
+        platform,
+        session_id=session["id"],
+        kind="reminder",
+        channel="sms",
+        recipient_id=people["client"]["id"],
+    )
     assert {d["status"] for d in client_sms} == {"cancelled"}
-    assert not [r for r in provider.requests("/version1/messaging")
-                if (r.client_ref or "").startswith("reminder:") and r.form["to"] == "+254712345678"]
+    assert not [
+        r
+        for r in provider.requests("/version1/messaging")
+        if (r.client_ref or "").startswith("reminder:") and r.form["to"] == "+254712345678"
+    ]
 
 
 def test_webhooks_are_signed_and_one_that_keeps_failing_is_turned_off_and_the_admin_told(
-        platform, people, provider):
+    platform, people, provider
+):
     notifications, admin = platform["notifications"], people["admin"]["token"]
     secret = "a-webhook-secret-for-tests"
-    hook = call(notifications, "add_webhook", {"url": f"{provider.url}/hooks/njia", "events": ["session.booked"],
-                                               "secret": secret}, token=admin)
+    hook = call(
+        notifications,
+        "add_webhook",
+        {"url": f"{provider.url}/hooks/njia", "events": ["session.booked"], "secret": secret},
+        token=admin,
+    )
     session, _ = book(platform, people)
     received = provider.wait_for("/hooks/njia", 1, timeout=15)[0]
     expected = hmac.new(secret.encode(), received.body, hashlib.sha256).hexdigest()
@@ -257,7 +332,9 @@ def test_webhooks_are_signed_and_one_that_keeps_failing_is_turned_off_and_the_ad
     provider.set_status("/hooks/njia", 500)
     book(platform, people, 3)
     book(platform, people, 6)
-    wait_until(lambda: not call(notifications, "list_webhooks", token=admin)["items"][0]["active"], timeout=20)
+    wait_until(
+        lambda: not call(notifications, "list_webhooks", token=admin)["items"][0]["active"], timeout=20
+    )
     admin_inbox = call(notifications, "list_notifications", {}, token=admin)["items"]
     assert any(n["kind"] == "webhook_disabled" for n in admin_inbox)
     assert hook["id"] == call(notifications, "list_webhooks", token=admin)["items"][0]["id"]
@@ -266,10 +343,16 @@ def test_webhooks_are_signed_and_one_that_keeps_failing_is_turned_off_and_the_ad
 def test_an_sms_reply_hapana_cancels_the_clients_next_session(platform, people):
     session, _ = book(platform, people)
     wait_until(lambda: deliveries(platform, session_id=session["id"], kind="confirmation"), timeout=10)
-    answer = call(platform["notifications"], "sms_inbound", {"from": "+254712345678", "text": "Hapana"},
-                  "inbound-secret")
+    answer = call(
+        platform["notifications"],
+        "sms_inbound",
+        {"from": "+254712345678", "text": "Hapana"},
+        "inbound-secret",
+    )
     assert answer == {"handled": True, "action": "cancel", "session_id": session["id"]}
-    status = call(platform["scheduling"], "get_session", session["id"], token=people["client"]["token"])["status"]
+    status = call(platform["scheduling"], "get_session", session["id"], token=people["client"]["token"])[
+        "status"
+    ]
     assert status in ("cancelled", "late_cancelled")
     from shared.errors import Unauthorized
 
