@@ -64,6 +64,36 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "NJIA_DELIVERY_RETRY_SECONDS": ("30", "first wait after a channel failure (doubles each time)"),
     "NJIA_WEBHOOK_MAX_FAILURES": ("10", "consecutive failed deliveries that disable a webhook"),
     "NJIA_AGENDA_HOUR": ("7", "local hour a counselor's daily agenda is sent"),
+    "NJIA_PROFILE_SYNC_INTERVAL_SECONDS": (
+        "86400",
+        "how often each connected profile source is read again (GitHub, a JSON Resume URL)",
+    ),
+    "NJIA_PROFILE_SYNC_SWEEP_SECONDS": (
+        "60",
+        "how often profiles looks for sources due a re-sync or a retry",
+    ),
+    "NJIA_PROFILE_BACKOFF_SECONDS": (
+        "300",
+        "first retry delay of a failing profile source (doubles each failure, up to the sync interval)",
+    ),
+    "NJIA_GITHUB_API_URL": (
+        "https://api.github.com",
+        "GitHub's REST API (GitHub Enterprise: https://HOST/api/v3)",
+    ),
+    "NJIA_GITHUB_TOKEN": (
+        "",
+        "token for GitHub's API (optional; raises its rate limit from 60 to 5,000 an hour)",
+    ),
+    "NJIA_FETCH_TIMEOUT_SECONDS": (
+        "10",
+        "longest one fetch of a profile source may take, redirects included",
+    ),
+    "NJIA_FETCH_MAX_BYTES": ("2097152", "largest answer read from a profile source URL or GitHub"),
+    "NJIA_FETCH_MAX_REDIRECTS": ("3", "redirects a profile source fetch follows at most"),
+    "NJIA_FETCH_ALLOW_PRIVATE": (
+        "false",
+        "`true` lets profile URLs reach private and loopback addresses (tests, on-premises); never link-local",
+    ),
     "NJIA_LOG_LEVEL": ("INFO", "log level of every service (JSON lines on stderr)"),
 }
 
@@ -115,6 +145,15 @@ class Settings:
     delivery_retry_seconds: float
     webhook_max_failures: int
     agenda_hour: int
+    profile_sync_interval_seconds: float
+    profile_sync_sweep_seconds: float
+    profile_backoff_seconds: float
+    github_api_url: str
+    github_token: str
+    fetch_timeout_seconds: float
+    fetch_max_bytes: int
+    fetch_max_redirects: int
+    fetch_allow_private: bool
     log_level: str
 
     @property
@@ -184,6 +223,15 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         delivery_retry_seconds=number("NJIA_DELIVERY_RETRY_SECONDS", float),
         webhook_max_failures=number("NJIA_WEBHOOK_MAX_FAILURES", int),
         agenda_hour=int(get("NJIA_AGENDA_HOUR")),
+        profile_sync_interval_seconds=number("NJIA_PROFILE_SYNC_INTERVAL_SECONDS", float),
+        profile_sync_sweep_seconds=number("NJIA_PROFILE_SYNC_SWEEP_SECONDS", float),
+        profile_backoff_seconds=number("NJIA_PROFILE_BACKOFF_SECONDS", float),
+        github_api_url=get("NJIA_GITHUB_API_URL").rstrip("/"),
+        github_token=get("NJIA_GITHUB_TOKEN"),
+        fetch_timeout_seconds=number("NJIA_FETCH_TIMEOUT_SECONDS", float),
+        fetch_max_bytes=number("NJIA_FETCH_MAX_BYTES", int),
+        fetch_max_redirects=number("NJIA_FETCH_MAX_REDIRECTS", int),
+        fetch_allow_private=get("NJIA_FETCH_ALLOW_PRIVATE").strip().lower() in ("1", "true", "yes"),
         log_level=get("NJIA_LOG_LEVEL").upper(),
     )
     check(settings)

@@ -17,17 +17,18 @@ from services.gateway.http import RouteDoc, api, json_response
 from services.gateway.openapi import build_spec
 from services.gateway.routes.accounts import AccountsRoutes
 from services.gateway.routes.notifications import NotificationsRoutes
+from services.gateway.routes.profiles import ProfilesRoutes
 from services.gateway.routes.scheduling import SchedulingRoutes
 from shared.errors import NjiaError, Unavailable
 from shared.logs import RequestLogging
 from shared.service import SettingsProvider
 
 # Every service the platform needs answering before it is ready (each has a `<name>_rpc` from its routes).
-BACKENDS = ("accounts", "scheduling", "notifications")
+BACKENDS = ("accounts", "scheduling", "notifications", "profiles")
 READINESS_TIMEOUT_SECONDS = 3.0
 
 
-class GatewayService(AccountsRoutes, SchedulingRoutes, NotificationsRoutes):
+class GatewayService(AccountsRoutes, SchedulingRoutes, NotificationsRoutes, ProfilesRoutes):
     name = "gateway"
 
     settings = SettingsProvider()

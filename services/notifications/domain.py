@@ -161,15 +161,16 @@ def retry_delay(attempt: int, base_seconds: float, cap_seconds: float = 3600) ->
     return float(min(cap_seconds, base_seconds * (2 ** max(0, attempt - 1))))
 
 
-def hour_bucket(moment: datetime) -> str:
-    """Due deliveries are looked up by hour: an equality the database can use."""
-    return _utc(moment).strftime("%Y%m%d%H")
+def minute_bucket(moment: datetime) -> str:
+    """Due deliveries are looked up by their minute: an equality the database can use."""
+    return _utc(moment).strftime("%Y%m%d%H%M")
 
 
-def hours_back(now: datetime, hours: int) -> list[str]:
-    """The hour buckets from ``hours`` ago up to now, oldest first."""
-    base = _utc(now).replace(minute=0, second=0, microsecond=0)
-    return [hour_bucket(base - timedelta(hours=h)) for h in range(hours, -1, -1)]
+def minutes_since(start: datetime, now: datetime) -> list[str]:
+    """The minute buckets from ``start`` up to ``now``, oldest first."""
+    first = _utc(start).replace(second=0, microsecond=0)
+    count = max(0, int((_utc(now) - first).total_seconds() // 60))
+    return [minute_bucket(first + timedelta(minutes=m)) for m in range(count + 1)]
 
 
 def check_offsets(offsets: Sequence[int]) -> list[int]:

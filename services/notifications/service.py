@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,8 +39,9 @@ from shared.timers import every_seconds, scheduled
 log = logging.getLogger(__name__)
 
 INSTANCE = uuid.uuid4().hex[:12]  # this process, as a lease owner
-CATCH_UP_HOURS = 72  # due messages missed while every replica was down are found this far back
+CATCH_UP = timedelta(hours=72)  # due messages missed while every replica was down are found this far back
 SWEEP_LIMIT = 5000
+_swept: dict[str, datetime] = {}  # this process's last full sweep: later ones read only recent minutes
 PERSON_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "org_id", "branch_id")
 
 
@@ -168,9 +170,17 @@ class NotificationsService(NjiaService):
     @scheduled(trigger=every_seconds("reminder_sweep_seconds"))
     def send_due(self) -> None:
         """Every replica sweeps; a lease per delivery makes each one go out once."""
-        due = self.store.due(now(), CATCH_UP_HOURS, SWEEP_LIMIT)
+        at = now()
+        # A process's first sweep looks far back (messages missed while every replica was down);
+        # later ones read a few minutes (retries are filed under their new due minute).
+        since = _swept[INSTANCE] - timedelta(minutes=5) if INSTANCE in _swept else at - CATCH_UP
+        due = self.store.due(since, at, SWEEP_LIMIT)
+        if len(due) < SWEEP_LIMIT:
+            _swept[INSTANCE] = at
         if not due:
             return
+        # Replicas sweep the same minutes: a shuffled order spreads them over different messages.
+        random.shuffle(due)
         pool = eventlet.GreenPool(self.settings.delivery_concurrency)
         for doc in due:
             pool.spawn_n(self._deliver_safely, doc["_id"])

@@ -14,7 +14,7 @@ from typing import Any
 
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.notifications.domain import SCHEDULED, Delivery, Preferences, hour_bucket, hours_back
+from services.notifications.domain import SCHEDULED, Delivery, Preferences, minute_bucket, minutes_since
 from shared.mongo import Store, page
 
 
@@ -33,7 +33,7 @@ class NotificationsStore(Store):
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
-        self.deliveries.create_index([("status", 1), ("due_hour", 1)])
+        self.deliveries.create_index([("status", 1), ("due_minute", 1)])
         self.deliveries.create_index("session_id")
         self.inbox.create_index([("user_id", 1), ("created_at", -1)])
         self.webhooks.create_index("org_id")
@@ -136,7 +136,7 @@ class NotificationsStore(Store):
                 "session_start": d.session_start,
                 "offset_minutes": d.offset_minutes,
                 "due_at": d.due_at,
-                "due_hour": hour_bucket(d.due_at),
+                "due_minute": minute_bucket(d.due_at),
                 "status": SCHEDULED,
                 "attempts": 0,
                 "facts": d.facts,
@@ -150,13 +150,16 @@ class NotificationsStore(Store):
         except BulkWriteError as exc:
             return int(exc.details.get("nInserted", 0))
 
-    def due(self, now: datetime, catch_up_hours: int, limit: int) -> list[dict[str, Any]]:
-        """Scheduled deliveries due by now, oldest first, looked up hour by hour."""
+    def due(self, since: datetime, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Scheduled deliveries due by now whose due minute is ``since`` or later, oldest first."""
         found: list[dict[str, Any]] = []
-        for bucket in hours_back(now, catch_up_hours):
-            for doc in self.deliveries.find({"status": SCHEDULED, "due_hour": bucket}):
-                if doc["due_at"] <= now:
-                    found.append(doc)
+        for bucket in minutes_since(since, now):
+            found.extend(
+                self.deliveries.find(
+                    {"status": SCHEDULED, "due_minute": bucket, "due_at": {"$lte": now}},
+                    {"_id": 1, "due_at": 1},
+                )
+            )
             if len(found) >= limit:
                 break
         return sorted(found, key=lambda d: d["due_at"])[:limit]
@@ -166,7 +169,7 @@ class NotificationsStore(Store):
 
     def set_delivery(self, delivery_id: str, changes: dict[str, Any]) -> None:
         if "due_at" in changes:
-            changes = {**changes, "due_hour": hour_bucket(changes["due_at"])}
+            changes = {**changes, "due_minute": minute_bucket(changes["due_at"])}
         self.deliveries.update_one({"_id": delivery_id}, {"$set": changes})
 
     def cancel_scheduled(self, session_id: str, now: datetime, kind: str | None = None) -> int:

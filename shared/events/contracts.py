@@ -142,11 +142,56 @@ class NotificationFailed(_DeliveryFacts):
     reason = fields.String(required=True)
 
 
+PROFILE_SYNC_REQUESTED = "profile.sync_requested"
+PROFILE_SYNCED = "profile.synced"
+PROFILE_SYNC_FAILED = "profile.sync_failed"
+PROFILE_SOURCES = ("linkedin", "json_resume", "github")
+
+
+class _ProfileFacts(_Data):
+    client_id = fields.String(required=True)
+    org_id = fields.String(required=True)
+    branch_id = fields.String(allow_none=True, load_default=None)
+
+
+@contract(PROFILE_SYNC_REQUESTED, source="profiles")
+class ProfileSyncRequested(_ProfileFacts):
+    """Work for the profiles service itself: read these sources of the client (off the request path)."""
+
+    sync_id = fields.String(required=True)
+    sources = fields.List(fields.String(validate=validate.OneOf(PROFILE_SOURCES)), required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(("connected", "requested", "scheduled")))
+
+
+@contract(PROFILE_SYNCED, source="profiles")
+class ProfileSynced(_ProfileFacts):
+    """The client's profile changed: exactly the fields that changed, by name."""
+
+    sync_id = fields.String(allow_none=True, load_default=None)
+    source = fields.String(required=True, validate=validate.OneOf((*PROFILE_SOURCES, "manual")))
+    changed_fields = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    synced_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@contract(PROFILE_SYNC_FAILED, source="profiles")
+class ProfileSyncFailed(_ProfileFacts):
+    """A source could not be read; ``reason`` is a sentence the client (or an admin) can act on."""
+
+    sync_id = fields.String(allow_none=True, load_default=None)
+    source = fields.String(required=True, validate=validate.OneOf(PROFILE_SOURCES))
+    code = fields.String(required=True)
+    reason = fields.String(required=True)
+    attempts = fields.Integer(required=True)
+    retry_at = fields.AwareDateTime(allow_none=True, load_default=None, format="iso")
+
+
 # Every (source, event type, consuming service, handler method) in the platform.
 # `njia-admin declare-queues` creates these queues before traffic starts, so no
 # event is published into an exchange with no queue bound (nameko would drop it).
 SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("accounts", USER_REGISTERED, "scheduling", "handle_user_registered"),
+    ("scheduling", SESSION_BOOKED, "profiles", "handle_session_booked"),
+    ("profiles", PROFILE_SYNC_REQUESTED, "profiles", "handle_profile_sync_requested"),
     ("accounts", USER_REGISTERED, "notifications", "handle_user_registered"),
     ("scheduling", SESSION_BOOKED, "notifications", "handle_session_booked"),
     ("scheduling", SESSION_RESCHEDULED, "notifications", "handle_session_rescheduled"),

@@ -139,7 +139,13 @@ def make_due(platform, session_id, kind="reminder", **extra):
     """As if the reminders' time had come (tests only): due now."""
     store_of(platform).deliveries.update_many(
         {"session_id": session_id, "kind": kind, "status": "scheduled"},
-        {"$set": {"due_at": now() - timedelta(seconds=1), "due_hour": now().strftime("%Y%m%d%H"), **extra}},
+        {
+            "$set": {
+                "due_at": now() - timedelta(seconds=1),
+                "due_minute": now().strftime("%Y%m%d%H%M"),
+                **extra,
+            }
+        },
     )
 
 
