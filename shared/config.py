@@ -52,14 +52,20 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "NJIA_SMTP_USER": ("", "SMTP user name (empty: no login)"),
     "NJIA_SMTP_PASSWORD": ("", "SMTP password"),
     "NJIA_EMAIL_FROM": ("Njia <no-reply@njia.local>", "sender of every email"),
-    "NJIA_SMS_API_URL": ("https://api.africastalking.com/version1/messaging", "SMS gateway endpoint (Africa's Talking request shape)"),
+    "NJIA_SMS_API_URL": (
+        "https://api.africastalking.com/version1/messaging",
+        "SMS gateway endpoint (Africa's Talking request shape)",
+    ),
     "NJIA_SMS_USERNAME": ("sandbox", "SMS gateway account user name"),
     "NJIA_SMS_API_KEY": ("", "SMS gateway API key (empty: SMS is not sent)"),
     "NJIA_SMS_SENDER_ID": ("", "SMS sender id or short code (empty: the gateway's default)"),
     "NJIA_SMS_INBOUND_TOKEN": ("", "secret the SMS gateway's reply callback URL carries (?token=)"),
     "NJIA_REMINDER_SWEEP_SECONDS": ("5", "how often each notifications replica looks for due messages"),
     "NJIA_DELIVERY_CONCURRENCY": ("20", "messages one replica sends at once"),
-    "NJIA_DELIVERY_LEASE_SECONDS": ("120", "how long a claimed message is reserved before a successor may take it"),
+    "NJIA_DELIVERY_LEASE_SECONDS": (
+        "120",
+        "how long a claimed message is reserved before a successor may take it",
+    ),
     "NJIA_DELIVERY_MAX_ATTEMPTS": ("6", "tries of a message on a failing channel before it is failed"),
     "NJIA_DELIVERY_RETRY_SECONDS": ("30", "first wait after a channel failure (doubles each time)"),
     "NJIA_WEBHOOK_MAX_FAILURES": ("10", "consecutive failed deliveries that disable a webhook"),
@@ -92,7 +98,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "NJIA_FETCH_MAX_REDIRECTS": ("3", "redirects a profile source fetch follows at most"),
     "NJIA_FETCH_ALLOW_PRIVATE": (
         "false",
-        "`true` lets profile URLs reach private and loopback addresses (tests, on-premises); never link-local",
+        "`true` lets profile URLs reach private and loopback addresses (tests, on premises); not link-local",
     ),
     "NJIA_LOG_LEVEL": ("INFO", "log level of every service (JSON lines on stderr)"),
 }
@@ -242,7 +248,9 @@ def check(settings: Settings) -> None:
     if not 0 < settings.http_port < 65536:
         raise ConfigurationError(f"NJIA_HTTP_PORT must be a port number (1-65535), not {settings.http_port}")
     if settings.smtp_security not in ("none", "starttls", "ssl"):
-        raise ConfigurationError(f"NJIA_SMTP_SECURITY must be none, starttls or ssl, not {settings.smtp_security!r}")
+        raise ConfigurationError(
+            f"NJIA_SMTP_SECURITY must be none, starttls or ssl, not {settings.smtp_security!r}"
+        )
     if not 0 <= settings.agenda_hour <= 23:
         raise ConfigurationError(f"NJIA_AGENDA_HOUR must be an hour 0-23, not {settings.agenda_hour}")
     if bool(settings.jitsi_app_id) != bool(settings.jitsi_app_secret):
