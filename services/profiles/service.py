@@ -230,6 +230,11 @@ class ProfilesService(NjiaService):
         owner = f"{sync_id}:{uuid.uuid4().hex[:8]}"
         self._lock(facts["client_id"], owner)
         try:
+            # Read again under the lock: a second copy of the event (the outbox relay may publish
+            # it once more) waits above while the first does the work, then finds it done.
+            sync = self.store.sync(sync_id) or sync
+            if sync["status"] == "done":
+                return
             self.store.update_sync(sync_id, {"status": "running"})
             for kind in facts["sources"]:
                 result = self._sync_source(facts, kind, sync_id)
