@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,10 +35,28 @@ def source_id(client_id: str, kind: str) -> str:
     return f"{client_id}:{kind}"
 
 
+def pack(values: Any) -> Binary:
+    """Profile values as one compressed JSON blob.
+
+    Nobody queries inside them, and FerretDB stores and reads one large binary value far
+    faster than the same data as nested documents (10,000 positions: ~0.1 s against ~5 s).
+    """
+    return Binary(zlib.compress(json.dumps(values, separators=(",", ":")).encode(), 3))
+
+
+def unpack(stored: Any) -> dict[str, Any]:
+    if not stored:
+        return {}
+    if isinstance(stored, dict):  # written before values were packed
+        return stored
+    loaded: dict[str, Any] = json.loads(zlib.decompress(bytes(stored)))
+    return loaded
+
+
 def snapshot_of(doc: dict[str, Any] | None, kind: str) -> domain.Snapshot | None:
     if doc is None:
         return None
-    return domain.Snapshot(kind, doc.get("values") or {}, doc.get("changed_at") or {})
+    return domain.Snapshot(kind, unpack(doc.get("values")), doc.get("changed_at") or {})
 
 
 def state_of(doc: dict[str, Any] | None, kind: str) -> domain.SourceState:
@@ -88,7 +108,15 @@ class ProfilesStore(Store):
     # Profiles ----------------------------------------------------------------------------
 
     def profile(self, client_id: str) -> dict[str, Any] | None:
-        return self.profiles.find_one({"_id": client_id}, {"outbox": 0})
+        doc = self.profiles.find_one({"_id": client_id}, {"outbox": 0})
+        if doc is not None:
+            doc["values"] = unpack(doc.get("values"))
+            manual = doc.get("manual") or {}
+            doc["manual"] = {
+                "values": unpack(manual.get("values")),
+                "changed_at": manual.get("changed_at") or {},
+            }
+        return doc
 
     def ensure_profile(self, client_id: str, org_id: str, branch_id: str | None, now: datetime) -> None:
         try:
@@ -98,9 +126,9 @@ class ProfilesStore(Store):
                         "_id": client_id,
                         "org_id": org_id,
                         "branch_id": branch_id,
-                        "values": {},
+                        "values": pack({}),
                         "provenance": {},
-                        "manual": {"values": {}, "changed_at": {}},
+                        "manual": {"values": pack({}), "changed_at": {}},
                         "created_at": now,
                     },
                     [],
@@ -119,13 +147,13 @@ class ProfilesStore(Store):
     ) -> None:
         """The merged profile and the events it causes, in one single-document write."""
         changes: dict[str, Any] = {
-            "values": merged.values,
+            "values": pack(merged.values),
             "provenance": merged.provenance,
             "updated_at": now,
             **outbox_push(events),
         }
         if manual is not None:
-            changes["manual"] = {"values": dict(manual.values), "changed_at": dict(manual.changed_at)}
+            changes["manual"] = {"values": pack(dict(manual.values)), "changed_at": dict(manual.changed_at)}
         self.profiles.update_one({"_id": client_id}, {"$set": changes})
 
     # Sources and snapshots ----------------------------------------------------------------
@@ -191,7 +219,7 @@ class ProfilesStore(Store):
             {
                 "client_id": client_id,
                 "kind": snapshot.source,
-                "values": dict(snapshot.values),
+                "values": pack(dict(snapshot.values)),
                 "changed_at": dict(snapshot.changed_at),
                 "saved_at": now,
             },
