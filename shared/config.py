@@ -100,6 +100,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "false",
         "`true` lets profile URLs reach private and loopback addresses (tests, on premises); not link-local",
     ),
+    "NJIA_OCCUPATIONS_REFRESH_SECONDS": (
+        "30",
+        "how often each assessments process checks whether an import changed the occupations table",
+    ),
     "NJIA_LOG_LEVEL": ("INFO", "log level of every service (JSON lines on stderr)"),
 }
 
@@ -160,6 +164,7 @@ class Settings:
     fetch_max_bytes: int
     fetch_max_redirects: int
     fetch_allow_private: bool
+    occupations_refresh_seconds: float
     log_level: str
 
     @property
@@ -238,6 +243,7 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         fetch_max_bytes=number("NJIA_FETCH_MAX_BYTES", int),
         fetch_max_redirects=number("NJIA_FETCH_MAX_REDIRECTS", int),
         fetch_allow_private=get("NJIA_FETCH_ALLOW_PRIVATE").strip().lower() in ("1", "true", "yes"),
+        occupations_refresh_seconds=number("NJIA_OCCUPATIONS_REFRESH_SECONDS", float),
         log_level=get("NJIA_LOG_LEVEL").upper(),
     )
     check(settings)

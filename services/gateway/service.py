@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request, Response
 from services.gateway.http import RouteDoc, api, json_response
 from services.gateway.openapi import build_spec
 from services.gateway.routes.accounts import AccountsRoutes
+from services.gateway.routes.assessments import AssessmentsRoutes
 from services.gateway.routes.notifications import NotificationsRoutes
 from services.gateway.routes.profiles import ProfilesRoutes
 from services.gateway.routes.scheduling import SchedulingRoutes
@@ -24,11 +25,13 @@ from shared.logs import RequestLogging
 from shared.service import SettingsProvider
 
 # Every service the platform needs answering before it is ready (each has a `<name>_rpc` from its routes).
-BACKENDS = ("accounts", "scheduling", "notifications", "profiles")
+BACKENDS = ("accounts", "scheduling", "notifications", "profiles", "assessments")
 READINESS_TIMEOUT_SECONDS = 3.0
 
 
-class GatewayService(AccountsRoutes, SchedulingRoutes, NotificationsRoutes, ProfilesRoutes):
+class GatewayService(
+    AccountsRoutes, SchedulingRoutes, NotificationsRoutes, ProfilesRoutes, AssessmentsRoutes
+):
     name = "gateway"
 
     settings = SettingsProvider()

@@ -185,11 +185,44 @@ class ProfileSyncFailed(_ProfileFacts):
     retry_at = fields.AwareDateTime(allow_none=True, load_default=None, format="iso")
 
 
+ASSESSMENT_COMPLETED = "assessment.completed"
+
+
+class MatchFacts(_Data):
+    soc_code = fields.String(required=True)
+    title = fields.String(required=True)
+    fit = fields.Float(required=True)
+
+
+@contract(ASSESSMENT_COMPLETED, source="assessments")
+class AssessmentCompleted(_Data):
+    """A client finished an assessment (``key``: ``riasec`` or ``work_values``): what notifications
+    needs to send the client a summary and tell the client's counselors, without calling back."""
+
+    result_id = fields.String(required=True)
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    org_id = fields.String(required=True)
+    branch_id = fields.String(allow_none=True, load_default=None)
+    client = fields.Nested(Participant, required=True)
+    # The counselors who have had a session with the client (they may see the result).
+    counselors = fields.List(fields.Nested(Participant), required=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    code = fields.String(allow_none=True, load_default=None)  # riasec: the three-letter code
+    top_values = fields.List(fields.String(), load_default=list)  # work_values: best first
+    top_matches = fields.List(fields.Nested(MatchFacts), load_default=list)
+    result_path = fields.String(required=True)  # "/results/<id>", under the public URL
+    completed_at = fields.AwareDateTime(required=True, format="iso")
+
+
 # Every (source, event type, consuming service, handler method) in the platform.
 # `njia-admin declare-queues` creates these queues before traffic starts, so no
 # event is published into an exchange with no queue bound (nameko would drop it).
 SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("accounts", USER_REGISTERED, "scheduling", "handle_user_registered"),
+    ("accounts", USER_REGISTERED, "assessments", "handle_user_registered"),
+    ("accounts", BRANCH_CREATED, "assessments", "handle_branch_created"),
+    ("scheduling", SESSION_BOOKED, "assessments", "handle_session_booked"),
     ("scheduling", SESSION_BOOKED, "profiles", "handle_session_booked"),
     ("profiles", PROFILE_SYNC_REQUESTED, "profiles", "handle_profile_sync_requested"),
     ("accounts", USER_REGISTERED, "notifications", "handle_user_registered"),

@@ -26,7 +26,7 @@ from tests.support.waiting import wait_until
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "nameko.yaml"
 MANAGEMENT = os.environ.get("NJIA_TEST_RABBIT_MANAGEMENT", "http://127.0.0.1:15672")
-BACKENDS = ("accounts", "scheduling", "notifications", "profiles")
+BACKENDS = ("accounts", "scheduling", "notifications", "profiles", "assessments")
 
 
 def service_target(service: str) -> str:

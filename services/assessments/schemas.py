@@ -1,0 +1,185 @@
+"""The assessments service's RPC schemas; the gateway documents its HTTP API from these."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from shared.schemas import Language, PageQuery, StrictSchema
+
+KEYS = ("riasec", "work_values")
+ID = validate.Length(min=1, max=64)
+MAX_ANSWERS = 200
+ZONES = validate.Regexp(r"^[1-5](,[1-5]){0,4}\Z", error="Job zones 1 to 5, separated by commas (e.g. 2,3).")
+
+
+class LanguageQuery(StrictSchema):
+    lang = Language(load_default=None, metadata={"description": "en or sw (default: the caller's language)"})
+
+
+class AssessmentSummary(StrictSchema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    item_count = fields.Integer(required=True)
+    minutes = fields.Integer(required=True, metadata={"description": "about how long it takes"})
+
+
+class AssessmentList(StrictSchema):
+    items = fields.List(fields.Nested(AssessmentSummary), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class Scale(StrictSchema):
+    min = fields.Integer(required=True)
+    max = fields.Integer(required=True)
+    labels = fields.List(fields.String(), required=True, metadata={"description": "from min to max"})
+
+
+class AreaOut(StrictSchema):
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+
+
+class ItemOut(StrictSchema):
+    id = fields.String(required=True)
+    text = fields.String(required=True)
+    area = fields.String(required=True)
+
+
+class AssessmentOut(StrictSchema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    prompt = fields.String(required=True)
+    language = fields.String(required=True)
+    scale = fields.Nested(Scale, required=True)
+    areas = fields.List(fields.Nested(AreaOut), required=True)
+    items = fields.List(fields.Nested(ItemOut), required=True)
+
+
+class AnswersIn(StrictSchema):
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=20)),
+        values=fields.Raw(allow_none=True),
+        required=True,
+        validate=validate.Length(max=MAX_ANSWERS),
+        metadata={"description": "item id -> a whole number on the assessment's scale"},
+    )
+
+
+class ResponseIn(AnswersIn):
+    job_zones = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(1, 5)),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=5),
+        metadata={
+            "description": "interest profiler: the job zones (1-5) to match occupations in; default all"
+        },
+    )
+
+
+class DraftIn(AnswersIn):
+    pass
+
+
+class DraftOut(StrictSchema):
+    key = fields.String(required=True)
+    answers = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    answered = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    next_item_id = fields.String(required=True, allow_none=True, metadata={"description": "where to resume"})
+    updated_at = fields.String(required=True)
+
+
+class DraftDiscarded(StrictSchema):
+    key = fields.String(required=True)
+    discarded = fields.Boolean(required=True, metadata={"description": "false: nothing was saved"})
+
+
+class MatchOut(StrictSchema):
+    soc_code = fields.String(required=True, metadata={"description": "O*NET-SOC code, e.g. 15-1252.00"})
+    title = fields.String(required=True)
+    fit = fields.Float(required=True, metadata={"description": "-1 to 1; what the matches are ranked by"})
+    interest_fit = fields.Float(required=True, metadata={"description": "Pearson correlation of profiles"})
+    values_fit = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "0 to 1, when the occupation has work values"},
+    )
+    job_zone = fields.Integer(required=True)
+    job_zone_label = fields.String(required=True)
+    profile = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    occupation_code = fields.String(required=True, metadata={"description": "its own top three areas"})
+    shared_areas = fields.String(required=True)
+    isco_codes = fields.List(fields.String(), required=True)
+    median_wage = fields.Float(required=True, allow_none=True)
+    median_wage_at_least = fields.Boolean(required=True)
+    wage_currency = fields.String(required=True, allow_none=True)
+    wage_period = fields.String(required=True, allow_none=True)
+    wage_year = fields.String(required=True, allow_none=True)
+    outlook = fields.String(required=True, allow_none=True)
+    employment_change_pct = fields.Float(required=True, allow_none=True)
+    projection_period = fields.String(required=True, allow_none=True)
+    labour_region = fields.String(required=True, allow_none=True)
+    local_figures = fields.Boolean(
+        required=True, metadata={"description": "false: the figures are not the branch region's (US ones)"}
+    )
+    labour_source = fields.String(required=True, allow_none=True)
+
+
+class ScoreRange(StrictSchema):
+    min = fields.Integer(required=True)
+    max = fields.Integer(required=True)
+
+
+class ResultOut(StrictSchema):
+    id = fields.String(required=True)
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    client_id = fields.String(required=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    score_range = fields.Nested(ScoreRange, required=True)
+    code = fields.String(required=True, allow_none=True)
+    ranking = fields.List(fields.String(), required=True)
+    top_values = fields.List(fields.String(), required=True)
+    ties = fields.List(fields.List(fields.String()), required=True)
+    alternative_codes = fields.List(fields.String(), required=True)
+    job_zones = fields.List(fields.Integer(), required=True)
+    region = fields.String(required=True, allow_none=True)
+    matches = fields.List(fields.Nested(MatchOut), required=True)
+    notes = fields.List(fields.String(), required=True)
+    created_at = fields.String(required=True)
+
+
+class ResultQuery(PageQuery):
+    client_id = fields.String(load_default=None, validate=ID)
+    key = fields.String(load_default=None, validate=validate.OneOf(KEYS))
+
+
+class ResultPage(StrictSchema):
+    items = fields.List(fields.Nested(ResultOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class MatchQuery(StrictSchema):
+    job_zones = fields.String(load_default=None, validate=ZONES)
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class MatchList(StrictSchema):
+    items = fields.List(fields.Nested(MatchOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+    region = fields.String(required=True, allow_none=True)
+    top_values = fields.List(fields.String(), required=True)
+    notes = fields.List(fields.String(), required=True)
+
+
+class OccupationOut(MatchOut):
+    """An occupation's facts for the caller's region; ``fit`` fields are absent."""
+
+    fit = fields.Float(required=False)
+    interest_fit = fields.Float(required=False)
+    values_fit = fields.Float(required=False, allow_none=True)
+    work_values = fields.Dict(keys=fields.String(), values=fields.Float(), required=True, allow_none=True)

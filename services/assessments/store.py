@@ -1,0 +1,278 @@
+"""The only code that touches the assessments database (`assessments`).
+
+Results carry their ``assessment.completed`` event in an outbox (one single-document write).
+Drafts are keyed ``<client id>:<assessment key>``: saving one is a replace by ``_id``.
+Occupations are keyed by their O*NET-SOC code and labour-market figures by
+``<region>:<scheme>:<code>``, so an import that runs again updates rather than duplicates;
+the ``catalog`` document's ``version`` changes whenever an import changed anything, which is
+what every running replica watches to reload its in-memory table.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from pymongo import InsertOne, UpdateOne
+from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError, PyMongoError
+
+from services.assessments.catalog import default_table, overlay
+from services.assessments.domain import (
+    LabourFigures,
+    Occupation,
+    OccupationTable,
+    figures_from_doc,
+    occupation_from_doc,
+)
+from services.assessments.readers import ImportFailed, WriteCounts
+from shared.config import load_settings
+from shared.ids import new_id
+from shared.mongo import Store, connect, database_name, now, page, with_outbox
+
+DATABASE = "assessments"
+CATALOG = "catalog"
+WRITE_BATCH = 250
+DUPLICATE_KEY = 11000
+
+
+def labour_id(region: str, scheme: str, code: str) -> str:
+    return f"{region}:{scheme}:{code}"
+
+
+def draft_id(client_id: str, key: str) -> str:
+    return f"{client_id}:{key}"
+
+
+def counsel_id(client_id: str, counselor_id: str) -> str:
+    return f"{client_id}:{counselor_id}"
+
+
+class AssessmentsStore(Store):
+    OUTBOX_COLLECTIONS = ("results",)
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(db)
+        self.results = db["results"]
+        self.drafts = db["drafts"]
+        self.people = db["people"]
+        self.branches = db["branches"]
+        self.counsel = db["counsel"]
+        self.occupations = db["occupations"]
+        self.labour_market = db["labour_market"]
+        self.meta = db["meta"]
+        self.imports = db["imports"]
+
+    def ensure_indexes(self) -> None:
+        super().ensure_indexes()
+        self.results.create_index([("client_id", 1), ("key", 1)])
+        self.results.create_index([("org_id", 1), ("branch_id", 1)])
+        self.counsel.create_index("counselor_id")
+        self.counsel.create_index("client_id")
+
+    # People, branches and who counsels whom (kept from events) ------------------------------------
+
+    def remember_person(self, person: dict[str, Any]) -> None:
+        self.people.replace_one({"_id": person["user_id"]}, {**person, "_id": person["user_id"]}, upsert=True)
+
+    def person(self, user_id: str) -> dict[str, Any] | None:
+        return self.people.find_one({"_id": user_id}, {"_id": 0})
+
+    def remember_branch(self, branch: dict[str, Any]) -> None:
+        self.branches.replace_one(
+            {"_id": branch["branch_id"]}, {**branch, "_id": branch["branch_id"]}, upsert=True
+        )
+
+    def branch(self, branch_id: str) -> dict[str, Any] | None:
+        return self.branches.find_one({"_id": branch_id}, {"_id": 0})
+
+    def remember_counsel(
+        self, client_id: str, counselor: dict[str, Any], org_id: str, since: datetime
+    ) -> None:
+        self.counsel.update_one(
+            {"_id": counsel_id(client_id, counselor["user_id"])},
+            {
+                "$set": {"counselor": counselor, "org_id": org_id},
+                "$setOnInsert": {
+                    "client_id": client_id,
+                    "counselor_id": counselor["user_id"],
+                    "since": since,
+                },
+            },
+            upsert=True,
+        )
+
+    def counsels(self, counselor_id: str, client_id: str) -> bool:
+        return self.counsel.find_one({"_id": counsel_id(client_id, counselor_id)}, {"_id": 1}) is not None
+
+    def counselors_of(self, client_id: str) -> list[dict[str, Any]]:
+        return [doc["counselor"] for doc in self.counsel.find({"client_id": client_id}).sort("_id", 1)]
+
+    def clients_of(self, counselor_id: str) -> list[str]:
+        docs = self.counsel.find({"counselor_id": counselor_id}, {"client_id": 1})
+        return [doc["client_id"] for doc in docs]
+
+    # Drafts --------------------------------------------------------------------------------------
+
+    def save_draft(self, client_id: str, key: str, answers: dict[str, int], at: datetime) -> dict[str, Any]:
+        doc: dict[str, Any] = {"_id": draft_id(client_id, key), "client_id": client_id, "key": key}
+        doc.update(answers=answers, updated_at=at)
+        self.drafts.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+        return doc
+
+    def draft(self, client_id: str, key: str) -> dict[str, Any] | None:
+        return self.drafts.find_one({"_id": draft_id(client_id, key)})
+
+    def discard_draft(self, client_id: str, key: str) -> bool:
+        return self.drafts.delete_one({"_id": draft_id(client_id, key)}).deleted_count == 1
+
+    # Results -------------------------------------------------------------------------------------
+
+    def add_result(self, doc: dict[str, Any], events: list[dict[str, Any]]) -> None:
+        self.results.insert_one(with_outbox(doc, events))
+
+    def result(self, result_id: str) -> dict[str, Any] | None:
+        return self.results.find_one({"_id": result_id}, {"outbox": 0, "outbox_pending": 0})
+
+    def results_where(
+        self, query: dict[str, Any], limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        docs, next_cursor = page(self.results, query, limit, cursor)
+        for doc in docs:
+            doc.pop("outbox", None)
+            doc.pop("outbox_pending", None)
+        return docs, next_cursor
+
+    def latest_result(self, client_id: str, key: str) -> dict[str, Any] | None:
+        docs = list(
+            self.results.find({"client_id": client_id, "key": key}, {"outbox": 0}).sort("_id", -1).limit(1)
+        )
+        return docs[0] if docs else None
+
+    # The occupations table ---------------------------------------------------------------------------
+
+    def catalog_version(self) -> str | None:
+        doc = self.meta.find_one({"_id": CATALOG}, {"version": 1})
+        return doc["version"] if doc else None
+
+    def imported_occupations(self) -> list[Occupation]:
+        return [occupation_from_doc(doc) for doc in self.occupations.find({})]
+
+    def imported_labour(self) -> list[LabourFigures]:
+        return [figures_from_doc(doc) for doc in self.labour_market.find({})]
+
+    def write_occupations(self, docs: dict[str, dict[str, Any]], progress: Any, dry_run: bool) -> WriteCounts:
+        return self._write(self.occupations, docs, progress, "Writing occupations", dry_run)
+
+    def write_labour(self, docs: dict[str, dict[str, Any]], progress: Any, dry_run: bool) -> WriteCounts:
+        return self._write(self.labour_market, docs, progress, "Writing labour rows", dry_run)
+
+    def _write(
+        self,
+        collection: Collection[dict[str, Any]],
+        docs: dict[str, dict[str, Any]],
+        progress: Any,
+        label: str,
+        dry_run: bool,
+    ) -> WriteCounts:
+        """Upsert by ``_id`` only what is new or changed; the fields not named stay as they were."""
+        names = {name for doc in docs.values() for name in doc}
+        existing = {doc["_id"]: doc for doc in collection.find({}, dict.fromkeys(names, 1))}
+        counts = WriteCounts()
+        at = now()
+        writes: list[InsertOne[dict[str, Any]] | UpdateOne] = []
+        changes: list[tuple[str, dict[str, Any]]] = []
+        for doc_id, doc in docs.items():
+            old = existing.get(doc_id)
+            change = {**doc, "updated_at": at}
+            if old is None:
+                counts.added += 1
+                writes.append(InsertOne({"_id": doc_id, **change}))
+            elif any(old.get(name) != value for name, value in doc.items()):
+                counts.updated += 1
+                writes.append(UpdateOne({"_id": doc_id}, {"$set": change}))
+            else:
+                counts.unchanged += 1
+                continue
+            changes.append((doc_id, change))
+        if dry_run:
+            return counts
+        update = progress.track(label, len(writes))
+        for start in range(0, len(writes), WRITE_BATCH):
+            batch = writes[start : start + WRITE_BATCH]
+            try:
+                collection.bulk_write(batch, ordered=False)
+            except BulkWriteError as exc:
+                # Another import added some of these meanwhile: update them instead.
+                for error in exc.details.get("writeErrors", []):
+                    if error.get("code") != DUPLICATE_KEY:
+                        raise
+                    doc_id, change = changes[start + error["index"]]
+                    collection.update_one({"_id": doc_id}, {"$set": change})
+            update(min(start + WRITE_BATCH, len(writes)))
+        return counts
+
+    def record_import(self, report: list[str], changed: int) -> str:
+        at = now()
+        import_id = new_id("imp")
+        self.imports.insert_one({"_id": import_id, "at": at, "changed": changed, "report": report})
+        if changed:
+            self.meta.update_one(
+                {"_id": CATALOG},
+                {"$set": {"version": import_id, "changed_at": at}},
+                upsert=True,
+            )
+        return import_id
+
+
+class OccupationCatalog(DependencyProvider):
+    """The occupations table, in memory per process: ``self.catalog.table(self.store)`` in a worker.
+
+    Read once, then the process asks the database at most every
+    ``NJIA_OCCUPATIONS_REFRESH_SECONDS`` whether an import changed it (one read by ``_id``).
+    """
+
+    def setup(self) -> None:
+        self.refresh_seconds = load_settings(self.container.config).occupations_refresh_seconds
+        self._lock = threading.Lock()
+        self._table: OccupationTable | None = None
+        self._version: str | None = None
+        self._checked = 0.0
+
+    def get_dependency(self, worker_ctx: Any) -> OccupationCatalog:
+        return self
+
+    def table(self, store: AssessmentsStore) -> OccupationTable:
+        if self._table is not None and time.monotonic() - self._checked < self.refresh_seconds:
+            return self._table
+        with self._lock:
+            if self._table is None or time.monotonic() - self._checked >= self.refresh_seconds:
+                version = store.catalog_version()
+                if self._table is None or version != self._version:
+                    self._table = overlay(
+                        default_table(), store.imported_occupations(), store.imported_labour()
+                    )
+                    self._version = version
+                self._checked = time.monotonic()
+        return self._table
+
+
+@contextmanager
+def open_store(mongo_uri: str | None = None, db_prefix: str | None = None) -> Iterator[AssessmentsStore]:
+    """The store outside a nameko container (the importer): settings from the environment."""
+    settings = load_settings()
+    client = connect(mongo_uri or settings.mongo_uri)
+    try:
+        store = AssessmentsStore(client[database_name(db_prefix or settings.mongo_db_prefix, DATABASE)])
+        try:
+            store.ensure_indexes()
+        except PyMongoError as exc:
+            raise ImportFailed(f"the database does not answer: {exc}") from None
+        yield store
+    finally:
+        client.close()

@@ -1,0 +1,163 @@
+"""API.md's "Assessments" routes, with drafts, re-matching and occupations: the assessments service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from services.assessments import schemas as assessments
+from services.gateway.http import RouteDoc, api, query_of, read_json
+from shared.rpc import ServiceRpc
+
+SVG = "image/svg+xml"
+
+
+class AssessmentsRoutes:
+    assessments_rpc = ServiceRpc("assessments")
+
+    @api(
+        "GET",
+        "/api/v1/assessments",
+        doc=RouteDoc(
+            "The assessments a client can take",
+            "assessments",
+            query=assessments.LanguageQuery,
+            response=assessments.AssessmentList,
+        ),
+    )
+    def list_assessments(self, request: Request) -> dict[str, Any]:
+        return self.assessments_rpc.list_assessments(query_of(request, assessments.LanguageQuery))
+
+    @api(
+        "GET",
+        "/api/v1/assessments/<key>",
+        doc=RouteDoc(
+            "An assessment's items and answer scale, in English or Swahili",
+            "assessments",
+            query=assessments.LanguageQuery,
+            response=assessments.AssessmentOut,
+            errors=(404,),
+        ),
+    )
+    def get_assessment(self, request: Request, key: str) -> dict[str, Any]:
+        return self.assessments_rpc.get_assessment(key, query_of(request, assessments.LanguageQuery))
+
+    @api(
+        "PUT",
+        "/api/v1/assessments/<key>/draft",
+        doc=RouteDoc(
+            "Save answers part-way, to resume later (clients); replaces the saved answers",
+            "assessments",
+            body=assessments.DraftIn,
+            response=assessments.DraftOut,
+            errors=(403, 404),
+        ),
+    )
+    def save_draft(self, request: Request, key: str) -> dict[str, Any]:
+        return self.assessments_rpc.save_draft(key, read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/assessments/<key>/draft",
+        doc=RouteDoc(
+            "The answers saved part-way and where to resume (clients)",
+            "assessments",
+            response=assessments.DraftOut,
+            errors=(403, 404),
+        ),
+    )
+    def get_draft(self, request: Request, key: str) -> dict[str, Any]:
+        return self.assessments_rpc.get_draft(key)
+
+    @api(
+        "DELETE",
+        "/api/v1/assessments/<key>/draft",
+        doc=RouteDoc(
+            "Throw away the answers saved part-way (clients)",
+            "assessments",
+            response=assessments.DraftDiscarded,
+            errors=(403, 404),
+        ),
+    )
+    def discard_draft(self, request: Request, key: str) -> dict[str, Any]:
+        return self.assessments_rpc.discard_draft(key)
+
+    @api(
+        "POST",
+        "/api/v1/assessments/<key>/responses",
+        doc=RouteDoc(
+            "Answer an assessment (clients): scores, code and matching occupations",
+            "assessments",
+            status=201,
+            body=assessments.ResponseIn,
+            response=assessments.ResultOut,
+            errors=(403, 404),
+        ),
+    )
+    def submit_response(self, request: Request, key: str) -> dict[str, Any]:
+        return self.assessments_rpc.submit_response(key, read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/results",
+        doc=RouteDoc(
+            "Results the caller may see (own; their clients'; their branch's or organization's)",
+            "assessments",
+            query=assessments.ResultQuery,
+            response=assessments.ResultPage,
+        ),
+    )
+    def list_results(self, request: Request) -> dict[str, Any]:
+        return self.assessments_rpc.list_results(query_of(request, assessments.ResultQuery))
+
+    @api(
+        "GET",
+        "/api/v1/results/<result_id>",
+        doc=RouteDoc("One result", "assessments", response=assessments.ResultOut, errors=(404,)),
+    )
+    def get_result(self, request: Request, result_id: str) -> dict[str, Any]:
+        return self.assessments_rpc.get_result(result_id)
+
+    @api(
+        "GET",
+        "/api/v1/results/<result_id>/matches",
+        doc=RouteDoc(
+            "Occupations for a result again, in the job zones asked for (e.g. ?job_zones=2,3)",
+            "assessments",
+            query=assessments.MatchQuery,
+            response=assessments.MatchList,
+            errors=(404,),
+        ),
+    )
+    def result_matches(self, request: Request, result_id: str) -> dict[str, Any]:
+        return self.assessments_rpc.result_matches(result_id, query_of(request, assessments.MatchQuery))
+
+    @api(
+        "GET",
+        "/api/v1/results/<result_id>/chart.svg",
+        doc=RouteDoc(
+            "The scores drawn as a hexagon (interests) or bars (work values), sized to the screen",
+            "assessments",
+            query=assessments.LanguageQuery,
+            content_type=SVG,
+            errors=(404,),
+            extra={"response_schema": {"type": "string"}},
+        ),
+    )
+    def result_chart(self, request: Request, result_id: str) -> Response:
+        svg = self.assessments_rpc.result_chart(result_id, query_of(request, assessments.LanguageQuery))
+        return Response(svg, status=200, mimetype=SVG)
+
+    @api(
+        "GET",
+        "/api/v1/occupations/<code>",
+        doc=RouteDoc(
+            "An occupation's interest profile, job zone and labour-market figures for the caller's region",
+            "assessments",
+            response=assessments.OccupationOut,
+            errors=(404,),
+        ),
+    )
+    def get_occupation(self, request: Request, code: str) -> dict[str, Any]:
+        return self.assessments_rpc.get_occupation(code)
