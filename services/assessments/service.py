@@ -281,7 +281,7 @@ class AssessmentsService(NjiaService):
             "ranking": list(scored.ranking),
             "code": scored.code,
             "top_values": list(scored.top) if inv.key == "work_values" else [],
-            "ties": [list(group) for group in scored.ties],
+            "ties": ["=".join(group) for group in scored.ties],  # FerretDB keeps no arrays in arrays
             "alternative_codes": list(scored.alternatives) if inv.key == "riasec" else [],
             "job_zones": job_zones,
             "region": region,
@@ -372,7 +372,7 @@ class AssessmentsService(NjiaService):
             "code": doc.get("code"),
             "ranking": doc["ranking"],
             "top_values": doc.get("top_values", []),
-            "ties": doc.get("ties", []),
+            "ties": [tie.split("=") for tie in doc.get("ties", [])],
             "alternative_codes": doc.get("alternative_codes", []),
             "job_zones": doc.get("job_zones", []),
             "region": doc.get("region"),

@@ -106,6 +106,7 @@ class AssessmentsRoutes:
             "assessments",
             query=assessments.ResultQuery,
             response=assessments.ResultPage,
+            errors=(400,),
         ),
     )
     def list_results(self, request: Request) -> dict[str, Any]:
