@@ -162,6 +162,12 @@ class Store:
             coll.update_one({"_id": doc_id}, {"$unset": {f"outbox.{event_id}": ""}})
         coll.update_one({"_id": doc_id, "outbox": {}}, {"$set": {"outbox_pending": False}})
 
+    def outbox_only_event_sent(self, collection: str, doc_id: Any, event_id: str) -> None:
+        """For documents whose outbox held exactly this one event: clear it in a single write."""
+        self.db[collection].update_one(
+            {"_id": doc_id}, {"$unset": {f"outbox.{event_id}": ""}, "$set": {"outbox_pending": False}}
+        )
+
     def pending_outbox(self) -> Iterator[tuple[str, Any, list[dict[str, Any]]]]:
         for name in self.OUTBOX_COLLECTIONS:
             # Read the batch whole: a cursor left open holds a FerretDB connection (see ensure_collections).

@@ -18,7 +18,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
+import eventlet.queue
 import requests
+from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 
 from shared.config import Settings, load_settings
@@ -41,8 +43,39 @@ def message_id(delivery_id: str) -> str:
 
 
 class Mailer:
-    def __init__(self, settings: Settings) -> None:
+    """Email over SMTP, keeping a few connections open: a reminder burst is thousands of messages."""
+
+    def __init__(self, settings: Settings, connections: int = 8) -> None:
         self.settings = settings
+        self._idle: eventlet.queue.LightQueue = eventlet.queue.LightQueue()
+        self._slots = Semaphore(connections)
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.smtp_security == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+            )
+        else:
+            client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS)
+        if s.smtp_security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+        if s.smtp_user:
+            client.login(s.smtp_user, s.smtp_password)
+        return client
+
+    def _borrow(self) -> smtplib.SMTP:
+        try:
+            return self._idle.get_nowait()
+        except eventlet.queue.Empty:
+            return self._connect()
+
+    @staticmethod
+    def _discard(client: smtplib.SMTP) -> None:
+        try:
+            client.close()
+        except OSError:
+            pass
 
     def send(
         self,
@@ -66,28 +99,32 @@ class Mailer:
             filename, data, mimetype = attachment
             maintype, subtype = mimetype.split("/", 1)
             msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-        s = self.settings
-        try:
-            if s.smtp_security == "ssl":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
-                )
-            else:
-                client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT_SECONDS)
-            with client:
-                if s.smtp_security == "starttls":
-                    client.starttls(context=ssl.create_default_context())
-                if s.smtp_user:
-                    client.login(s.smtp_user, s.smtp_password)
-                client.send_message(msg)
-        except smtplib.SMTPResponseException as exc:
-            if 400 <= exc.smtp_code < 500:
-                raise TransientFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
-            raise PermanentFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise PermanentFailure(f"recipient refused: {exc.recipients}") from exc
-        except (OSError, smtplib.SMTPException) as exc:
-            raise TransientFailure(f"SMTP unreachable: {exc}") from exc
+        with self._slots:
+            client = None
+            try:
+                client = self._borrow()
+                try:
+                    client.send_message(msg)
+                except smtplib.SMTPServerDisconnected:
+                    # A kept connection the server closed meanwhile: one fresh try.
+                    self._discard(client)
+                    client = self._connect()
+                    client.send_message(msg)
+            except smtplib.SMTPResponseException as exc:
+                if client is not None:
+                    self._discard(client)
+                if 400 <= exc.smtp_code < 500:
+                    raise TransientFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+                raise PermanentFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+            except smtplib.SMTPRecipientsRefused as exc:
+                if client is not None:
+                    self._discard(client)
+                raise PermanentFailure(f"recipient refused: {exc.recipients}") from exc
+            except (OSError, smtplib.SMTPException) as exc:
+                if client is not None:
+                    self._discard(client)
+                raise TransientFailure(f"SMTP unreachable: {exc}") from exc
+            self._idle.put(client)
         return str(msg["Message-ID"])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,8 +40,9 @@ from shared.timers import every_seconds, scheduled
 log = logging.getLogger(__name__)
 
 INSTANCE = uuid.uuid4().hex[:12]  # this process, as a lease owner
-CATCH_UP = timedelta(hours=72)  # due messages missed while every replica was down are found this far back
 SWEEP_LIMIT = 5000
+PREFERENCES_CACHE_SECONDS = 10.0
+_preferences_cache: dict[str, tuple[float, domain.Preferences]] = {}
 _swept: dict[str, datetime] = {}  # this process's last full sweep: later ones read only recent minutes
 PERSON_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "org_id", "branch_id")
 
@@ -173,7 +175,7 @@ class NotificationsService(NjiaService):
         at = now()
         # A process's first sweep looks far back (messages missed while every replica was down);
         # later ones read a few minutes (retries are filed under their new due minute).
-        since = _swept[INSTANCE] - timedelta(minutes=5) if INSTANCE in _swept else at - CATCH_UP
+        since = _swept[INSTANCE] - timedelta(minutes=5) if INSTANCE in _swept else None
         due = self.store.due(since, at, SWEEP_LIMIT)
         if len(due) < SWEEP_LIMIT:
             _swept[INSTANCE] = at
@@ -199,18 +201,22 @@ class NotificationsService(NjiaService):
         at = now()
         if not self.store.take_lease(delivery_id, INSTANCE, at, self.settings.delivery_lease_seconds):
             return None
+        outcome = None
         try:
             doc = self.store.delivery(delivery_id)
             if doc is None or doc["status"] != domain.SCHEDULED or doc["due_at"] > at:
                 return None  # another replica finished it, or a retry is not due yet
-            return self._send(doc, at)
+            outcome = self._send(doc, at)
+            return outcome
         finally:
-            self.store.drop_lease(delivery_id, INSTANCE)
+            # A settled delivery keeps its lease (nobody needs it again): one write less per message.
+            if outcome in (None, "retry"):
+                self.store.drop_lease(delivery_id, INSTANCE)
 
     def _send(self, doc: dict[str, Any], at: datetime) -> str:
         if doc["kind"] == "reminder":
-            session = self.store.session(doc["session_id"])
-            verdict = domain.when_due(at, doc.get("session_start"), session["status"] if session else None)
+            # A cancelled or moved session has already cancelled its reminders (re-read above).
+            verdict = domain.when_due(at, doc.get("session_start"), None)
             if verdict != "send":
                 return self._settle(
                     doc,
@@ -218,9 +224,7 @@ class NotificationsService(NjiaService):
                     at,
                     reason="session already started" if verdict == "skipped" else "session no longer booked",
                 )
-        if doc["channel"] != "webhook" and not self.store.preferences_of(doc["recipient_id"]).allows(
-            doc["channel"]
-        ):
+        if doc["channel"] != "webhook" and not self._preferences(doc["recipient_id"]).allows(doc["channel"]):
             return self._settle(
                 doc, domain.CANCELLED, at, reason=f"{doc['channel']} turned off by the recipient"
             )
@@ -244,6 +248,16 @@ class NotificationsService(NjiaService):
             log.exception("message could not be built", extra={"delivery_id": doc["_id"]})
             return self._settle(doc, domain.FAILED, at, reason=f"internal error: {exc!r}", attempts=attempts)
         return self._settle(doc, domain.SENT, at, attempts=attempts, reference=reference)
+
+    def _preferences(self, user_id: str) -> domain.Preferences:
+        """Read at send time, so a channel turned off stops planned reminders; kept a few seconds."""
+        cached = _preferences_cache.get(user_id)
+        at = time.monotonic()
+        if cached and cached[0] > at:
+            return cached[1]
+        prefs = self.store.preferences_of(user_id)
+        _preferences_cache[user_id] = (at + PREFERENCES_CACHE_SECONDS, prefs)
+        return prefs
 
     def _settle(
         self,
@@ -280,8 +294,10 @@ class NotificationsService(NjiaService):
             events.append(self.events.new(NOTIFICATION_FAILED, {**base, "reason": reason or "failed"}, at))
             self._webhook_failed(doc)
         self.store.deliveries.update_one({"_id": doc["_id"]}, {"$set": {**changes, **outbox_push(events)}})
-        if events:
-            self.events.deliver(self.store, "deliveries", doc["_id"], events)
+        # A delivery settles once, so its outbox holds just this event: cleared in one write.
+        for event in events:
+            if self.events.publish(event):
+                self.store.outbox_only_event_sent("deliveries", doc["_id"], event["event_id"])
         return status
 
     def _through_channel(self, doc: dict[str, Any], at: datetime) -> str:
@@ -424,6 +440,7 @@ class NotificationsService(NjiaService):
             raise ValidationFailed(details={"reminder_offsets_minutes": [str(exc)]}) from None
         prefs = domain.Preferences(reminder_offsets_minutes=tuple(offsets), **data["channels"])
         self.store.save_preferences(caller.user_id, prefs, now())
+        _preferences_cache.pop(caller.user_id, None)
         return self._preferences_view(prefs)
 
     @staticmethod

@@ -150,8 +150,14 @@ class NotificationsStore(Store):
         except BulkWriteError as exc:
             return int(exc.details.get("nInserted", 0))
 
-    def due(self, since: datetime, now: datetime, limit: int) -> list[dict[str, Any]]:
-        """Scheduled deliveries due by now whose due minute is ``since`` or later, oldest first."""
+    def due(self, since: datetime | None, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Scheduled deliveries due by now, oldest first: all of them when ``since`` is None (a
+        replica's first look, after downtime), else those whose due minute is ``since`` or later."""
+        if since is None:
+            everything = self.deliveries.find(
+                {"status": SCHEDULED, "due_at": {"$lte": now}}, {"_id": 1, "due_at": 1}
+            )
+            return sorted(everything, key=lambda d: d["due_at"])[:limit]
         found: list[dict[str, Any]] = []
         for bucket in minutes_since(since, now):
             found.extend(

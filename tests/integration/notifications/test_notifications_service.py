@@ -153,7 +153,14 @@ def test_a_booking_confirms_to_both_by_email_sms_and_in_app_in_their_own_zone_an
     platform, people, smtp, provider
 ):
     session, _ = book(platform, people)
-    emails = smtp.wait_for(2, timeout=15)
+    emails = wait_until(
+        lambda: (
+            [m for m in smtp.messages if m["X-Njia-Delivery"].startswith("confirmation:")][1:]
+            and [m for m in smtp.messages if m["X-Njia-Delivery"].startswith("confirmation:")]
+        ),
+        timeout=15,
+        message="two confirmation emails not received",
+    )
     by_recipient = {m["To"]: m for m in emails}
     client_mail = by_recipient[people["client"]["email"]]
     counselor_mail = by_recipient[people["counselor"]["email"]]
@@ -261,11 +268,26 @@ def test_smtp_down_for_good_marks_the_message_failed_and_says_so(platform, peopl
     wait_until(
         lambda: len(deliveries(platform, session_id=session["id"], channel="email", status="failed")) == 2,
         timeout=20,
-        message="emails not marked failed after 3 attempts",
+        message=lambda: (
+            "emails not marked failed after 3 attempts: "
+            + repr(
+                [
+                    (d["status"], d.get("attempts"), d.get("last_error", "")[:80])
+                    for d in deliveries(platform, session_id=session["id"], channel="email")
+                ]
+            )
+        ),
     )
     failed = deliveries(platform, session_id=session["id"], channel="email", status="failed")
     assert all(d["attempts"] == 3 and "SMTP" in d["last_error"] for d in failed)
-    wait_until(lambda: len([f for f in failures if f["data"]["channel"] == "email"]) == 2, timeout=10)
+    wait_until(
+        lambda: len([f for f in failures if f["data"]["session_id"] == session["id"]]) == 2,
+        timeout=10,
+        message=lambda: (
+            f"notification.failed received: {[f['data']['delivery_id'] for f in failures]}; "
+            f"outboxes: {[(d.get('outbox_pending'), list(d.get('outbox') or {})) for d in failed]}"
+        ),
+    )
     assert smtp.count == 0
 
 
