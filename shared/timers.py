@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -48,6 +49,7 @@ class Scheduled(Entrypoint):
 
     def __init__(self, trigger: Callable[[Settings], BaseTrigger], **kwargs: Any) -> None:
         self.make_trigger = trigger
+        self.running = False
         super().__init__(**kwargs)
 
     def setup(self) -> None:
@@ -55,15 +57,30 @@ class Scheduled(Entrypoint):
         self.host.register_provider(self)
 
     def start(self) -> None:
-        job_id = f"{self.container.service_name}.{self.method_name}"
-        self.host.scheduler.add_job(self.fire, self.trigger, id=job_id, replace_existing=True)
+        self.running = True
+        self.job_id = f"{self.container.service_name}.{self.method_name}"
+        self.host.scheduler.add_job(self.fire, self.trigger, id=self.job_id, replace_existing=True)
 
     def stop(self) -> None:
+        self._halt()
         self.host.unregister_provider(self)
         super().stop()
 
+    def kill(self) -> None:
+        self._halt()
+        super().kill()
+
+    def _halt(self) -> None:
+        self.running = False
+        try:
+            self.host.scheduler.remove_job(self.job_id)
+        except (JobLookupError, AttributeError):
+            pass  # never started, or already removed
+
     def fire(self) -> None:
-        self.container.spawn_worker(self, (), {})
+        # A firing already queued in the scheduler when the container stopped finds it stopped.
+        if self.running:
+            self.container.spawn_worker(self, (), {})
 
 
 scheduled = Scheduled.decorator

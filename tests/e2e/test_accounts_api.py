@@ -10,7 +10,7 @@ from shared.clock import utc_now
 from shared.config import load_settings
 from tests.e2e.conftest import sign_in
 from tests.support.builders import make_branch, make_organization, make_registration, make_user
-from tests.support.platform import Api
+from tests.support.platform import BACKENDS, Api
 
 
 def error_of(response):
@@ -27,7 +27,7 @@ def test_health_and_readiness_answer_when_the_platform_is_up(anonymous):
     assert anonymous.get("/healthz").json() == {"status": "ok"}
     ready = anonymous.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "services": {"accounts": "ok", "scheduling": "ok"}}
+    assert ready.json() == {"status": "ready", "services": {name: "ok" for name in BACKENDS}}
 
 
 def test_the_openapi_document_describes_every_accounts_route(anonymous):
