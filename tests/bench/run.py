@@ -4,25 +4,52 @@ The floor is an HTTP request through the gateway to a trivial RPC (`GET /api/v1/
 and back. Every figure is measured against the platform started here, as processes,
 for each FerretDB backend (PostgreSQL and SQLite), so the two can be compared.
 Production-strength password hashing is used, as a real deployment would.
+
+Scheduling is measured against BRIEF.md's targets: booking (every request on its own free
+slot, so none conflicts) and the slot search for a branch of 20 counselors over 14 days.
+Everything is seeded through the HTTP API, as the product is used.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import socket
 import subprocess
 import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import requests
 
 from tests.bench.load import Result, run_load
-from tests.support.builders import make_branch, make_organization, make_user
+from tests.support.builders import make_availability, make_branch, make_organization, make_user
 from tests.support.platform import Platform
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = {"postgresql": "127.0.0.1:27017", "sqlite": "127.0.0.1:27018"}
+
+BOOKING = "POST /api/v1/sessions (distinct slots)"
+SLOT_SEARCH = "GET /api/v1/slots (branch of 20, 14 days)"
+SLOT_SEARCH_ALONE = "  the same, 1 client (unloaded latency)"
+# Booking: counselors open every day 00:00-23:55 in 15-minute sessions (95 a day), so 40 of
+# them over 14 days give ~53,000 slots: more than a run at the floor's throughput can book.
+BOOKING_COUNSELORS = 40
+BOOKING_CLIENTS = 200  # round-robin over start times; at least BOOKING_COUNSELORS, so none overlaps
+BOOKING_DAYS = 14
+BOOKING_LEAD = timedelta(hours=1)  # skip slots that could pass into the past before they are booked
+SEARCH_COUNSELORS = 20
+SEARCH_DAYS = 14
+SEED_THREADS = 8
+
+T = TypeVar("T")
 
 
 def ferretdb(action: str, backend: str, addr: str) -> None:
@@ -76,18 +103,133 @@ def seed(platform: Platform) -> dict[str, str]:
     }
 
 
+def in_parallel(work: Callable[[T], Any], items: Iterable[T]) -> list[Any]:
+    with ThreadPoolExecutor(SEED_THREADS) as pool:
+        return list(pool.map(work, items))
+
+
+def call(method: str, url: str, headers: dict[str, str], **kwargs: Any) -> Any:
+    response = requests.request(method, url, headers=headers, timeout=60, **kwargs)
+    if not response.ok:
+        raise RuntimeError(f"seeding: {method} {url} -> {response.status_code} {response.text[:300]}")
+    return response.json()
+
+
+def add_branch(platform: Platform, headers: dict[str, str]) -> str:
+    body = make_branch(timezone="Africa/Nairobi")
+    return str(call("POST", platform.url("/api/v1/branches"), headers, json=body)["id"])
+
+
+def add_people(
+    platform: Platform, headers: dict[str, str], role: str, branch_id: str, count: int
+) -> list[str]:
+    """``count`` users added by the admin, without passwords (no hashing to wait for)."""
+
+    def add(_: int) -> str:
+        body = make_user(role, branch_id)
+        body.pop("password")
+        return str(call("POST", platform.url("/api/v1/users"), headers, json=body)["id"])
+
+    return in_parallel(add, range(count))
+
+
+def open_hours(
+    platform: Platform, headers: dict[str, str], counselors: list[str], body: dict[str, Any]
+) -> None:
+    url = platform.url("/api/v1/counselors/{}/availability")
+    in_parallel(lambda cid: call("PUT", url.format(cid), headers, json=body), counselors)
+
+
+@dataclass
+class SchedulingSeed:
+    bookings: deque[dict[str, str]]  # each a free slot of its own: {counselor_id, start, client_id}
+    search_branch_id: str
+
+
+def seed_scheduling(platform: Platform, headers: dict[str, str]) -> SchedulingSeed:
+    """Counselors and clients for booking, and a separate branch of 20 to search."""
+    book_branch, search_branch = add_branch(platform, headers), add_branch(platform, headers)
+    counselors = add_people(platform, headers, "counselor", book_branch, BOOKING_COUNSELORS)
+    clients = add_people(platform, headers, "client", book_branch, BOOKING_CLIENTS)
+    all_day = make_availability(
+        weekly=[{"weekday": day, "start": "00:00", "end": "23:55"} for day in range(7)],
+        session_minutes=15,
+        buffer_minutes=0,
+        min_notice_minutes=0,
+    )
+    open_hours(platform, headers, counselors, all_day)
+    searched = add_people(platform, headers, "counselor", search_branch, SEARCH_COUNSELORS)
+    office_hours = make_availability(  # Monday-Friday 08:00-17:00, 45 minutes, 15 buffer, 2 h notice
+        weekly=[{"weekday": day, "start": "08:00", "end": "17:00"} for day in range(5)]
+    )
+    open_hours(platform, headers, searched, office_hours)
+
+    # The open slots, as the API lists them (at most 31 days per search).
+    earliest = datetime.now(UTC) + BOOKING_LEAD
+    window = {"from": earliest.isoformat(), "to": (earliest + timedelta(days=BOOKING_DAYS)).isoformat()}
+    slots_url = platform.url("/api/v1/slots")
+
+    def slots_of(counselor_id: str) -> list[tuple[str, str]]:
+        found = call("GET", slots_url, headers, params={"counselor_id": counselor_id, **window})["items"]
+        return [(s["start"], s["counselor_id"]) for s in found]
+
+    slots = sorted(slot for found in in_parallel(slots_of, counselors) for slot in found)
+    # Sorted by start, at most BOOKING_COUNSELORS slots share a start, so assigning clients
+    # round-robin never gives a client two sessions at once (15-minute slots on a 15-minute grid).
+    # Then shuffled: clients book all sorts of times, not the calendar in order.
+    bookings = [
+        {"counselor_id": counselor_id, "start": start, "client_id": clients[i % len(clients)]}
+        for i, (start, counselor_id) in enumerate(slots)
+    ]
+    random.Random(20).shuffle(bookings)
+    return SchedulingSeed(deque(bookings), search_branch)
+
+
+def booking(url: str, headers: dict[str, str], queue: deque[dict[str, str]]) -> Callable[..., Any]:
+    def send(session: requests.Session, _: int) -> requests.Response:
+        try:
+            body = queue.popleft()  # atomic: each slot goes to exactly one request
+        except IndexError:
+            raise requests.RequestException("the queue of free slots ran out; seed more") from None
+        return session.post(url, json=body, headers=headers, timeout=30)
+
+    return send
+
+
 def measure(backend: str, seconds: float, clients: int) -> tuple[list[Result], dict[str, float]]:
+    uri = f"mongodb://{BACKENDS[backend]}/"
     platform = Platform(
         env={
-            "NJIA_MONGO_URI": f"mongodb://{BACKENDS[backend]}/",
+            "NJIA_MONGO_URI": uri,
             "NJIA_ENV": "development",
             "NJIA_ARGON2_TIME_COST": "2",
             "NJIA_ARGON2_MEMORY_KIB": "19456",
         }
-    ).start()
+    )
+    # Platform.stop() drops the run's databases through this process's settings, not the
+    # platform's: point them at this backend too, or the SQLite run's would be left behind.
+    previous_uri = os.environ.get("NJIA_MONGO_URI")
+    os.environ["NJIA_MONGO_URI"] = uri
     try:
+        platform.start()  # inside the try: a platform that fails to start is still stopped
+        began = time.perf_counter()
         who = seed(platform)
         auth = {"Authorization": f"Bearer {who['token']}"}
+        plan = seed_scheduling(platform, auth)
+        slots_planned = len(plan.bookings)
+        print(
+            f"  ({backend}: seeded in {time.perf_counter() - began:.0f} s; "
+            f"{slots_planned} free slots queued for booking)",
+            flush=True,
+        )
+        sessions_url = platform.url("/api/v1/sessions")
+        now = datetime.now(UTC)
+        search = {
+            "branch_id": plan.search_branch_id,
+            "from": now.isoformat(),
+            "to": (now + timedelta(days=SEARCH_DAYS)).isoformat(),
+        }
+        slots_url = platform.url("/api/v1/slots")
         ping_url, token_url, me_url = (
             platform.url(p) for p in ("/api/v1/ping", "/api/v1/auth/token", "/api/v1/me")
         )
@@ -110,20 +252,64 @@ def measure(backend: str, seconds: float, clients: int) -> tuple[list[Result], d
                 clients,
                 seconds,
             ),
+            run_load(
+                SLOT_SEARCH,
+                lambda s, i: s.get(slots_url, params=search, headers=auth, timeout=30),
+                clients,
+                seconds,
+                expect=(200,),
+            ),
+            run_load(
+                SLOT_SEARCH_ALONE,
+                lambda s, i: s.get(slots_url, params=search, headers=auth, timeout=30),
+                1,
+                seconds,
+                expect=(200,),
+            ),
+            run_load(BOOKING, booking(sessions_url, auth, plan.bookings), clients, seconds, expect=(201,)),
         ]
+        booked = slots_planned - len(plan.bookings)
+        print(f"  ({backend}: {booked} booking requests sent, {len(plan.bookings)} slots left)", flush=True)
         memory = {f"{name}#{replica}": rss_mb(p.pid) for (name, replica), p in platform.processes.items()}
         return results, memory
     finally:
-        platform.stop()
+        try:
+            platform.stop()
+        finally:
+            if previous_uri is None:
+                os.environ.pop("NJIA_MONGO_URI", None)
+            else:
+                os.environ["NJIA_MONGO_URI"] = previous_uri
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def targets(results: list[Result]) -> str:
+    """BRIEF.md's speed targets for booking and slot search, and whether this run met them."""
+    by_name = {r.name: r for r in results}
+    floor, book, search = results[0], by_name[BOOKING], by_name[SLOT_SEARCH]
+    alone = by_name[SLOT_SEARCH_ALONE]
+    ratio = book.ok_throughput / floor.throughput if floor.throughput else float("nan")
+    return (
+        f"  targets (BRIEF.md): booking >= 0.5 x floor: {ratio:.2f} x ({book.ok_throughput:.1f} booked/s) "
+        f"{verdict(ratio >= 0.5)}; booking p99 < 100 ms: {book.p99:.1f} ms {verdict(book.p99 < 100)}; "
+        f"slot search p50 < 50 ms: {search.p50:.1f} ms {verdict(search.p50 < 50)} "
+        f"(1 client: {alone.p50:.1f} ms {verdict(alone.p50 < 50)})"
+    )
 
 
 def report(backend: str, results: list[Result], memory: dict[str, float], clients: int) -> None:
     floor = results[0]
+    width = max(len(r.name) for r in results)
     print(f"\nFerretDB backend: {backend}   ({clients} concurrent clients)")
-    print(f"  {'operation':<32} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"  {'operation':<{width}} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for r in results:
         ratio = r.throughput / floor.throughput if floor.throughput else float("nan")
-        print(f"  {r.name:<32} {r.throughput:>8.1f} {ratio:>7.2f} {r.p50:>8.1f} {r.p99:>8.1f} {r.errors:>7}")
+        figures = f"{r.throughput:>8.1f} {ratio:>7.2f} {r.p50:>8.1f} {r.p99:>8.1f} {r.errors:>7}"
+        print(f"  {r.name:<{width}} {figures}")
+    print(targets(results))
     print("  memory (RSS MB, target < 150): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(memory.items())))
 
 
