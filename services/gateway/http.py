@@ -59,6 +59,9 @@ class RouteDoc:
     errors: tuple[int, ...] = ()
     content_type: str = JSON
     extra: dict[str, Any] = field(default_factory=dict)
+    # False where the owning service already answers in the documented shape and size makes a
+    # second pass through marshmallow costly (slot lists); the schema still documents it.
+    dump: bool = True
 
 
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
@@ -192,7 +195,7 @@ class ApiEndpoint(HttpRequestHandler):
     def response_from_result(self, result: Any) -> Response:
         if isinstance(result, Response):
             return result
-        payload = self.doc.response().dump(result) if self.doc.response else result
+        payload = self.doc.response().dump(result) if self.doc.response and self.doc.dump else result
         return json_response(self.doc.status, payload)
 
     def response_from_exception(self, exc: Exception, request_id: str | None = None) -> Response:

@@ -51,6 +51,7 @@ class SchedulingRoutes:
             "scheduling",
             query=scheduling.SlotQuery,
             response=scheduling.SlotList,
+            dump=False,
             errors=(404,),
         ),
     )
