@@ -17,7 +17,7 @@ from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, CollectionInvalid, DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, CollectionInvalid, DuplicateKeyError, OperationFailure, PyMongoError
 
 from shared.clock import utc_now
 from shared.config import load_settings
@@ -35,6 +35,9 @@ def connect(uri: str, **options: Any) -> MongoClient[dict[str, Any]]:
 
 def database_name(prefix: str, service_database: str) -> str:
     return f"{prefix}{service_database}"
+
+
+NAMESPACE_EXISTS = 48  # the collection was created meanwhile (another replica starting)
 
 
 class Store:
@@ -75,6 +78,9 @@ class Store:
                 self.db.create_collection(name)
             except CollectionInvalid:
                 pass  # another replica created it first
+            except OperationFailure as exc:
+                if exc.code != NAMESPACE_EXISTS:
+                    raise
 
     def ping(self) -> None:
         self.db.command("ping")
