@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import requests
 
+from tests.bench import reminders
 from tests.bench.load import Result, run_load
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
 from tests.support.platform import Platform
@@ -318,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds per operation")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
+    parser.add_argument("--reminders", type=int, default=10_000, help="reminder burst size (0 skips it)")
     args = parser.parse_args(argv)
     backends = list(BACKENDS) if args.backend == "both" else [args.backend]
     for backend in backends:
@@ -329,6 +331,12 @@ def main(argv: list[str] | None = None) -> int:
             if started_here:  # leave the machine as we found it
                 ferretdb("stop", backend, BACKENDS[backend])
         report(backend, results, memory, args.clients)
+    if args.reminders:
+        print(
+            f"\nReminder burst ({args.reminders} reminders due in one minute, 2 notifications replicas, "
+            "PostgreSQL backend)"
+        )
+        reminders.report(reminders.run(args.reminders))
     return 0
 
 
