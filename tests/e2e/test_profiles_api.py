@@ -74,7 +74,7 @@ def synced(api, accepted):
         body = api.get(f"/api/v1/profile/syncs/{sync_id}").json()
         return body if body["status"] == "done" else None
 
-    return wait_until(done, timeout=20, message=f"sync {sync_id} did not finish")
+    return wait_until(done, timeout=30, message=f"sync {sync_id} did not finish")
 
 
 def test_a_client_uploads_a_linkedin_export_and_their_counselor_sees_the_profile(platform, org_admin, branch):

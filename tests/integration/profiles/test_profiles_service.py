@@ -148,7 +148,7 @@ def finished(profiles, person, accepted):
         lambda: (
             (s := call(profiles, "get_sync", accepted["sync_id"], person=person))["status"] == "done" and s
         ),
-        timeout=15,
+        timeout=30,  # generous: FerretDB can be slow while the whole suite runs
         message=f"sync {accepted['sync_id']} did not finish",
     )
 
