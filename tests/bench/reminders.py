@@ -33,9 +33,7 @@ def _person(index: int, role: str) -> dict[str, object]:
 
 def seed(platform: Platform, count: int, due_from: datetime, spread_seconds: float) -> dict[str, datetime]:
     """``count`` email reminders due between ``due_from`` and ``due_from + spread``; returns id -> due."""
-    client = connect(
-        platform.env.get("NJIA_MONGO_URI", "mongodb://127.0.0.1:27017/")
-    )
+    client = connect(platform.env.get("NJIA_MONGO_URI", "mongodb://127.0.0.1:27017/"))
     db = client[database_name(platform.env["NJIA_MONGO_DB_PREFIX"], "notifications")]
     sessions, deliveries, due_of = [], [], {}
     start = due_from + timedelta(hours=2)

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import requests
 
 from tests.bench import reminders
+from tests.support import profiles_bench
 from tests.bench.load import Result, run_load
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
 from tests.support.platform import Platform
@@ -271,6 +272,14 @@ def measure(backend: str, seconds: float, clients: int) -> tuple[list[Result], d
         ]
         booked = slots_planned - len(plan.bookings)
         print(f"  ({backend}: {booked} booking requests sent, {len(plan.bookings)} slots left)", flush=True)
+        imported = profiles_bench.import_over_http(platform)
+        print(
+            f"  profile import ({imported['rows']} positions and {imported['rows']} skills, "
+            f"{imported['zip_mib']:.2f} MiB ZIP): upload answered in {imported['upload_answered_seconds']:.2f} s, "
+            f"imported {imported['imported_seconds']:.2f} s after it, profiles peak RSS "
+            f"{imported['profiles_peak_rss_mib_before']:.0f} -> {imported['profiles_peak_rss_mib_after']:.0f} MiB",
+            flush=True,
+        )
         memory = {f"{name}#{replica}": rss_mb(p.pid) for (name, replica), p in platform.processes.items()}
         return results, memory
     finally:
