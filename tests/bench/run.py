@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 import requests
 
 from tests.bench import reminders
-from tests.support import profiles_bench
 from tests.bench.load import Result, run_load
+from tests.support import profiles_bench
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
 from tests.support.platform import Platform
 
