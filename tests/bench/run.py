@@ -273,11 +273,12 @@ def measure(backend: str, seconds: float, clients: int) -> tuple[list[Result], d
         booked = slots_planned - len(plan.bookings)
         print(f"  ({backend}: {booked} booking requests sent, {len(plan.bookings)} slots left)", flush=True)
         imported = profiles_bench.import_over_http(platform)
+        rows, mib = imported["rows"], imported["zip_mib"]
+        answered, done = imported["upload_answered_seconds"], imported["imported_seconds"]
+        before, after = imported["profiles_peak_rss_mib_before"], imported["profiles_peak_rss_mib_after"]
         print(
-            f"  profile import ({imported['rows']} positions and {imported['rows']} skills, "
-            f"{imported['zip_mib']:.2f} MiB ZIP): upload answered in {imported['upload_answered_seconds']:.2f} s, "
-            f"imported {imported['imported_seconds']:.2f} s after it, profiles peak RSS "
-            f"{imported['profiles_peak_rss_mib_before']:.0f} -> {imported['profiles_peak_rss_mib_after']:.0f} MiB",
+            f"  profile import ({rows} positions and {rows} skills, {mib:.2f} MiB ZIP): upload answered in "
+            f"{answered:.2f} s, imported {done:.2f} s after it, profiles peak RSS {before:.0f} -> {after:.0f} MiB",
             flush=True,
         )
         memory = {f"{name}#{replica}": rss_mb(p.pid) for (name, replica), p in platform.processes.items()}
