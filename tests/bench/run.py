@@ -277,8 +277,9 @@ def measure(backend: str, seconds: float, clients: int) -> tuple[list[Result], d
         answered, done = imported["upload_answered_seconds"], imported["imported_seconds"]
         before, after = imported["profiles_peak_rss_mib_before"], imported["profiles_peak_rss_mib_after"]
         print(
-            f"  profile import ({rows} positions and {rows} skills, {mib:.2f} MiB ZIP): upload answered in "
-            f"{answered:.2f} s, imported {done:.2f} s after it, profiles peak RSS {before:.0f} -> {after:.0f} MiB",
+            f"  profile import ({rows} positions and {rows} skills, {mib:.2f} MiB ZIP): "
+            f"upload answered in {answered:.2f} s, imported {done:.2f} s after it, "
+            f"profiles peak RSS {before:.0f} -> {after:.0f} MiB",
             flush=True,
         )
         memory = {f"{name}#{replica}": rss_mb(p.pid) for (name, replica), p in platform.processes.items()}
