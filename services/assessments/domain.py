@@ -344,23 +344,16 @@ class OccupationTable:
             r = (c0 * d0 + c1 * d1 + c2 * d2 + c3 * d3 + c4 * d4 + c5 * d5) * inv * inv_client
             boost = values_fit(occupation, top_values) if occupation.work_values is not None else None
             fit = r if boost is None else (1 - weight) * r + weight * (2 * boost - 1)
-            ranked.append((fit, r, occupation.code, occupation, boost))
-        best = heapq.nlargest(limit, ranked, key=lambda row: (row[0], row[1], _reverse(row[2])))
+            ranked.append((-fit, -r, occupation.code, occupation, boost))
+        # Best fit first; equal fits by interest fit, then by code (a stable, explainable order).
+        best = heapq.nsmallest(limit, ranked, key=lambda row: (row[0], row[1], row[2]))
+        client_top = _top_of(scores)
         matches = []
-        for fit, r, _, occupation, boost in best:
+        for negative_fit, negative_r, _, occupation, boost in best:
             figures, local = self.figures_for(occupation, region)
+            shared = "".join(a for a in occupation.top_areas if a in client_top)
             matches.append(
-                Match(
-                    occupation,
-                    fit,
-                    r,
-                    boost,
-                    figures,
-                    local,
-                    {
-                        "shared_areas": "".join(a for a in occupation.top_areas if a in _top_of(scores)),
-                    },
-                )
+                Match(occupation, -negative_fit, -negative_r, boost, figures, local, {"shared_areas": shared})
             )
         return matches
 
@@ -388,11 +381,6 @@ class OccupationTable:
             if found.complete:
                 break
         return found
-
-
-def _reverse(code: str) -> tuple[int, ...]:
-    """Sort key that puts lower codes first inside ``nlargest`` (ties broken by code, ascending)."""
-    return tuple(-ord(ch) for ch in code)
 
 
 def _top_of(scores: Mapping[str, float]) -> str:
