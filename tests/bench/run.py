@@ -342,6 +342,14 @@ def main(argv: list[str] | None = None) -> int:
             if started_here:  # leave the machine as we found it
                 ferretdb("stop", backend, BACKENDS[backend])
         report(backend, results, memory, args.clients)
+    print(
+        "\nAssessments: scoring plus matching against the full O*NET table, in process (target p50 < 20 ms)"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "tests.integration.assessments.matching_timing", "--runs", "1000"],
+        cwd=ROOT,
+        check=False,
+    )
     if args.reminders:
         print(
             f"\nReminder burst ({args.reminders} reminders due in one minute, 2 notifications replicas, "
