@@ -11,6 +11,7 @@ import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vText
 
@@ -161,3 +162,31 @@ def _alarm(entry: CalendarEntry) -> Alarm:
 def _require_aware(moment: datetime, name: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware, got a naive datetime")
+
+
+def counseling_session(
+    session_id: str,
+    start: datetime,
+    end: datetime,
+    counselor: dict[str, Any],
+    client: dict[str, Any],
+    topic: str | None,
+    status: str,
+    join_page_url: str,
+    sequence: int = 0,
+) -> CalendarEntry:
+    """A Njia session as a calendar entry: the counselor organizes, the client attends."""
+    return CalendarEntry(
+        session_id=session_id,
+        start=start,
+        end=end,
+        summary=f"Career counseling: {counselor['name']} with {client['name']}",
+        description=topic or "Career counseling session",
+        organizer_name=counselor["name"],
+        organizer_email=counselor["email"],
+        attendee_name=client["name"],
+        attendee_email=client.get("email"),
+        join_page_url=join_page_url,
+        status=status,
+        sequence=sequence,
+    )

@@ -17,12 +17,11 @@ from shared.events.contracts import ASSESSMENT_COMPLETED, BRANCH_CREATED, SESSIO
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
+from shared.people import PARTICIPANT_FIELDS, known_person, person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import is_timezone, load
 from shared.service import NjiaService, rpc
 
-PERSON_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "org_id", "branch_id")
-PARTICIPANT_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language")
 MATCHES_KEPT = 20
 EVENT_MATCHES = 5
 
@@ -107,7 +106,7 @@ class AssessmentsService(NjiaService):
 
     @on_event("accounts", USER_REGISTERED)
     def handle_user_registered(self, envelope: dict[str, Any]) -> None:
-        self.store.remember_person({k: envelope["data"].get(k) for k in PERSON_FIELDS})
+        self.store.remember_person(person_from_event(envelope["data"]))
 
     @on_event("accounts", BRANCH_CREATED)
     def handle_branch_created(self, envelope: dict[str, Any]) -> None:
@@ -126,18 +125,7 @@ class AssessmentsService(NjiaService):
         self.store.remember_counsel(data["client"]["user_id"], counselor, data["org_id"], since)
 
     def _person(self, user_id: str, caller: Caller) -> dict[str, Any]:
-        """Someone of the caller's organization: kept from events, else asked of accounts once."""
-        person = self.store.person(user_id)
-        if person is None:
-            try:
-                user = self.accounts_rpc.get_user(user_id)
-            except NotFound:
-                raise NotFound("No such person.") from None
-            person = {**{k: user.get(k) for k in PERSON_FIELDS if k != "user_id"}, "user_id": user["id"]}
-            self.store.remember_person(person)
-        if person["org_id"] != caller.org_id:
-            raise NotFound("No such person.")
-        return person
+        return known_person(self.store, self.accounts_rpc, user_id, caller)
 
     def _region(self, branch_id: str | None) -> str | None:
         """The country of the branch (from its time zone): whose labour figures to show."""

@@ -34,6 +34,7 @@ from services.assessments.readers import ImportFailed, WriteCounts
 from shared.config import load_settings
 from shared.ids import new_id
 from shared.mongo import Store, connect, database_name, now, page, with_outbox
+from shared.people import People
 
 DATABASE = "assessments"
 CATALOG = "catalog"
@@ -53,7 +54,7 @@ def counsel_id(client_id: str, counselor_id: str) -> str:
     return f"{client_id}:{counselor_id}"
 
 
-class AssessmentsStore(Store):
+class AssessmentsStore(People, Store):
     OUTBOX_COLLECTIONS = ("results",)
 
     def __init__(self, db: Any) -> None:
@@ -76,12 +77,6 @@ class AssessmentsStore(Store):
         self.counsel.create_index("client_id")
 
     # People, branches and who counsels whom (kept from events) ------------------------------------
-
-    def remember_person(self, person: dict[str, Any]) -> None:
-        self.people.replace_one({"_id": person["user_id"]}, {**person, "_id": person["user_id"]}, upsert=True)
-
-    def person(self, user_id: str) -> dict[str, Any] | None:
-        return self.people.find_one({"_id": user_id}, {"_id": 0})
 
     def remember_branch(self, branch: dict[str, Any]) -> None:
         self.branches.replace_one(

@@ -32,6 +32,7 @@ from shared.events.contracts import (
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, now, outbox_push
+from shared.people import person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import PageQuery, load
 from shared.service import NjiaService, rpc
@@ -44,7 +45,6 @@ SWEEP_LIMIT = 5000
 PREFERENCES_CACHE_SECONDS = 10.0
 _preferences_cache: dict[str, tuple[float, domain.Preferences]] = {}
 _swept: dict[str, datetime] = {}  # this process's last full sweep: later ones read only recent minutes
-PERSON_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "org_id", "branch_id")
 
 
 class ActAs(DependencyProvider):
@@ -84,7 +84,7 @@ class NotificationsService(NjiaService):
 
     @on_event("accounts", USER_REGISTERED)
     def handle_user_registered(self, envelope: dict[str, Any]) -> None:
-        self.store.remember_person({k: envelope["data"].get(k) for k in PERSON_FIELDS})
+        self.store.remember_person(person_from_event(envelope["data"]))
 
     def _participants(
         self, facts: dict[str, Any], who: tuple[str, ...]
@@ -334,20 +334,15 @@ class NotificationsService(NjiaService):
         )
 
     def _ics(self, facts: dict[str, Any], at: datetime) -> bytes:
-        counselor, client = facts["counselor"], facts["client"]
-        entry = calendar.CalendarEntry(
-            session_id=facts["session_id"],
-            start=_when(facts["start"]),
-            end=_when(facts["end"]),
-            summary=f"Career counseling: {counselor['name']} with {client['name']}",
-            description=facts.get("topic") or "Career counseling session",
-            organizer_name=counselor["name"],
-            organizer_email=counselor["email"],
-            attendee_name=client["name"],
-            attendee_email=client.get("email"),
-            join_page_url=f"{self.settings.public_url}{facts['join_path']}",
-            status=facts["status"],
-            sequence=0,
+        entry = calendar.counseling_session(
+            facts["session_id"],
+            _when(facts["start"]),
+            _when(facts["end"]),
+            facts["counselor"],
+            facts["client"],
+            facts.get("topic"),
+            facts["status"],
+            f"{self.settings.public_url}{facts['join_path']}",
         )
         return calendar.session_calendar(entry, at)
 

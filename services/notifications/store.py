@@ -16,9 +16,10 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.domain import SCHEDULED, Delivery, Preferences, minute_bucket, minutes_since
 from shared.mongo import Store, page
+from shared.people import People
 
 
-class NotificationsStore(Store):
+class NotificationsStore(People, Store):
     OUTBOX_COLLECTIONS = ("deliveries",)
 
     def __init__(self, db: Any) -> None:
@@ -41,14 +42,11 @@ class NotificationsStore(Store):
     # People, preferences and sessions kept from events ------------------------------------------
 
     def remember_person(self, person: dict[str, Any]) -> None:
-        self.people.replace_one({"_id": person["user_id"]}, {**person, "_id": person["user_id"]}, upsert=True)
+        super().remember_person(person)
         if person.get("phone"):
             self.phones.replace_one(
                 {"_id": person["phone"]}, {"_id": person["phone"], "user_id": person["user_id"]}, upsert=True
             )
-
-    def person(self, user_id: str) -> dict[str, Any] | None:
-        return self.people.find_one({"_id": user_id}, {"_id": 0})
 
     def person_by_phone(self, phone: str) -> dict[str, Any] | None:
         doc = self.phones.find_one({"_id": phone})

@@ -23,6 +23,7 @@ from shared.events.contracts import (
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
+from shared.people import known_person, person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import load
 from shared.service import NjiaService, rpc
@@ -30,7 +31,6 @@ from shared.timers import every_seconds, scheduled
 
 MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
-PERSON_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "org_id", "branch_id")
 
 
 def _hhmm(value: str) -> time:
@@ -104,21 +104,10 @@ class SchedulingService(NjiaService):
 
     @on_event("accounts", USER_REGISTERED)
     def handle_user_registered(self, envelope: dict[str, Any]) -> None:
-        self.store.remember_person({k: envelope["data"].get(k) for k in PERSON_FIELDS})
+        self.store.remember_person(person_from_event(envelope["data"]))
 
     def _person(self, user_id: str, caller: Caller) -> dict[str, Any]:
-        """Someone of the caller's organization: kept from events, else asked of accounts once."""
-        person = self.store.person(user_id)
-        if person is None:
-            try:
-                user = self.accounts_rpc.get_user(user_id)
-            except NotFound:
-                raise NotFound("No such person.") from None
-            person = {**{k: user.get(k) for k in PERSON_FIELDS if k != "user_id"}, "user_id": user["id"]}
-            self.store.remember_person(person)
-        if person["org_id"] != caller.org_id:
-            raise NotFound("No such person.")
-        return person
+        return known_person(self.store, self.accounts_rpc, user_id, caller)
 
     def _counselor(self, counselor_id: str, caller: Caller) -> dict[str, Any]:
         person = self._person(counselor_id, caller)
@@ -636,20 +625,16 @@ class SchedulingService(NjiaService):
     # Calendar ----------------------------------------------------------------------------------
 
     def _entry(self, session: dict[str, Any]) -> calendar.CalendarEntry:
-        counselor, client = session["counselor"], session["client"]
-        return calendar.CalendarEntry(
-            session_id=session["_id"],
-            start=session["start"],
-            end=session["end"],
-            summary=f"Career counseling: {counselor['name']} with {client['name']}",
-            description=session.get("topic") or "Career counseling session",
-            organizer_name=counselor["name"],
-            organizer_email=counselor["email"],
-            attendee_name=client["name"],
-            attendee_email=client.get("email"),
-            join_page_url=f"{self.settings.public_url}/sessions/{session['_id']}/join",
-            status=session["status"],
-            sequence=session.get("reschedule_count", 0),
+        return calendar.counseling_session(
+            session["_id"],
+            session["start"],
+            session["end"],
+            session["counselor"],
+            session["client"],
+            session.get("topic"),
+            session["status"],
+            f"{self.settings.public_url}/sessions/{session['_id']}/join",
+            session.get("reschedule_count", 0),
         )
 
     @rpc

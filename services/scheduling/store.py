@@ -15,11 +15,12 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from shared.mongo import Store, outbox_push, page, with_outbox
+from shared.people import People
 
 STALE_CLAIM = timedelta(minutes=2)
 
 
-class SchedulingStore(Store):
+class SchedulingStore(People, Store):
     OUTBOX_COLLECTIONS = ("sessions",)
 
     def __init__(self, db: Any) -> None:
@@ -42,12 +43,6 @@ class SchedulingStore(Store):
         self.notes.create_index("session_id")
 
     # People (kept from user.registered) -------------------------------------------
-
-    def remember_person(self, person: dict[str, Any]) -> None:
-        self.people.replace_one({"_id": person["user_id"]}, {**person, "_id": person["user_id"]}, upsert=True)
-
-    def person(self, user_id: str) -> dict[str, Any] | None:
-        return self.people.find_one({"_id": user_id}, {"_id": 0})
 
     # Availability -------------------------------------------------------------------
 
