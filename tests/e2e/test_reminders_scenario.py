@@ -18,7 +18,8 @@ from tests.support.platform import Api, Platform
 from tests.support.smtp_sink import SmtpSink
 from tests.support.waiting import wait_until
 
-pytestmark = pytest.mark.slow
+# It waits for the clock: up to about seven minutes until the next 5-minute mark's reminders.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 NAIROBI = ZoneInfo("Africa/Nairobi")
 
 
