@@ -224,7 +224,10 @@ class Store:
     def revive_failed_event(self, key: str, now: datetime) -> bool:
         result = self.failed_events.update_one(
             {"_id": key, "status": "dead"},
-            {"$set": {"status": "retrying", "attempts": 0, "next_attempt_at": now}},
+            {
+                "$set": {"status": "retrying", "attempts": 0, "next_attempt_at": now},
+                "$inc": {"generation": 1},
+            },
         )
         return result.modified_count == 1
 

@@ -55,6 +55,18 @@ class TimeZone(fields.String):
         return name
 
 
+class Moment(fields.AwareDateTime):
+    """An RFC 3339 time with an offset, within the years Njia plans for (1970 to 2100)."""
+
+    default_error_messages = {"range": "Use a time between 1970 and 2100."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not 1970 <= moment.year <= 2100:
+            raise self.make_error("range")
+        return moment
+
+
 def Language(**kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(LANGUAGES), **kwargs)
 

@@ -87,9 +87,16 @@ def read_json(request: Request) -> Any:
     if not raw.strip():
         raise BadRequest("The request body is empty; send a JSON object.", {"body": ["Empty body."]})
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
+        # Lone surrogates ("\ud800") parse as JSON but no database or hash can store them.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("The request body is not valid JSON.", {"body": [str(exc)[:200]]}) from None
+    except UnicodeEncodeError:
+        raise BadRequest(
+            "The body holds text that is not valid Unicode.", {"body": ["Invalid Unicode."]}
+        ) from None
+    return body
 
 
 def query_of(request: Request, schema: type[Schema]) -> dict[str, str]:

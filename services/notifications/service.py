@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 INSTANCE = uuid.uuid4().hex[:12]  # this process, as a lease owner
 SWEEP_LIMIT = 5000
+CHANNEL_DEADLINE_SECONDS = 30
 PREFERENCES_CACHE_SECONDS = 10.0
 _preferences_cache: dict[str, tuple[float, domain.Preferences]] = {}
 _swept: dict[str, datetime] = {}  # this process's last full sweep: later ones read only recent minutes
@@ -130,16 +131,19 @@ class NotificationsService(NjiaService):
     def handle_session_rescheduled(self, envelope: dict[str, Any]) -> None:
         facts, at = envelope["data"], now()
         self._keep_session(facts)
-        # Reminders at the old time are cancelled; the new ones are new deliveries (their id has the start).
-        self.store.cancel_scheduled(facts["session_id"], at, kind="reminder")
         start = _when(facts["start"])
+        # Reminders for any other start are cancelled; those for this start (new, or cancelled by an
+        # earlier move away from it, or planned by a first handling of this same event) are scheduled.
+        self.store.cancel_other_reminders(facts["session_id"], start, at)
         both = self._participants(facts, ("client", "counselor"))
+        reminders = domain.plan_reminders(facts["session_id"], start, both, at, facts)
         planned = (
             domain.plan_session_messages("rescheduled", facts["session_id"], start, both, at, facts)
-            + domain.plan_reminders(facts["session_id"], start, both, at, facts)
+            + reminders
             + self._plan_webhooks(envelope)
         )
         self.store.plan(planned, at)
+        self.store.rearm([d.id for d in reminders])
 
     @on_event("scheduling", SESSION_CANCELLED)
     def handle_session_cancelled(self, envelope: dict[str, Any]) -> None:
@@ -175,7 +179,9 @@ class NotificationsService(NjiaService):
         at = now()
         # A process's first sweep looks far back (messages missed while every replica was down);
         # later ones read a few minutes (retries are filed under their new due minute).
-        since = _swept[INSTANCE] - timedelta(minutes=5) if INSTANCE in _swept else None
+        # Look back past a lease's life, so a delivery a crashed replica held is found once it expires.
+        look_back = timedelta(minutes=5) + timedelta(seconds=2 * self.settings.delivery_lease_seconds)
+        since = _swept[INSTANCE] - look_back if INSTANCE in _swept else None
         due = self.store.due(since, at, SWEEP_LIMIT)
         if len(due) < SWEEP_LIMIT:
             _swept[INSTANCE] = at
@@ -199,7 +205,8 @@ class NotificationsService(NjiaService):
 
     def deliver(self, delivery_id: str) -> str | None:
         at = now()
-        if not self.store.take_lease(delivery_id, INSTANCE, at, self.settings.delivery_lease_seconds):
+        owner = f"{INSTANCE}:{uuid.uuid4().hex[:8]}"  # this attempt's, not the process's
+        if not self.store.take_lease(delivery_id, owner, at, self.settings.delivery_lease_seconds):
             return None
         outcome = None
         try:
@@ -211,7 +218,7 @@ class NotificationsService(NjiaService):
         finally:
             # A settled delivery keeps its lease (nobody needs it again): one write less per message.
             if outcome in (None, "retry"):
-                self.store.drop_lease(delivery_id, INSTANCE)
+                self.store.drop_lease(delivery_id, owner)
 
     def _send(self, doc: dict[str, Any], at: datetime) -> str:
         if doc["kind"] == "reminder":
@@ -230,7 +237,11 @@ class NotificationsService(NjiaService):
             )
         attempts = doc.get("attempts", 0) + 1
         try:
-            reference = self._through_channel(doc, at)
+            # An overall deadline: a receiver that trickles its answer must not hold a worker.
+            with eventlet.Timeout(
+                CHANNEL_DEADLINE_SECONDS, TransientFailure("no answer within the deadline")
+            ):
+                reference = self._through_channel(doc, at)
         except TransientFailure as exc:
             if attempts >= self.settings.delivery_max_attempts:
                 return self._settle(doc, domain.FAILED, at, reason=str(exc), attempts=attempts)

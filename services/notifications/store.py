@@ -28,7 +28,7 @@ class NotificationsStore(People, Store):
         self.people = db["people"]
         self.preferences = db["preferences"]
         self.sessions = db["sessions"]
-        self.inbox = db["inbox"]
+        self.in_app = db["inbox"]
         self.webhooks = db["webhooks"]
         self.phones = db["phones"]
 
@@ -36,7 +36,7 @@ class NotificationsStore(People, Store):
         super().ensure_indexes()
         self.deliveries.create_index([("status", 1), ("due_minute", 1)])
         self.deliveries.create_index("session_id")
-        self.inbox.create_index([("user_id", 1), ("created_at", -1)])
+        self.in_app.create_index([("user_id", 1), ("created_at", -1)])
         self.webhooks.create_index("org_id")
 
     # People, preferences and sessions kept from events ------------------------------------------
@@ -184,6 +184,26 @@ class NotificationsStore(People, Store):
             query, {"$set": {"status": "cancelled", "settled_at": now}}
         ).modified_count
 
+    def cancel_other_reminders(self, session_id: str, start: datetime, now: datetime) -> int:
+        query = {
+            "session_id": session_id,
+            "kind": "reminder",
+            "status": SCHEDULED,
+            "session_start": {"$ne": start},
+        }
+        return self.deliveries.update_many(
+            query, {"$set": {"status": "cancelled", "settled_at": now}}
+        ).modified_count
+
+    def rearm(self, delivery_ids: list[str]) -> int:
+        """Reminders cancelled by a move away from this time, scheduled again for the move back."""
+        if not delivery_ids:
+            return 0
+        query = {"_id": {"$in": delivery_ids}, "status": "cancelled"}
+        return self.deliveries.update_many(
+            query, {"$set": {"status": SCHEDULED, "attempts": 0}}
+        ).modified_count
+
     def deliveries_of_session(self, session_id: str, kind: str) -> list[dict[str, Any]]:
         return sorted(
             self.deliveries.find({"session_id": session_id, "kind": kind}),
@@ -230,7 +250,7 @@ class NotificationsStore(People, Store):
         now: datetime,
     ) -> None:
         try:  # the delivery's id is the notification's: a second attempt cannot duplicate it
-            self.inbox.insert_one(
+            self.in_app.insert_one(
                 {
                     "_id": delivery_id,
                     "user_id": user_id,
@@ -248,7 +268,7 @@ class NotificationsStore(People, Store):
     def inbox_of(
         self, user_id: str, limit: int, cursor: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
-        return page(self.inbox, {"user_id": user_id}, limit, cursor)
+        return page(self.in_app, {"user_id": user_id}, limit, cursor)
 
     def add_webhook(self, doc: dict[str, Any]) -> None:
         self.webhooks.insert_one(doc)

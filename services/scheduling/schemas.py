@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from shared.schemas import PageQuery, StrictSchema, TimeZone
+from shared.schemas import Moment, PageQuery, StrictSchema, TimeZone
 
 STATUSES = ("booked", "cancelled", "late_cancelled", "completed", "no_show")
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", error="Use 24-hour HH:MM, e.g. 09:00.")
@@ -56,8 +56,8 @@ class AvailabilityOut(StrictSchema):
 class SlotQuery(StrictSchema):
     counselor_id = fields.String(load_default=None, validate=ID)
     branch_id = fields.String(load_default=None, validate=ID)
-    from_ = fields.AwareDateTime(data_key="from", load_default=None)
-    to = fields.AwareDateTime(load_default=None)
+    from_ = Moment(data_key="from", load_default=None)
+    to = Moment(load_default=None)
     tz = TimeZone(load_default=None)
 
     @validates_schema
@@ -81,7 +81,7 @@ class SlotList(StrictSchema):
 class BookingIn(StrictSchema):
     counselor_id = fields.String(load_default=None, validate=ID)
     branch_id = fields.String(load_default=None, validate=ID)
-    start = fields.AwareDateTime(required=True)
+    start = Moment(required=True)
     topic = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     client_id = fields.String(load_default=None, allow_none=True, validate=ID)
 
@@ -109,14 +109,14 @@ class SessionOut(StrictSchema):
 
 class SessionQuery(PageQuery):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
-    from_ = fields.AwareDateTime(data_key="from", load_default=None)
-    to = fields.AwareDateTime(load_default=None)
+    from_ = Moment(data_key="from", load_default=None)
+    to = Moment(load_default=None)
     counselor_id = fields.String(load_default=None, validate=ID)
     client_id = fields.String(load_default=None, validate=ID)
 
 
 class RescheduleIn(StrictSchema):
-    start = fields.AwareDateTime(required=True)
+    start = Moment(required=True)
 
 
 class CancelIn(StrictSchema):
@@ -176,8 +176,8 @@ class PolicyOut(StrictSchema):
 
 
 class ReportQuery(StrictSchema):
-    from_ = fields.AwareDateTime(data_key="from", required=True)
-    to = fields.AwareDateTime(required=True)
+    from_ = Moment(data_key="from", required=True)
+    to = Moment(required=True)
 
 
 class BranchReport(StrictSchema):

@@ -229,6 +229,11 @@ class SchedulingService(NjiaService):
         start = data["start"]
         if data["counselor_id"]:
             counselors = [self._counselor(data["counselor_id"], caller)]
+            if (
+                caller.role in ("branch_admin", "counselor")
+                and counselors[0]["branch_id"] != caller.branch_id
+            ):
+                raise Forbidden("Staff of a branch book with counselors of their own branch.")
         else:
             counselors = self._branch_counselors_by_load(data["branch_id"], caller, start)
         last_error: Exception = Conflict(
@@ -258,8 +263,11 @@ class SchedulingService(NjiaService):
         client = self._person(client_id, caller)
         if client["role"] != "client":
             raise ValidationFailed(details={"client_id": ["That person is not a client."]})
-        if caller.role == "branch_admin" and client.get("branch_id") not in (None, caller.branch_id):
-            raise Forbidden("A branch admin books for clients of their own branch.")
+        if caller.role in ("branch_admin", "counselor") and client.get("branch_id") not in (
+            None,
+            caller.branch_id,
+        ):
+            raise Forbidden("Staff of a branch book for clients of their own branch.")
         return client
 
     def _branch_counselors_by_load(
@@ -424,6 +432,17 @@ class SchedulingService(NjiaService):
 
     # Changing sessions ----------------------------------------------------------------------------
 
+    def _claim_change(self, session: dict[str, Any], at: datetime) -> dict[str, Any]:
+        """One change per version of a session: conditional updates are not atomic on FerretDB,
+        inserting ``change:<id>:<version>`` is. The loser of two simultaneous changes gets 409."""
+        version = session.get("version", 0)
+        if not self.store.claim(f"change:{session['_id']}:{version}", "change", at):
+            raise Conflict(
+                "This session was changed at the same moment; reload it and try again.",
+                {"reason": "state_clash"},
+            )
+        return {"version": version + 1}
+
     def _booked(self, session_id: str, caller: Caller) -> dict[str, Any]:
         session = self._visible(session_id, caller)
         if session["status"] != "booked":
@@ -485,6 +504,11 @@ class SchedulingService(NjiaService):
             },
             at,
         )
+        try:
+            bump = self._claim_change(session, at)
+        except Conflict:
+            self.store.free_time([k for k in new_keys if k not in set(old_keys)], session_id)
+            raise
         self.store.update_session(
             session_id,
             {
@@ -493,6 +517,7 @@ class SchedulingService(NjiaService):
                 "buffer_minutes": av.buffer_minutes,
                 "reschedule_count": changed["reschedule_count"],
                 "updated_at": at,
+                **bump,
             },
             [event],
         )
@@ -516,6 +541,7 @@ class SchedulingService(NjiaService):
             {**self._facts(changed), "cancelled_by": caller.user_id, "reason": data["reason"], "late": late},
             at,
         )
+        bump = self._claim_change(session, at)
         self.store.update_session(
             session_id,
             {
@@ -523,6 +549,7 @@ class SchedulingService(NjiaService):
                 "cancel_reason": data["reason"],
                 "cancelled_by": caller.user_id,
                 "cancelled_at": at,
+                **bump,
             },
             [event],
         )
@@ -560,7 +587,8 @@ class SchedulingService(NjiaService):
         event = self.events.new(
             SESSION_NO_SHOW if status == "no_show" else SESSION_COMPLETED, self._facts(changed), at
         )
-        self.store.update_session(session["_id"], {"status": status, "settled_at": at}, [event])
+        bump = self._claim_change(session, at)
+        self.store.update_session(session["_id"], {"status": status, "settled_at": at, **bump}, [event])
         self.events.deliver(self.store, "sessions", session["_id"], [event])
         return session_view(changed, self._zone(caller) if caller else "UTC")
 
@@ -573,8 +601,10 @@ class SchedulingService(NjiaService):
             joined = session.get("client_joined_at") is not None
             if not domain.should_mark_no_show(at, session["start"], session["status"], joined, grace):
                 continue
-            if self.store.claim(f"no_show:{session['_id']}", "sweep", at):
+            try:
                 self._settle(session, "no_show", at, None)
+            except Conflict:
+                continue  # another replica's sweep, or the counselor, settled it first
 
     # Joining -----------------------------------------------------------------------------------
 
@@ -728,8 +758,9 @@ class SchedulingService(NjiaService):
         client = self._person(client_id, caller)
         if client["role"] != "client":
             raise NotFound("No such client.")
-        if caller.user_id != client_id and not caller.is_admin:
-            raise Forbidden("The client or an admin decides who sees the client's record.")
+        own_branch = caller.role == "branch_admin" and client.get("branch_id") == caller.branch_id
+        if caller.user_id != client_id and not (caller.is_org_admin or own_branch):
+            raise Forbidden("The client or their admins decide who sees the client's record.")
         data = load(schemas.SharingIn(), body)
         counselors = [self._counselor(cid, caller)["user_id"] for cid in dict.fromkeys(data["counselor_ids"])]
         self.store.share(client_id, counselors, now())

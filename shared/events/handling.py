@@ -20,7 +20,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import eventlet
 from nameko.events import event_handler
+from pymongo.errors import PyMongoError
 
 from shared.config import Settings
 from shared.events.envelope import InvalidEvent, validate_envelope
@@ -29,6 +31,7 @@ from shared.mongo import Store, now
 log = logging.getLogger(__name__)
 
 HANDLERS_ATTR = "__njia_event_handler__"
+BOOKKEEPING_BACKOFF_SECONDS = 1.0
 
 
 def inbox_key(handler: str, event_id: str) -> str:
@@ -39,26 +42,36 @@ def on_event(source: str, event_type: str) -> Callable[[Callable[..., Any]], Cal
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
         handler = fn.__name__
 
-        @event_handler(source, event_type)
+        # requeue_on_error: only bookkeeping failures escape (the database away); the broker then
+        # redelivers. Handler failures are caught and retried from failed_events instead.
+        @event_handler(source, event_type, requeue_on_error=True)
         @functools.wraps(fn)
         def receive(self: Any, payload: Any) -> None:
             try:
-                envelope = validate_envelope(payload)
-            except InvalidEvent as exc:
-                log.error(
-                    "event refused: breaks its contract", extra={"handler": handler, "problems": exc.problems}
-                )
-                bad = payload if isinstance(payload, dict) else {"payload": repr(payload)}
-                key = inbox_key(handler, str(bad.get("event_id", "invalid")))
-                self.store.record_failed_event(key, handler, bad, str(exc), now(), 0)
-                self.store.mark_failed_event(key, "dead", now())
-                return
-            handle(self, handler, fn, envelope)
+                receive_once(self, handler, fn, payload)
+            except PyMongoError:
+                # The database is away while recording: let the broker redeliver, a little later,
+                # rather than ack an event nobody recorded.
+                eventlet.sleep(BOOKKEEPING_BACKOFF_SECONDS)
+                raise
 
         setattr(receive, HANDLERS_ATTR, (handler, fn))
         return receive
 
     return decorator
+
+
+def receive_once(service: Any, handler: str, fn: Callable[..., Any], payload: Any) -> None:
+    try:
+        envelope = validate_envelope(payload)
+    except InvalidEvent as exc:
+        log.error("event refused: breaks its contract", extra={"handler": handler, "problems": exc.problems})
+        bad = payload if isinstance(payload, dict) else {"payload": repr(payload)}
+        key = inbox_key(handler, str(bad.get("event_id", "invalid")))
+        service.store.record_failed_event(key, handler, bad, str(exc), now(), 0)
+        service.store.mark_failed_event(key, "dead", now())
+        return
+    handle(service, handler, fn, envelope)
 
 
 def handle(service: Any, handler: str, fn: Callable[..., Any], envelope: dict[str, Any]) -> bool:
@@ -107,7 +120,7 @@ def retry_failed_events(service: Any) -> int:
         fn = handlers.get(failed["handler"])
         # One replica per attempt: the claim id names the attempt number.
         if fn is None or not store.claim(
-            f"retry:{failed['_id']}:{failed.get('attempts', 0)}", "retry", now()
+            f"retry:{failed['_id']}:{failed.get('generation', 0)}:{failed.get('attempts', 0)}", "retry", now()
         ):
             continue
         if handle(service, failed["handler"], fn, failed["envelope"]):
