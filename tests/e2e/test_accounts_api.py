@@ -271,3 +271,15 @@ def test_every_response_carries_a_request_id_that_the_caller_can_choose(anonymou
     response = anonymous.get("/healthz", headers={"X-Request-Id": "support-ticket-42"})
     assert response.headers["X-Request-Id"] == "support-ticket-42"
     assert len(anonymous.get("/healthz").headers["X-Request-Id"]) >= 16
+
+
+def test_text_that_is_not_valid_unicode_is_a_bad_request_not_a_failure(platform, anonymous):
+    raw = (
+        b'{"name": "\\ud800", "slug": "surrogate-org", '
+        b'"admin": {"email": "s@example.org", "password": "pass-word-1", "name": "S"}}'
+    )
+    response = anonymous.http.post(
+        platform.url("/api/v1/organizations"), data=raw, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "bad_request"

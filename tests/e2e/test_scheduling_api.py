@@ -374,3 +374,50 @@ def test_the_branch_report_counts_sessions_for_admins(platform, org_admin, branc
         ).status_code
         == 403
     )
+
+
+def test_two_simultaneous_cancels_give_one_cancellation_and_one_conflict(platform, org_admin, branch):
+    counselor = add_counselor(platform, org_admin, branch)
+    client = add_client(platform, org_admin, branch)
+    slot = first_slot(client, counselor_id=counselor.user["id"])
+    session = client.post(
+        "/api/v1/sessions", {"counselor_id": counselor.user["id"], "start": slot["start"]}
+    ).json()
+    with ThreadPoolExecutor(2) as pool:
+        results = list(
+            pool.map(
+                lambda api: api.post(f"/api/v1/sessions/{session['id']}/cancel", {}), [client, counselor]
+            )
+        )
+    assert sorted(r.status_code for r in results) == [200, 409]
+    assert (
+        client.post(
+            "/api/v1/sessions", {"counselor_id": counselor.user["id"], "start": slot["start"]}
+        ).status_code
+        == 201
+    )
+
+
+def test_times_outside_the_years_njia_plans_for_are_validation_errors(platform, org_admin, branch):
+    counselor = add_counselor(platform, org_admin, branch)
+    client = add_client(platform, org_admin, branch)
+    far = client.post(
+        "/api/v1/sessions", {"counselor_id": counselor.user["id"], "start": "9999-12-30T12:00:00Z"}
+    )
+    assert far.status_code == 422 and "start" in error_of(far)["details"]
+    search = client.get(
+        "/api/v1/slots", params={"counselor_id": counselor.user["id"], "from": "9999-12-25T00:00:00Z"}
+    )
+    assert search.status_code == 422
+
+
+def test_a_counselor_cannot_book_a_client_of_another_branch(platform, org_admin, branch):
+    other_branch = org_admin.post("/api/v1/branches", make_branch()).json()
+    counselor = add_counselor(platform, org_admin, branch)
+    stranger = add_client(platform, org_admin, other_branch)
+    slot = first_slot(counselor, counselor_id=counselor.user["id"])
+    response = counselor.post(
+        "/api/v1/sessions",
+        {"counselor_id": counselor.user["id"], "start": slot["start"], "client_id": stranger.user["id"]},
+    )
+    assert response.status_code == 403
