@@ -98,7 +98,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "NJIA_FETCH_MAX_REDIRECTS": ("3", "redirects a profile source fetch follows at most"),
     "NJIA_FETCH_ALLOW_PRIVATE": (
         "false",
-        "`true` lets profile URLs reach private and loopback addresses (tests, on premises); not link-local",
+        "`true` lets profile URLs reach private and loopback addresses (tests); never link-local",
     ),
     "NJIA_OCCUPATIONS_REFRESH_SECONDS": (
         "30",
