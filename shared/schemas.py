@@ -76,6 +76,17 @@ class PageQuery(StrictSchema):
     cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
+def page_of(item_schema: type[Schema]) -> type[StrictSchema]:
+    """``{items: [...], next_cursor}`` for a list of ``item_schema``: every collection GET's shape."""
+
+    class Page(StrictSchema):
+        items = fields.List(fields.Nested(item_schema), required=True)
+        next_cursor = fields.String(required=True, allow_none=True)
+
+    Page.__name__ = f"{item_schema.__name__}Page"
+    return Page
+
+
 class ErrorBody(Schema):
     class Inner(Schema):
         code = fields.String(required=True)

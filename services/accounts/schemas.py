@@ -7,7 +7,7 @@ from typing import Any
 import phonenumbers
 from marshmallow import fields, validate
 
-from shared.schemas import Language, PageQuery, StrictSchema, TimeZone
+from shared.schemas import Language, PageQuery, StrictSchema, TimeZone, page_of
 
 SLUG = validate.Regexp(
     r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?\Z",
@@ -144,17 +144,6 @@ class CounselorQuery(PageQuery):
 
 class BranchQuery(PageQuery):
     pass
-
-
-def page_of(item_schema: type[StrictSchema]) -> type[StrictSchema]:
-    """``{items: [...], next_cursor}`` for a list of ``item_schema``."""
-
-    class Page(StrictSchema):
-        items = fields.List(fields.Nested(item_schema), required=True)
-        next_cursor = fields.String(required=True, allow_none=True)
-
-    Page.__name__ = f"{item_schema.__name__}Page"
-    return Page
 
 
 UserPage = page_of(UserOut)

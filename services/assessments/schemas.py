@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from shared.schemas import Language, PageQuery, StrictSchema
+from shared.schemas import Language, PageQuery, StrictSchema, page_of
 
 KEYS = ("riasec", "work_values")
 ID = validate.Length(min=1, max=64)
@@ -24,9 +24,7 @@ class AssessmentSummary(StrictSchema):
     minutes = fields.Integer(required=True, metadata={"description": "about how long it takes"})
 
 
-class AssessmentList(StrictSchema):
-    items = fields.List(fields.Nested(AssessmentSummary), required=True)
-    next_cursor = fields.String(required=True, allow_none=True)
+AssessmentList = page_of(AssessmentSummary)
 
 
 class Scale(StrictSchema):
@@ -158,9 +156,7 @@ class ResultQuery(PageQuery):
     key = fields.String(load_default=None, validate=validate.OneOf(KEYS))
 
 
-class ResultPage(StrictSchema):
-    items = fields.List(fields.Nested(ResultOut), required=True)
-    next_cursor = fields.String(required=True, allow_none=True)
+ResultPage = page_of(ResultOut)
 
 
 class MatchQuery(StrictSchema):

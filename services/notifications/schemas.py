@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from shared.schemas import StrictSchema
+from shared.schemas import StrictSchema, page_of
 
 EVENTS = (
     "session.booked",
@@ -41,9 +41,7 @@ class NotificationOut(StrictSchema):
     read = fields.Boolean(required=True)
 
 
-class NotificationPage(StrictSchema):
-    items = fields.List(fields.Nested(NotificationOut), required=True)
-    next_cursor = fields.String(required=True, allow_none=True)
+NotificationPage = page_of(NotificationOut)
 
 
 class ReminderOut(StrictSchema):
@@ -59,9 +57,7 @@ class ReminderOut(StrictSchema):
     last_error = fields.String(allow_none=True)
 
 
-class ReminderList(StrictSchema):
-    items = fields.List(fields.Nested(ReminderOut), required=True)
-    next_cursor = fields.String(required=True, allow_none=True)
+ReminderList = page_of(ReminderOut)
 
 
 class WebhookIn(StrictSchema):
@@ -85,6 +81,4 @@ class WebhookOut(StrictSchema):
     created_at = fields.AwareDateTime(required=True)
 
 
-class WebhookList(StrictSchema):
-    items = fields.List(fields.Nested(WebhookOut), required=True)
-    next_cursor = fields.String(required=True, allow_none=True)
+WebhookList = page_of(WebhookOut)

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from shared.schemas import Moment, PageQuery, StrictSchema, TimeZone
+from shared.schemas import Moment, PageQuery, StrictSchema, TimeZone, page_of
 
 STATUSES = ("booked", "cancelled", "late_cancelled", "completed", "no_show")
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", error="Use 24-hour HH:MM, e.g. 09:00.")
@@ -147,9 +147,7 @@ class NoteOut(StrictSchema):
     created_at = fields.String(required=True)
 
 
-class NoteList(StrictSchema):
-    items = fields.List(fields.Nested(NoteOut), required=True)
-    next_cursor = fields.String(required=True, allow_none=True)
+NoteList = page_of(NoteOut)
 
 
 class FeedOut(StrictSchema):
@@ -194,11 +192,7 @@ class BranchReport(StrictSchema):
     available_hours = fields.Float()
 
 
-class ReportOut(StrictSchema):
-    items = fields.List(fields.Nested(BranchReport), required=True)
-    next_cursor = fields.String(required=True, allow_none=True)
+ReportOut = page_of(BranchReport)
 
 
-class SessionPage(StrictSchema):
-    items = fields.List(fields.Nested(SessionOut), required=True)
-    next_cursor = fields.String(required=True, allow_none=True)
+SessionPage = page_of(SessionOut)

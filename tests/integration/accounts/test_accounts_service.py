@@ -3,12 +3,11 @@
 import eventlet
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
-from nameko.testing.services import entrypoint_hook
 
 from services.accounts.service import AccountsService
-from shared.auth import TOKEN_KEY
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from tests.support.builders import make_branch, make_organization, make_registration, make_user
+from tests.support.containers import call
 
 
 @pytest.fixture
@@ -16,12 +15,6 @@ def accounts(container_factory, config):
     container = container_factory(AccountsService, config)
     container.start()
     return container
-
-
-def call(container, method, *args, token=None):
-    context = {TOKEN_KEY: token} if token else {}
-    with entrypoint_hook(container, method, context_data=context) as hook:
-        return hook(*args)
 
 
 def sign_up(container, **overrides):

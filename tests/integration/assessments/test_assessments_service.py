@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from nameko.testing.services import entrypoint_hook
 
 from services.accounts.service import AccountsService
 from services.assessments.importer import run_import
@@ -12,7 +11,6 @@ from services.assessments.readers import Progress, Sources
 from services.assessments.service import AssessmentsService
 from services.assessments.store import open_store
 from services.scheduling.service import SchedulingService
-from shared.auth import TOKEN_KEY
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.events.contracts import ASSESSMENT_COMPLETED
 from shared.events.envelope import validate_envelope
@@ -20,6 +18,7 @@ from shared.events.handling import on_event
 from shared.mongo import MongoStore, Store
 from shared.service import NjiaService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
+from tests.support.containers import call, store_of
 from tests.support.waiting import wait_until
 
 completed: list[dict] = []
@@ -67,15 +66,6 @@ def platform(container_factory, config):
         containers[cls.name] = container_factory(cls, config)
         containers[cls.name].start()
     return containers
-
-
-def call(container, method, *args, token=None):
-    with entrypoint_hook(container, method, context_data={TOKEN_KEY: token} if token else {}) as hook:
-        return hook(*args)
-
-
-def store_of(container):
-    return next(ext for ext in container.extensions if isinstance(ext, MongoStore)).store
 
 
 def organization(platform, *people, branch_zone="Africa/Nairobi"):

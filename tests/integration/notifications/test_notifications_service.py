@@ -6,17 +6,16 @@ import hmac
 from datetime import timedelta
 
 import pytest
-from nameko.testing.services import entrypoint_hook
 
 from services.accounts.service import AccountsService
 from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
-from shared.auth import TOKEN_KEY
 from shared.events.contracts import NOTIFICATION_FAILED
 from shared.events.handling import on_event
 from shared.mongo import MongoStore, Store, now
 from shared.service import NjiaService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
+from tests.support.containers import call, store_of
 from tests.support.http_provider import HttpProvider
 from tests.support.smtp_sink import SmtpSink
 from tests.support.waiting import wait_until
@@ -77,11 +76,6 @@ def platform(container_factory, settings):
     return containers
 
 
-def call(container, method, *args, token=None):
-    with entrypoint_hook(container, method, context_data={TOKEN_KEY: token} if token else {}) as hook:
-        return hook(*args)
-
-
 @pytest.fixture
 def people(platform):
     accounts = platform["accounts"]
@@ -127,17 +121,13 @@ def book(platform, people, index=0):
     ), slots
 
 
-def store_of(platform):
-    return next(e for e in platform["notifications"].extensions if isinstance(e, MongoStore)).store
-
-
 def deliveries(platform, **query):
-    return list(store_of(platform).deliveries.find(query))
+    return list(store_of(platform["notifications"]).deliveries.find(query))
 
 
 def make_due(platform, session_id, kind="reminder", **extra):
     """As if the reminders' time had come (tests only): due now."""
-    store_of(platform).deliveries.update_many(
+    store_of(platform["notifications"]).deliveries.update_many(
         {"session_id": session_id, "kind": kind, "status": "scheduled"},
         {
             "$set": {
@@ -224,7 +214,7 @@ def test_a_late_reminder_is_sent_before_the_start_and_skipped_after_it(platform,
     started, _ = book(platform, people, 3)
     smtp.wait_for(4, timeout=15)
     make_due(platform, upcoming["id"])
-    store_of(platform).deliveries.update_many(
+    store_of(platform["notifications"]).deliveries.update_many(
         {"session_id": started["id"], "kind": "reminder"},
         {"$set": {"session_start": now() - timedelta(minutes=5)}},
     )

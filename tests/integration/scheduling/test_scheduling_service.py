@@ -3,12 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from nameko.testing.services import entrypoint_hook
 
 from services.accounts.service import AccountsService
 from services.scheduling import meetings
 from services.scheduling.service import SchedulingService
-from shared.auth import TOKEN_KEY
 from shared.events.contracts import (
     SESSION_BOOKED,
     SESSION_CANCELLED,
@@ -21,6 +19,7 @@ from shared.events.handling import on_event
 from shared.mongo import MongoStore, Store, now
 from shared.service import NjiaService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
+from tests.support.containers import call, store_of
 from tests.support.waiting import wait_until
 
 received: list[dict] = []
@@ -78,11 +77,6 @@ def platform(container_factory, config):
     return containers
 
 
-def call(container, method, *args, token=None):
-    with entrypoint_hook(container, method, context_data={TOKEN_KEY: token} if token else {}) as hook:
-        return hook(*args)
-
-
 @pytest.fixture
 def people(platform):
     accounts = platform["accounts"]
@@ -128,17 +122,10 @@ def book(platform, people, index=0):
     return session, slots["items"]
 
 
-def store_of(platform):
-    return (
-        platform["scheduling"].extensions
-        and next(ext for ext in platform["scheduling"].extensions if isinstance(ext, MongoStore)).store
-    )
-
-
 def move_session(platform, session_id, starts_in: timedelta, minutes=45):
     """Put a booked session at another time, as if booked long ago (tests only)."""
     start = now() + starts_in
-    store_of(platform).sessions.update_one(
+    store_of(platform["scheduling"]).sessions.update_one(
         {"_id": session_id}, {"$set": {"start": start, "end": start + timedelta(minutes=minutes)}}
     )
 
@@ -168,7 +155,7 @@ def test_every_change_publishes_its_event_once_matching_its_contract(platform, p
     moved = events_of(SESSION_RESCHEDULED)[0]["data"]
     assert moved["previous_start"] != moved["start"]
     assert events_of(SESSION_CANCELLED)[0]["data"]["late"] is False  # the counselor cancelled
-    assert store_of(platform).sessions.find_one({"_id": session["id"]})["outbox"] == {}
+    assert store_of(platform["scheduling"]).sessions.find_one({"_id": session["id"]})["outbox"] == {}
 
 
 def test_a_session_whose_client_never_joined_becomes_a_no_show_once(platform, people):
@@ -177,7 +164,9 @@ def test_a_session_whose_client_never_joined_becomes_a_no_show_once(platform, pe
     attended, _ = book(platform, people, 2)
     move_session(platform, missed["id"], -timedelta(minutes=20))
     move_session(platform, attended["id"], -timedelta(minutes=100))
-    store_of(platform).sessions.update_one({"_id": attended["id"]}, {"$set": {"client_joined_at": now()}})
+    store_of(platform["scheduling"]).sessions.update_one(
+        {"_id": attended["id"]}, {"$set": {"client_joined_at": now()}}
+    )
     call(scheduling, "mark_no_shows")
     call(scheduling, "mark_no_shows")  # a second sweep (or another replica's) changes nothing
     tokens = people["tokens"]
@@ -227,7 +216,7 @@ def test_join_links_carry_a_verified_token_naming_the_participant(platform, peop
         counselor_link["url"].split("?jwt=")[1], JITSI["NJIA_JITSI_APP_SECRET"], JITSI["NJIA_JITSI_APP_ID"]
     )
     assert counselor_claims["context"]["user"]["moderator"] is True
-    joins = list(store_of(platform).joins.find({"session_id": session["id"]}))
+    joins = list(store_of(platform["scheduling"]).joins.find({"session_id": session["id"]}))
     assert {j["role"] for j in joins} == {"client", "counselor"}
 
 
