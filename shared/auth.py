@@ -22,6 +22,8 @@ ALGORITHM = "HS256"
 ISSUER = "njia"
 ADMIN_ROLES = frozenset({"org_admin", "branch_admin"})
 STAFF_ROLES = ADMIN_ROLES | {"counselor"}
+# The service that answers HTTP: a call it makes directly is an end user's request.
+GATEWAY = "gateway"
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,10 @@ def bearer_token(header: str | None) -> str | None:
 class Authenticator:
     """What a worker sees as ``self.auth``."""
 
-    def __init__(self, tokens: Tokens, token: str | None) -> None:
+    def __init__(self, tokens: Tokens, token: str | None, parent_call_id: str | None = None) -> None:
         self._tokens = tokens
         self._token = token
+        self._parent_call_id = parent_call_id
 
     def caller(self, *roles: str) -> Caller:
         """The verified caller (401 if none), optionally required to hold one of ``roles`` (403)."""
@@ -122,10 +125,18 @@ class Authenticator:
     def optional(self) -> Caller | None:
         return self._tokens.verify(self._token) if self._token else None
 
+    def service_caller(self) -> Caller:
+        """The verified caller (any role) of an RPC that only Njia's services make on their behalf:
+        refused (403) when the gateway asks directly, so no HTTP route can ever reach it."""
+        # nameko call ids read "<service>.<method>.<uuid>"; HTTP headers never set them (ApiServer).
+        if (self._parent_call_id or "").split(".", 1)[0] == GATEWAY:
+            raise Forbidden("Only Njia's own services may ask this.")
+        return self.caller()
+
 
 class Auth(DependencyProvider):
     def setup(self) -> None:
         self.tokens = Tokens.from_settings(load_settings(self.container.config))
 
     def get_dependency(self, worker_ctx: Any) -> Authenticator:
-        return Authenticator(self.tokens, worker_ctx.data.get(TOKEN_KEY))
+        return Authenticator(self.tokens, worker_ctx.data.get(TOKEN_KEY), worker_ctx.immediate_parent_call_id)

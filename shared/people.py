@@ -1,4 +1,8 @@
-"""People as other services keep them: from `user.registered`, else asked of accounts once."""
+"""People as other services keep them: from `user.registered`, else asked of accounts once.
+
+Services keep a person's email and phone whoever's request first named them (reminders need
+them), so they ask accounts' service-only ``person`` RPC, never the ``get_user`` an end user sees.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +40,11 @@ def person_from_event(data: dict[str, Any]) -> dict[str, Any]:
     return {k: data.get(k) for k in PERSON_FIELDS}
 
 
+def person_from_user(user: dict[str, Any]) -> dict[str, Any]:
+    """A user as accounts describes them (``id``), as services keep them (``user_id``)."""
+    return {**{k: user.get(k) for k in PERSON_FIELDS if k != "user_id"}, "user_id": user["id"]}
+
+
 def participant(person: dict[str, Any]) -> dict[str, Any]:
     """A person as an event names a participant."""
     return {k: person.get(k) for k in PARTICIPANT_FIELDS}
@@ -43,14 +52,14 @@ def participant(person: dict[str, Any]) -> dict[str, Any]:
 
 def known_person(store: _PeopleStore, accounts_rpc: Any, user_id: str, caller: Caller) -> dict[str, Any]:
     """Someone of the caller's organization: kept from events, else asked of accounts once (with the
-    caller's own token, so accounts applies its own visibility rules)."""
+    caller's own token, so accounts keeps to the caller's organization). What is kept is the whole
+    person, contact details included: who sees what of them is each service's own answer."""
     person = store.person(user_id)
     if person is None:
         try:
-            user = accounts_rpc.get_user(user_id)
+            person = person_from_user(accounts_rpc.person(user_id))
         except NotFound:
             raise NotFound("No such person.") from None
-        person = {**{k: user.get(k) for k in PERSON_FIELDS if k != "user_id"}, "user_id": user["id"]}
         store.remember_person(person)
     if person["org_id"] != caller.org_id:
         raise NotFound("No such person.")

@@ -10,6 +10,8 @@ ROLES = ("client", "counselor", "branch_admin", "org_admin")
 BRANCH_ROLES = ("client", "counselor", "branch_admin")
 DEFAULT_LANGUAGE = "en"
 DEFAULT_TIMEZONE = "UTC"
+# What a client sees of someone else: enough to know and book them, not how to reach them.
+SEEN_BY_CLIENTS = ("id", "name", "role", "org_id", "branch_id", "timezone", "language")
 
 
 class AccountsError(Exception):
@@ -87,6 +89,14 @@ class User:
             "language": self.language,
             "created_at": self.created_at,
         }
+
+    def seen_by(self, viewer_id: str, viewer_is_staff: bool) -> dict[str, Any]:
+        """What a viewer of the same organization sees: staff and the person themselves all of
+        ``public()``; a client looking at someone else no email, phone or sign-up time."""
+        public = self.public()
+        if viewer_is_staff or viewer_id == self.id:
+            return public
+        return {k: public[k] for k in SEEN_BY_CLIENTS}
 
 
 def normalize_email(email: str) -> str:

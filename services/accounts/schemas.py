@@ -150,8 +150,8 @@ UserPage = page_of(UserOut)
 BranchPage = page_of(BranchOut)
 
 
-class CounselorOut(StrictSchema):
-    """What a client sees of a counselor; staff also see email and phone."""
+class PersonOut(StrictSchema):
+    """What a client sees of someone else; staff, and the person themselves, also see email and phone."""
 
     id = fields.String(required=True)
     name = fields.String(required=True)
@@ -163,6 +163,10 @@ class CounselorOut(StrictSchema):
     email = fields.Email()
     phone = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
+
+
+class CounselorOut(PersonOut):
+    """What a client sees of a counselor; staff also see email and phone."""
 
 
 CounselorPage = page_of(CounselorOut)

@@ -266,16 +266,23 @@ class AccountsService(NjiaService):
         if params["branch_id"]:
             scope["branch_id"] = params["branch_id"]
         users, next_cursor = self.store.users_where(scope, params["limit"], params["cursor"])
-        # Clients see a counselor's name and branch, not their phone or email.
-        fields = ("id", "name", "role", "org_id", "branch_id", "timezone", "language")
-        items = [u.public() if caller.is_staff else {k: u.public()[k] for k in fields} for u in users]
-        return _page(items, next_cursor)
+        return _page([u.seen_by(caller.user_id, caller.is_staff) for u in users], next_cursor)
 
     @rpc
     def get_user(self, user_id: str) -> dict[str, Any]:
-        """Another service asks who a user is; the caller must share the organization."""
+        """One person of the caller's organization as the caller may see them (``GET /users/{id}``)."""
         caller = self.auth.caller()
         user = self.store.user(user_id, caller.org_id)
         if user is None or (caller.role == "client" and user.id != caller.user_id and user.role == "client"):
+            raise NotFound("No such user.")
+        return user.seen_by(caller.user_id, caller.is_staff)
+
+    @rpc
+    def person(self, user_id: str) -> dict[str, Any]:
+        """Another service asks who someone of its caller's organization is, contact details included
+        (reminders need them whoever booked); for Njia's services only, never for the gateway."""
+        caller = self.auth.service_caller()
+        user = self.store.user(user_id, caller.org_id)
+        if user is None:
             raise NotFound("No such user.")
         return user.public()

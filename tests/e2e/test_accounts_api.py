@@ -140,6 +140,23 @@ def test_counselors_are_listed_per_branch(org_admin):
     assert listed["next_cursor"] is None
 
 
+def test_a_client_reading_a_counselor_sees_no_email_or_phone_but_staff_do(platform, org_admin, anonymous):
+    branch = org_admin.post("/api/v1/branches", make_branch()).json()
+    counselor_body = make_user("counselor", branch["id"], phone="+254712345678")
+    counselor = org_admin.post("/api/v1/users", counselor_body).json()
+    registration = make_registration(org_admin.org["slug"], branch_id=branch["id"])
+    assert anonymous.post("/api/v1/auth/register", registration).status_code == 201
+    client = sign_in(platform, registration["email"], registration["password"])
+
+    seen = client.get(f"/api/v1/users/{counselor['id']}")
+    assert seen.status_code == 200, seen.text
+    assert seen.json()["name"] == counselor["name"] and seen.json()["role"] == "counselor"
+    assert "email" not in seen.json() and "phone" not in seen.json()
+    for staff in (org_admin, sign_in(platform, counselor_body["email"], counselor_body["password"])):
+        full = staff.get(f"/api/v1/users/{counselor['id']}").json()
+        assert (full["email"], full["phone"]) == (counselor["email"], "+254712345678")
+
+
 # Tokens ---------------------------------------------------------------------------------------
 
 

@@ -139,7 +139,10 @@ class AccountsRoutes:
         "GET",
         "/api/v1/users/<user_id>",
         doc=RouteDoc(
-            "One person of the caller's organization", "accounts", response=accounts.UserOut, errors=(404,)
+            "One person of the caller's organization (clients see others without email and phone)",
+            "accounts",
+            response=accounts.PersonOut,
+            errors=(404,),
         ),
     )
     def get_user(self, request: Request, user_id: str) -> dict[str, Any]:

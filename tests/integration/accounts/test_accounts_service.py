@@ -2,10 +2,14 @@
 
 import eventlet
 import pytest
+from nameko.rpc import rpc
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.accounts.service import AccountsService
+from services.gateway.service import GatewayService
+from shared.auth import GATEWAY
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from shared.rpc import ServiceRpc
 from tests.support.builders import make_branch, make_organization, make_registration, make_user
 from tests.support.containers import call
 
@@ -206,3 +210,87 @@ def test_a_token_for_a_deleted_or_forged_user_is_refused(accounts):
         call(accounts, "me", token="not.a.token")
     with pytest.raises(Unauthorized):
         call(accounts, "me")
+
+
+# What one person sees of another -------------------------------------------------------------
+
+
+@pytest.fixture
+def branch_people(accounts):
+    """An organization with a branch, a counselor with a phone, a client and their tokens."""
+    org, admin = sign_up(accounts)
+    branch = call(accounts, "create_branch", make_branch(), token=admin)
+    counselor_body = make_user("counselor", branch["id"], phone="+254712345678")
+    counselor = call(accounts, "create_user", counselor_body, token=admin)
+    client_body = make_registration(org["slug"])
+    client = call(accounts, "register_client", client_body)
+    tokens = {
+        "admin": admin,
+        "counselor": call(
+            accounts, "issue_token", {"email": counselor_body["email"], "password": "pass-word-1"}
+        )["access_token"],
+        "client": call(
+            accounts, "issue_token", {"email": client_body["email"], "password": client_body["password"]}
+        )["access_token"],
+    }
+    return {"counselor": counselor, "client": client, "tokens": tokens}
+
+
+def test_a_client_reading_a_counselor_sees_no_email_or_phone(accounts, branch_people):
+    counselor, tokens = branch_people["counselor"], branch_people["tokens"]
+    seen = call(accounts, "get_user", counselor["id"], token=tokens["client"])
+    assert seen["id"] == counselor["id"] and seen["name"] == counselor["name"]
+    assert seen["role"] == "counselor" and seen["branch_id"] == counselor["branch_id"]
+    assert "email" not in seen and "phone" not in seen
+    # Their own record they see whole.
+    own = call(accounts, "get_user", branch_people["client"]["id"], token=tokens["client"])
+    assert own["email"] == branch_people["client"]["email"]
+
+
+@pytest.mark.parametrize("viewer", ["admin", "counselor"])
+def test_staff_reading_a_counselor_still_see_email_and_phone(accounts, branch_people, viewer):
+    counselor = branch_people["counselor"]
+    seen = call(accounts, "get_user", counselor["id"], token=branch_people["tokens"][viewer])
+    assert (seen["email"], seen["phone"]) == (counselor["email"], "+254712345678")
+
+
+def test_a_service_asking_for_a_client_gets_the_counselors_contact_details(accounts, branch_people):
+    counselor = branch_people["counselor"]
+    person = call(accounts, "person", counselor["id"], token=branch_people["tokens"]["client"])
+    assert (person["email"], person["phone"]) == (counselor["email"], "+254712345678")
+    # Still only within the caller's organization.
+    _, stranger = sign_up(accounts)
+    with pytest.raises(NotFound):
+        call(accounts, "person", counselor["id"], token=stranger)
+
+
+class Relay:
+    """Stands where a service (or, named "gateway", the gateway) asks accounts for a person."""
+
+    accounts_rpc = ServiceRpc("accounts")
+
+    @rpc
+    def ask(self, user_id):
+        return self.accounts_rpc.person(user_id)
+
+
+class SchedulingRelay(Relay):
+    name = "scheduling"
+
+
+class GatewayRelay(Relay):
+    name = GATEWAY
+
+
+def test_the_service_only_person_lookup_is_refused_when_the_gateway_asks(
+    accounts, branch_people, container_factory, config
+):
+    assert GatewayService.name == GATEWAY
+    counselor, client = branch_people["counselor"], branch_people["tokens"]["client"]
+    relays = {}
+    for cls in (SchedulingRelay, GatewayRelay):
+        relays[cls.name] = container_factory(cls, config)
+        relays[cls.name].start()
+    assert call(relays["scheduling"], "ask", counselor["id"], token=client)["email"] == counselor["email"]
+    with pytest.raises(Forbidden):
+        call(relays[GATEWAY], "ask", counselor["id"], token=client)

@@ -115,3 +115,39 @@ def test_public_view_of_a_person_never_shows_the_password_hash():
     assert "$argon2id$v=19$secret" not in repr(user)
     assert public["email"] == "amina@example.org"
     assert public["branch_id"] == "brn_1"
+
+
+COUNSELOR = User(
+    "usr_c",
+    "org_1",
+    "wanjiru@example.org",
+    "Wanjiru",
+    "counselor",
+    NOW,
+    branch_id="brn_1",
+    phone="+254712345678",
+)
+
+
+def test_a_client_sees_a_counselor_without_email_or_phone():
+    seen = COUNSELOR.seen_by("usr_client", viewer_is_staff=False)
+
+    assert seen == {
+        "id": "usr_c",
+        "name": "Wanjiru",
+        "role": "counselor",
+        "org_id": "org_1",
+        "branch_id": "brn_1",
+        "timezone": "UTC",
+        "language": "en",
+    }
+
+
+def test_staff_see_a_counselors_email_and_phone():
+    assert COUNSELOR.seen_by("usr_admin", viewer_is_staff=True) == COUNSELOR.public()
+
+
+def test_a_client_sees_all_of_themselves():
+    client = User("usr_a", "org_1", "amina@example.org", "Amina", "client", NOW, phone="+254722000000")
+
+    assert client.seen_by("usr_a", viewer_is_staff=False) == client.public()

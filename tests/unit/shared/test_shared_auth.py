@@ -7,7 +7,7 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from shared.auth import Caller, Tokens, bearer_token
+from shared.auth import GATEWAY, Authenticator, Caller, Tokens, bearer_token
 from shared.clock import utc_now
 from shared.errors import Forbidden, Unauthorized
 
@@ -147,3 +147,25 @@ def test_roles_group_into_staff_and_admins():
 )
 def test_bearer_token_is_read_from_the_authorization_header(header, token):
     assert bearer_token(header) == token
+
+
+def test_a_service_only_call_made_by_another_service_knows_its_caller(tokens):
+    token = tokens.issue(COUNSELOR, utc_now())
+
+    auth = Authenticator(tokens, token, parent_call_id="scheduling.book_session.8c1f")
+
+    assert auth.service_caller() == COUNSELOR
+
+
+def test_a_service_only_call_made_straight_from_the_gateway_is_forbidden(tokens):
+    token = tokens.issue(COUNSELOR, utc_now())
+
+    auth = Authenticator(tokens, token, parent_call_id=f"{GATEWAY}.get_user.8c1f")
+
+    with pytest.raises(Forbidden, match="services"):
+        auth.service_caller()
+
+
+def test_a_service_only_call_still_needs_a_valid_token(tokens):
+    with pytest.raises(Unauthorized):
+        Authenticator(tokens, None, parent_call_id="scheduling.book_session.8c1f").service_caller()
