@@ -22,7 +22,6 @@ import eventlet
 from eventlet import tpool
 
 from services.profiles import domain, jsonresume, linkedin, schemas, sources
-from services.profiles.fetching import FetchFailed, FetchPolicy, FetchRefused, check_url
 from services.profiles.store import ProfilesStore, source_id, state_of
 from shared.auth import Caller
 from shared.clock import isoformat
@@ -34,6 +33,7 @@ from shared.events.contracts import (
     SESSION_BOOKED,
 )
 from shared.events.handling import on_event
+from shared.fetching import FetchFailed, FetchPolicy, FetchRefused, check_url
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
 from shared.rpc import ServiceRpc

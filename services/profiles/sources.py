@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, urljoin
 
 from services.profiles import domain, jsonresume, linkedin
-from services.profiles.fetching import Fetched, FetchFailed, FetchPolicy, FetchRefused, fetch
+from shared.fetching import Fetched, FetchFailed, FetchPolicy, FetchRefused, fetch
 
 MAX_REPO_PAGES = 3
 MAX_RETRY_AFTER = timedelta(days=1)

@@ -3,7 +3,8 @@
 Resources answer conditional requests as the real hosts do (``ETag`` /
 ``If-None-Match``, ``Last-Modified`` / ``If-Modified-Since`` → 304); one-off replies can
 be queued in front of a path (a rate-limit answer with its reset, a 5xx, a redirect, a
-slow or huge answer). Every request is recorded with its headers.
+slow or huge answer). Every request is recorded with its method and headers; a POST is
+answered as a GET would be (its body is read and dropped).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Seen:
     path: str
     headers: dict[str, str]
     status: int = 0
+    method: str = "GET"
 
 
 def _bytes(body: Any) -> bytes:
@@ -67,7 +69,9 @@ class ProviderServer:
                 pass
 
             def do_GET(self) -> None:
-                seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()})
+                seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, method=self.command)
+                # A request body (a POST) is read and dropped: the connection stays in step.
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with server._lock:
                     server.requests.append(seen)
                 reply = server._answer(seen)
@@ -90,6 +94,8 @@ class ProviderServer:
                         self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            do_POST = do_GET
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

@@ -1,14 +1,13 @@
 """Reading profile sources over real HTTP from a local server: conditional requests, rate limits,
-redirects and the address, size and time limits of a fetch."""
+retries. (The address, redirect, size and time limits of a fetch: tests/*/shared/test_fetching.py.)"""
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.profiles.fetching import FetchFailed, FetchPolicy, FetchRefused, address_allowed, fetch
 from services.profiles.sources import SourceFailed, read_github, read_json_resume_url
+from shared.fetching import FetchPolicy
 from tests.support.provider_server import (
     ProviderServer,
     Reply,
@@ -35,85 +34,6 @@ def github():
 
 def now():
     return datetime.now(UTC)
-
-
-# --- the fetch itself ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "address",
-    [
-        "127.0.0.1",
-        "10.1.2.3",
-        "192.168.0.10",
-        "172.16.5.5",
-        "::1",
-        "fc00::1",
-        "100.64.0.1",
-        "::ffff:127.0.0.1",
-    ],
-)
-def test_private_and_loopback_addresses_are_refused_unless_allowed(address):
-    assert not address_allowed(address, allow_private=False)
-    assert address_allowed(address, allow_private=True)
-
-
-@pytest.mark.parametrize("address", ["169.254.169.254", "fe80::1", "0.0.0.0", "224.0.0.1", "240.0.0.1", "::"])
-def test_link_local_multicast_and_unspecified_addresses_are_always_refused(address):
-    assert not address_allowed(address, allow_private=True)
-
-
-def test_public_addresses_are_allowed():
-    assert address_allowed("8.8.8.8", allow_private=False)
-    assert address_allowed("2606:4700:4700::1111", allow_private=False)
-
-
-def test_a_url_on_this_machine_is_refused_without_a_request_being_made(server):
-    server.serve("/resume.json", RESUME)
-    with pytest.raises(FetchRefused, match="private, local or reserved"):
-        fetch(server.url("/resume.json"), FetchPolicy(allow_private=False))
-    assert server.requests == []
-
-
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://x", "http:///nohost"])
-def test_only_http_urls_with_a_host_are_fetched(url):
-    with pytest.raises(FetchRefused):
-        fetch(url, LOCAL)
-
-
-def test_a_redirect_to_the_cloud_metadata_address_is_refused(server):
-    server.queue("/resume.json", Reply(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}))
-    with pytest.raises(FetchRefused, match=r"169\.254\.169\.254"):
-        fetch(server.url("/resume.json"), LOCAL)
-
-
-def test_at_most_a_few_redirects_are_followed(server):
-    server.serve("/final", RESUME)
-    server.queue("/a", Reply(301, headers={"Location": "/b"}))
-    server.queue("/b", Reply(302, headers={"Location": "/final"}))
-    assert fetch(server.url("/a"), LOCAL).status == 200
-    server.queue("/1", Reply(302, headers={"Location": "/2"}))
-    server.queue("/2", Reply(302, headers={"Location": "/3"}))
-    server.queue("/3", Reply(302, headers={"Location": "/final"}))
-    with pytest.raises(FetchFailed, match="redirects") as caught:
-        fetch(server.url("/1"), LOCAL)
-    assert caught.value.code == "too_many_redirects"
-
-
-def test_an_answer_over_the_size_limit_is_cut_off(server):
-    server.serve("/huge.json", b"[" + b"1," * 100_000 + b"1]")
-    with pytest.raises(FetchFailed) as caught:
-        fetch(server.url("/huge.json"), LOCAL)
-    assert caught.value.code == "too_large"
-
-
-def test_a_server_that_does_not_answer_in_time_is_given_up_on(server):
-    server.queue("/slow.json", Reply(200, RESUME, delay=2))
-    started = time.monotonic()
-    with pytest.raises(FetchFailed) as caught:
-        fetch(server.url("/slow.json"), FetchPolicy(timeout=0.5, allow_private=True))
-    assert caught.value.code == "timeout"
-    assert time.monotonic() - started < 1.5
 
 
 # --- JSON Resume by URL --------------------------------------------------------------------------

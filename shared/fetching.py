@@ -1,12 +1,13 @@
-"""Fetching a URL someone gave Njia, without letting them point it at Njia's own network.
+"""Reaching a URL someone gave Njia (a profile source, a webhook) without letting them point it at
+Njia's own network.
 
 * Only ``http`` and ``https``; the host is resolved once and every address it resolves
   to must be public, and the connection goes to that checked address (no second DNS
   answer can swap it for an internal one). Private, loopback and shared addresses are
-  refused unless ``allow_private`` is set (tests, on-premises sources); link-local
+  refused unless ``allow_private`` is set (tests, on-premises installs); link-local
   (cloud metadata at 169.254.169.254), multicast, unspecified and reserved ones always.
-* At most ``max_redirects`` redirects, each hop checked again; credentials are not
-  carried to another host.
+* At most ``max_redirects`` redirects, each hop checked again; none for a request with a
+  body (a webhook): the redirect is its answer. Credentials are not carried to another host.
 * At most ``max_bytes`` of body and ``timeout`` seconds for the whole fetch, redirects
   included; bodies are asked for uncompressed.
 """
@@ -103,7 +104,7 @@ def check_url(url: str, policy: FetchPolicy, resolver: Resolver = resolve) -> tu
     refused = [a for a in addresses if not address_allowed(a, policy.allow_private)]
     if refused:
         raise FetchRefused(
-            f"{host} is a private, local or reserved address ({refused[0]}); Njia fetches only public URLs."
+            f"{host} is a private, local or reserved address ({refused[0]}); Njia reaches only public ones."
         )
     return parts.scheme, host, port, addresses[0]
 
@@ -122,10 +123,14 @@ def fetch(
     headers: Mapping[str, str] | None = None,
     resolver: Resolver = resolve,
     clock: Callable[[], float] = time.monotonic,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> Fetched:
-    """GET ``url`` under ``policy``; any status is returned, redirects are followed (and checked)."""
+    """``method`` ``url`` under ``policy``; any status is returned, redirects of a request without
+    a body are followed (and checked)."""
     deadline = clock() + policy.timeout
-    sent = {"Accept-Encoding": "identity", "User-Agent": "Njia-profiles/1", **(headers or {})}
+    sent = {"Accept-Encoding": "identity", "User-Agent": "Njia/1", **(headers or {})}
     first_host = urlsplit(url).hostname
     for _hop in range(policy.max_redirects + 1):
         scheme, host, port, address = check_url(url, policy, resolver)
@@ -141,8 +146,9 @@ def fetch(
         pool = _pool(scheme, host, port, address)
         try:
             response = pool.urlopen(
-                "GET",
+                method,
                 target,
+                body=body,
                 headers={**sent, "Host": shown if default_port else f"{shown}:{port}"},
                 redirect=False,
                 retries=False,
@@ -151,12 +157,14 @@ def fetch(
                 timeout=urllib3.Timeout(connect=min(remaining, 5.0), read=remaining),
             )
             try:
-                if response.status in REDIRECTS and response.headers.get("Location"):
+                # A body is never sent on to where a redirect points: that answer is the result.
+                redirected = response.status in REDIRECTS and response.headers.get("Location")
+                if redirected and body is None:
                     url = urljoin(url, response.headers["Location"])
                     continue
-                body = _read(response, policy, deadline, clock, host)
+                answer = _read(response, policy, deadline, clock, host)
                 return Fetched(
-                    response.status, url, body, {k.lower(): v for k, v in response.headers.items()}
+                    response.status, url, answer, {k.lower(): v for k, v in response.headers.items()}
                 )
             finally:
                 response.release_conn()
