@@ -69,6 +69,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "NJIA_DELIVERY_MAX_ATTEMPTS": ("6", "tries of a message on a failing channel before it is failed"),
     "NJIA_DELIVERY_RETRY_SECONDS": ("30", "first wait after a channel failure (doubles each time)"),
     "NJIA_WEBHOOK_MAX_FAILURES": ("10", "consecutive failed deliveries that disable a webhook"),
+    "NJIA_WEBHOOK_ALLOW_PRIVATE": (
+        "false",
+        "`true` lets webhooks reach private and loopback addresses (tests, on-premises); never link-local",
+    ),
     "NJIA_AGENDA_HOUR": ("7", "local hour a counselor's daily agenda is sent"),
     "NJIA_PROFILE_SYNC_INTERVAL_SECONDS": (
         "86400",
@@ -154,6 +158,7 @@ class Settings:
     delivery_max_attempts: int
     delivery_retry_seconds: float
     webhook_max_failures: int
+    webhook_allow_private: bool
     agenda_hour: int
     profile_sync_interval_seconds: float
     profile_sync_sweep_seconds: float
@@ -191,6 +196,9 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         if not math.isfinite(value) or value <= 0:
             raise ConfigurationError(f"{name} must be a positive finite number, not {raw!r}")
         return value
+
+    def flag(name: str) -> bool:
+        return get(name).strip().lower() in ("1", "true", "yes")
 
     settings = Settings(
         env=get("NJIA_ENV"),
@@ -233,6 +241,7 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         delivery_max_attempts=number("NJIA_DELIVERY_MAX_ATTEMPTS", int),
         delivery_retry_seconds=number("NJIA_DELIVERY_RETRY_SECONDS", float),
         webhook_max_failures=number("NJIA_WEBHOOK_MAX_FAILURES", int),
+        webhook_allow_private=flag("NJIA_WEBHOOK_ALLOW_PRIVATE"),
         agenda_hour=int(get("NJIA_AGENDA_HOUR")),
         profile_sync_interval_seconds=number("NJIA_PROFILE_SYNC_INTERVAL_SECONDS", float),
         profile_sync_sweep_seconds=number("NJIA_PROFILE_SYNC_SWEEP_SECONDS", float),
@@ -242,7 +251,7 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         fetch_timeout_seconds=number("NJIA_FETCH_TIMEOUT_SECONDS", float),
         fetch_max_bytes=number("NJIA_FETCH_MAX_BYTES", int),
         fetch_max_redirects=number("NJIA_FETCH_MAX_REDIRECTS", int),
-        fetch_allow_private=get("NJIA_FETCH_ALLOW_PRIVATE").strip().lower() in ("1", "true", "yes"),
+        fetch_allow_private=flag("NJIA_FETCH_ALLOW_PRIVATE"),
         occupations_refresh_seconds=number("NJIA_OCCUPATIONS_REFRESH_SECONDS", float),
         log_level=get("NJIA_LOG_LEVEL").upper(),
     )

@@ -24,6 +24,7 @@ from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 
 from shared.config import Settings, load_settings
+from shared.fetching import FetchFailed, FetchPolicy, FetchRefused, fetch
 
 TIMEOUT_SECONDS = 15
 
@@ -169,24 +170,32 @@ class SmsGateway:
 
 
 class Webhooks:
+    """Signed POSTs through shared.fetching: every delivery resolves the host again, refuses private
+    addresses (unless allowed) and connects to the address it checked."""
+
+    def __init__(self, allow_private: bool = False) -> None:
+        self.policy = FetchPolicy(timeout=TIMEOUT_SECONDS, allow_private=allow_private)
+
     def post(self, url: str, secret: str, body: dict[str, Any], delivery_id: str) -> int:
         raw = json.dumps(body, separators=(",", ":"), sort_keys=True, default=str).encode()
         signature = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
         headers = {
             "Content-Type": "application/json",
+            "User-Agent": "Njia-webhooks/1",
             "X-Njia-Signature": f"sha256={signature}",
             "X-Njia-Delivery": delivery_id,
             "X-Njia-Event": str(body.get("event_type", "")),
         }
         try:
-            response = requests.post(
-                url, data=raw, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False
-            )
-        except requests.RequestException as exc:
+            answer = fetch(url, self.policy, headers, method="POST", body=raw)
+        except FetchRefused as exc:
+            # Its host now points somewhere Njia must not send: this delivery fails, nothing is sent.
+            raise PermanentFailure(f"webhook refused: {exc}") from exc
+        except FetchFailed as exc:
             raise TransientFailure(f"webhook unreachable: {exc}") from exc
-        if response.status_code >= 300:
-            raise TransientFailure(f"webhook answered {response.status_code}")
-        return response.status_code
+        if answer.status >= 300:
+            raise TransientFailure(f"webhook answered {answer.status}")
+        return answer.status
 
 
 class Channels(DependencyProvider):
@@ -196,7 +205,7 @@ class Channels(DependencyProvider):
         settings = load_settings(self.container.config)
         self.mailer = Mailer(settings)
         self.sms = SmsGateway(settings)
-        self.webhooks = Webhooks()
+        self.webhooks = Webhooks(settings.webhook_allow_private)
 
     def get_dependency(self, worker_ctx: Any) -> Channels:
         return self

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from typing import Any
 
+from marshmallow import ValidationError, fields, validate, validates
+
+from shared.fetching import FetchFailed, FetchPolicy, FetchRefused, check_url
 from shared.schemas import StrictSchema, page_of
 
 EVENTS = (
@@ -61,6 +64,8 @@ ReminderList = page_of(ReminderOut)
 
 
 class WebhookIn(StrictSchema):
+    """``allow_private`` is NJIA_WEBHOOK_ALLOW_PRIVATE: only then may ``url`` reach a private address."""
+
     url = fields.Url(
         required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000)
     )
@@ -70,6 +75,18 @@ class WebhookIn(StrictSchema):
         validate=validate.Length(min=1, max=len(EVENTS)),
     )
     secret = fields.String(required=True, load_only=True, validate=validate.Length(min=16, max=200))
+
+    def __init__(self, *, allow_private: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.allow_private = allow_private
+
+    @validates("url")
+    def _reaches_a_public_address(self, value: str, **kwargs: Any) -> None:
+        # Deliveries check again (Webhooks.post): the host's DNS may change after registration.
+        try:
+            check_url(value, FetchPolicy(allow_private=self.allow_private))
+        except (FetchRefused, FetchFailed) as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class WebhookOut(StrictSchema):

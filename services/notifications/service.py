@@ -512,7 +512,7 @@ class NotificationsService(NjiaService):
     @rpc
     def add_webhook(self, body: dict[str, Any]) -> dict[str, Any]:
         caller = self.auth.caller("org_admin")
-        data = load(schemas.WebhookIn(), body)
+        data = load(schemas.WebhookIn(allow_private=self.settings.webhook_allow_private), body)
         hook = {
             "_id": new_id("wh"),
             "org_id": caller.org_id,

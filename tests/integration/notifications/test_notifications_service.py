@@ -62,6 +62,7 @@ def settings(config, smtp, provider):
         "NJIA_DELIVERY_MAX_ATTEMPTS": "3",
         "NJIA_DELIVERY_LEASE_SECONDS": "5",
         "NJIA_WEBHOOK_MAX_FAILURES": "2",
+        "NJIA_WEBHOOK_ALLOW_PRIVATE": "true",  # the webhook receiver is on 127.0.0.1
         "NJIA_NO_SHOW_SWEEP_SECONDS": "3600",
     }
 

@@ -64,6 +64,12 @@ def test_public_url_with_trailing_slash_gives_links_without_double_slash():
     assert settings.public_url == "https://njia.example"
 
 
+def test_private_addresses_are_refused_to_webhooks_and_profile_urls_unless_allowed_each_on_its_own():
+    assert (load_settings().webhook_allow_private, load_settings().fetch_allow_private) == (False, False)
+    on_premises = load_settings({"NJIA_WEBHOOK_ALLOW_PRIVATE": "true"})
+    assert (on_premises.webhook_allow_private, on_premises.fetch_allow_private) == (True, False)
+
+
 def test_log_level_may_be_written_in_lower_case():
     assert load_settings({"NJIA_LOG_LEVEL": "debug"}).log_level == "DEBUG"
 
