@@ -35,6 +35,10 @@ start() {
   fi
   as_postgres psql -h 127.0.0.1 -p "$NJIA_POSTGRES_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='ferretdb'" | grep -q 1 \
     || as_postgres psql -h 127.0.0.1 -p "$NJIA_POSTGRES_PORT" -U postgres -qc "CREATE DATABASE ferretdb"
+  # Indexes FerretDB's equality pushdown can use (see the file); quiet unless it fails.
+  as_postgres psql -h 127.0.0.1 -p "$NJIA_POSTGRES_PORT" -U postgres -d ferretdb -q -v ON_ERROR_STOP=1 \
+    -c "SET client_min_messages = warning" -f - <"$(dirname "$0")/ferretdb-indexes.sql" >/dev/null \
+    || die "could not add FerretDB's containment indexes to PostgreSQL"
 }
 
 stop() {
