@@ -5,7 +5,7 @@ stopped with the container. Jobs only *trigger* a worker; the worker claims
 what it does atomically in MongoDB, so a late, doubled or replayed firing is
 harmless and two replicas never do the same work twice. APScheduler's own
 pitfalls are configured away: no misfire window (a late firing still runs),
-coalescing (a backlog runs once), one instance at a time, and no job store
+coalescing (a backlog runs once), one worker at a time, and no job store
 (nothing of Njia's state lives in the scheduler).
 """
 
@@ -50,6 +50,7 @@ class Scheduled(Entrypoint):
     def __init__(self, trigger: Callable[[Settings], BaseTrigger], **kwargs: Any) -> None:
         self.make_trigger = trigger
         self.running = False
+        self.busy = False  # a worker of this entrypoint is running
         super().__init__(**kwargs)
 
     def setup(self) -> None:
@@ -78,9 +79,19 @@ class Scheduled(Entrypoint):
             pass  # never started, or already removed
 
     def fire(self) -> None:
-        # A firing already queued in the scheduler when the container stopped finds it stopped.
-        if self.running:
-            self.container.spawn_worker(self, (), {})
+        # A firing already queued in the scheduler when the container stopped finds it stopped, and
+        # one whose last worker still runs (a sweep outlasting its interval) leaves it be.
+        if self.running and not self.busy:
+            self.busy = True
+            try:
+                self.container.spawn_worker(self, (), {}, handle_result=self._finished)
+            except Exception:
+                self.busy = False
+                raise
+
+    def _finished(self, worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
+        self.busy = False
+        return result, exc_info
 
 
 scheduled = Scheduled.decorator

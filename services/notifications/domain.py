@@ -161,16 +161,37 @@ def retry_delay(attempt: int, base_seconds: float, cap_seconds: float = 3600) ->
     return float(min(cap_seconds, base_seconds * (2 ** max(0, attempt - 1))))
 
 
-def minute_bucket(moment: datetime) -> str:
-    """Due deliveries are looked up by their minute: an equality the database can use."""
-    return _utc(moment).strftime("%Y%m%d%H%M")
+DUE_BUCKET_SECONDS = 10
 
 
-def minutes_since(start: datetime, now: datetime) -> list[str]:
-    """The minute buckets from ``start`` up to ``now``, oldest first."""
-    first = _utc(start).replace(second=0, microsecond=0)
-    count = max(0, int((_utc(now) - first).total_seconds() // 60))
-    return [minute_bucket(first + timedelta(minutes=m)) for m in range(count + 1)]
+def due_bucket(moment: datetime) -> str:
+    """Due deliveries are looked up by their 10-second bucket: an equality the database can use, and
+    narrow enough that a sweep never reads a minute's worth of messages that are not due yet."""
+    utc = _utc(moment)
+    return utc.strftime("%Y%m%d%H%M") + f"{utc.second - utc.second % DUE_BUCKET_SECONDS:02d}"
+
+
+def buckets_between(start: datetime, end: datetime) -> list[str]:
+    """The due buckets from the one holding ``start`` up to the one holding ``end``, oldest first."""
+    first = _utc(start).replace(microsecond=0)
+    first -= timedelta(seconds=first.second % DUE_BUCKET_SECONDS)
+    count = max(0, int((_utc(end) - first).total_seconds() // DUE_BUCKET_SECONDS))
+    return [due_bucket(first + timedelta(seconds=DUE_BUCKET_SECONDS * n)) for n in range(count + 1)]
+
+
+LOOK_BACK = timedelta(hours=1)
+
+
+def buckets_to_sweep(now: datetime, read_to: datetime | None, look_back: bool) -> list[str] | None:
+    """Which due buckets a sweep reads. Everything on a process's first sweep (messages missed while
+    every replica was down); the last hour on a look-back (a crashed holder's message, found once
+    its lease expires); else the buckets since the last complete sweep, and the one before it (a
+    message planned due "now" just after that bucket was read)."""
+    if read_to is None:
+        return None
+    if look_back:
+        return buckets_between(now - LOOK_BACK, now)
+    return buckets_between(read_to - timedelta(seconds=DUE_BUCKET_SECONDS), now)
 
 
 def check_offsets(offsets: Sequence[int]) -> list[int]:

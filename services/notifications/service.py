@@ -6,7 +6,8 @@ import logging
 import random
 import time
 import uuid
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,11 +42,23 @@ from shared.timers import every_seconds, scheduled
 log = logging.getLogger(__name__)
 
 INSTANCE = uuid.uuid4().hex[:12]  # this process, as a lease owner
-SWEEP_LIMIT = 5000
+SWEEP_BATCH = 500  # deliveries a sweep takes on at once: the oldest due first
+SWEEP_SECONDS_MAX = 60.0  # one sweep's longest run of back-to-back batches
 CHANNEL_DEADLINE_SECONDS = 30
 PREFERENCES_CACHE_SECONDS = 10.0
 _preferences_cache: dict[str, tuple[float, domain.Preferences]] = {}
-_swept: dict[str, datetime] = {}  # this process's last full sweep: later ones read only recent minutes
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass
+class _Sweeping:
+    """This process's sweeps so far: what they have read, and when they last looked back."""
+
+    read_to: datetime | None = None
+    looked_back_at: datetime = NEVER
+
+
+_sweeping: dict[str, _Sweeping] = {}
 
 
 class ActAs(DependencyProvider):
@@ -176,23 +189,27 @@ class NotificationsService(NjiaService):
     @scheduled(trigger=every_seconds("reminder_sweep_seconds"))
     def send_due(self) -> None:
         """Every replica sweeps; a lease per delivery makes each one go out once."""
-        at = now()
-        # A process's first sweep looks far back (messages missed while every replica was down);
-        # later ones read a few minutes (retries are filed under their new due minute).
-        # Look back past a lease's life, so a delivery a crashed replica held is found once it expires.
-        look_back = timedelta(minutes=5) + timedelta(seconds=2 * self.settings.delivery_lease_seconds)
-        since = _swept[INSTANCE] - look_back if INSTANCE in _swept else None
-        due = self.store.due(since, at, SWEEP_LIMIT)
-        if len(due) < SWEEP_LIMIT:
-            _swept[INSTANCE] = at
-        if not due:
-            return
-        # Replicas sweep the same minutes: a shuffled order spreads them over different messages.
+        stop_at = time.monotonic() + SWEEP_SECONDS_MAX
+        # A full batch means more are due: sweep again at once rather than at the next tick.
+        while self._sweep() == SWEEP_BATCH and time.monotonic() < stop_at:
+            pass
+
+    def _sweep(self) -> int:
+        at, sweeping = now(), _sweeping.setdefault(INSTANCE, _Sweeping())
+        look_back = at - sweeping.looked_back_at > timedelta(seconds=self.settings.delivery_lease_seconds / 2)
+        buckets = domain.buckets_to_sweep(at, sweeping.read_to, look_back)
+        due = self.store.due(buckets, at, SWEEP_BATCH)
+        if len(due) < SWEEP_BATCH:
+            sweeping.read_to = at
+            if look_back or buckets is None:
+                sweeping.looked_back_at = at
+        # Replicas sweep the same buckets: a shuffled order spreads them over different messages.
         random.shuffle(due)
         pool = eventlet.GreenPool(self.settings.delivery_concurrency)
         for doc in due:
             pool.spawn_n(self._deliver_safely, doc["_id"])
         pool.waitall()
+        return len(due)
 
     def _deliver_safely(self, delivery_id: str) -> None:
         try:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.notifications.domain import SCHEDULED, Delivery, Preferences, minute_bucket, minutes_since
+from services.notifications.domain import SCHEDULED, Delivery, Preferences, due_bucket
 from shared.mongo import Store, page
 from shared.people import People
 
@@ -34,7 +34,7 @@ class NotificationsStore(People, Store):
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
-        self.deliveries.create_index([("status", 1), ("due_minute", 1)])
+        self.deliveries.create_index([("status", 1), ("due_bucket", 1)])
         self.deliveries.create_index("session_id")
         self.in_app.create_index([("user_id", 1), ("created_at", -1)])
         self.webhooks.create_index("org_id")
@@ -134,7 +134,7 @@ class NotificationsStore(People, Store):
                 "session_start": d.session_start,
                 "offset_minutes": d.offset_minutes,
                 "due_at": d.due_at,
-                "due_minute": minute_bucket(d.due_at),
+                "due_bucket": due_bucket(d.due_at),
                 "status": SCHEDULED,
                 "attempts": 0,
                 "facts": d.facts,
@@ -148,20 +148,18 @@ class NotificationsStore(People, Store):
         except BulkWriteError as exc:
             return int(exc.details.get("nInserted", 0))
 
-    def due(self, since: datetime | None, now: datetime, limit: int) -> list[dict[str, Any]]:
-        """Scheduled deliveries due by now, oldest first: all of them when ``since`` is None (a
-        replica's first look, after downtime), else those whose due minute is ``since`` or later."""
-        if since is None:
-            everything = self.deliveries.find(
-                {"status": SCHEDULED, "due_at": {"$lte": now}}, {"_id": 1, "due_at": 1}
-            )
+    def due(self, buckets: list[str] | None, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Scheduled deliveries due by now, oldest first: those filed under ``buckets``, or all of
+        them when ``buckets`` is None (a replica's first look, after downtime)."""
+        fields = {"_id": 1, "due_at": 1}
+        if buckets is None:
+            everything = self.deliveries.find({"status": SCHEDULED, "due_at": {"$lte": now}}, fields)
             return sorted(everything, key=lambda d: d["due_at"])[:limit]
         found: list[dict[str, Any]] = []
-        for bucket in minutes_since(since, now):
+        for bucket in buckets:
             found.extend(
                 self.deliveries.find(
-                    {"status": SCHEDULED, "due_minute": bucket, "due_at": {"$lte": now}},
-                    {"_id": 1, "due_at": 1},
+                    {"status": SCHEDULED, "due_bucket": bucket, "due_at": {"$lte": now}}, fields
                 )
             )
             if len(found) >= limit:
@@ -173,7 +171,7 @@ class NotificationsStore(People, Store):
 
     def set_delivery(self, delivery_id: str, changes: dict[str, Any]) -> None:
         if "due_at" in changes:
-            changes = {**changes, "due_minute": minute_bucket(changes["due_at"])}
+            changes = {**changes, "due_bucket": due_bucket(changes["due_at"])}
         self.deliveries.update_one({"_id": delivery_id}, {"$set": changes})
 
     def cancel_scheduled(self, session_id: str, now: datetime, kind: str | None = None) -> int:

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from services.notifications.domain import due_bucket
 from shared.mongo import connect, database_name
 from tests.support.platform import Platform
 from tests.support.smtp_sink import SmtpSink
@@ -82,7 +83,7 @@ def seed(platform: Platform, count: int, due_from: datetime, spread_seconds: flo
                     "session_start": start,
                     "offset_minutes": 120,
                     "due_at": due,
-                    "due_minute": due.strftime("%Y%m%d%H%M"),
+                    "due_bucket": due_bucket(due),
                     "status": "scheduled",
                     "attempts": 0,
                     "facts": facts,

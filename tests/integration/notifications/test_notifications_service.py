@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from services.accounts.service import AccountsService
+from services.notifications.domain import due_bucket
 from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
 from shared.events.contracts import NOTIFICATION_FAILED
@@ -128,15 +129,10 @@ def deliveries(platform, **query):
 
 def make_due(platform, session_id, kind="reminder", **extra):
     """As if the reminders' time had come (tests only): due now."""
+    due = now() - timedelta(seconds=1)
     store_of(platform["notifications"]).deliveries.update_many(
         {"session_id": session_id, "kind": kind, "status": "scheduled"},
-        {
-            "$set": {
-                "due_at": now() - timedelta(seconds=1),
-                "due_minute": now().strftime("%Y%m%d%H%M"),
-                **extra,
-            }
-        },
+        {"$set": {"due_at": due, "due_bucket": due_bucket(due), **extra}},
     )
 
 
