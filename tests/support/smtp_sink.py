@@ -16,18 +16,31 @@ Failure modes, for the retry paths of the service under test:
 - ``fail_next(n, code=451)``: the next ``n`` messages are answered at the end of DATA
   with ``code`` (4xx: transient, 5xx: permanent) and are not kept;
 - ``down()``: the listener closes and open connections drop, so connecting is refused;
-  ``up()`` listens again on the same port.
+  ``up()`` listens again on the same port;
+- ``hold(keep_if_dropped=False)``: from now on each message is held once its DATA is
+  complete: fully received, not yet answered, so the client waits for the reply
+  (``.held`` lists them) until ``release()`` answers them as usual and stops holding. A
+  client that goes away meanwhile (killed, timed out) never learns the outcome: its
+  message is then kept, as a server that queued it before answering keeps it (RFC 1047's
+  duplicate window), if ``keep_if_dropped`` says so (True, or a predicate on the message),
+  else it is lost (listed in ``.dropped``).
 
 Every public method is safe to call from any thread (or green thread: under eventlet's
 monkey-patching the server's asyncio loop runs in a green thread and works the same).
+Under that patching only one sink runs per process at a time (asyncio keeps one running
+loop per OS thread, and green threads share it): a second ``start()`` fails with "Cannot
+run the event loop while another loop is running"; share one sink and tell mail apart by
+its headers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -38,6 +51,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 HOST = "127.0.0.1"
 SERVER_NAME = "smtp-sink.njia.test"
+HOLD_POLL_SECONDS = 0.02
 
 
 class ReceivedEmail(EmailMessage):
@@ -80,11 +94,17 @@ class _Handler:
         self._sink = sink
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        return self._sink._receive(
-            bytes(envelope.original_content or envelope.content),
-            envelope.mail_from or "",
-            tuple(envelope.rcpt_tos),
-        )
+        raw = bytes(envelope.original_content or envelope.content)
+        mail_from, rcpt_tos = envelope.mail_from or "", tuple(envelope.rcpt_tos)
+        held = self._sink._hold(_Record(raw, mail_from, rcpt_tos, time.time()))
+        if held is not None:
+            try:
+                while self._sink._is_held(held):
+                    await asyncio.sleep(HOLD_POLL_SECONDS)
+            except asyncio.CancelledError:  # the client went away before its answer
+                self._sink._client_gone(held)
+                raise
+        return self._sink._receive(raw, mail_from, rcpt_tos)
 
 
 class _Controller(Controller):
@@ -97,6 +117,16 @@ class _Controller(Controller):
 
     def _create_server(self) -> Any:
         return self.loop.create_server(self._factory_invoker, sock=self._listener)
+
+
+class _Held:
+    """A message waiting for its answer, and what becomes of it if the client goes away first."""
+
+    __slots__ = ("keep", "record")
+
+    def __init__(self, record: _Record, keep: bool) -> None:
+        self.record = record
+        self.keep = keep
 
 
 class SmtpSink:
@@ -113,6 +143,9 @@ class SmtpSink:
         self._logins: list[str] = []
         self._failures: list[int] = []  # codes for the next messages, first one first
         self._refused = 0
+        self._holding: bool | Callable[[ReceivedEmail], bool] | None = None  # None: answer at once
+        self._held: list[_Held] = []
+        self._dropped: list[_Record] = []
         self._life = threading.RLock()  # serialises start/stop/down/up; never held by the server's loop
         self._controller: _Controller | None = None
         self._started = False
@@ -202,6 +235,20 @@ class SmtpSink:
         with self._condition:
             return list(self._logins)
 
+    @property
+    def held(self) -> list[ReceivedEmail]:
+        """Messages fully received and held without an answer (``hold``), oldest first."""
+        with self._condition:
+            records = [held.record for held in self._held]
+        return [record.message() for record in records]
+
+    @property
+    def dropped(self) -> list[ReceivedEmail]:
+        """Held messages lost because their client went away before the answer (``hold``)."""
+        with self._condition:
+            records = list(self._dropped)
+        return [record.message() for record in records]
+
     def received_times(self) -> list[float]:
         """``time.time()`` of each accepted message, oldest first, without parsing (for benchmarks)."""
         with self._condition:
@@ -227,6 +274,7 @@ class SmtpSink:
         with self._condition:
             self._records.clear()
             self._logins.clear()
+            self._dropped.clear()
             self._refused = 0
 
     def _subjects(self) -> list[str]:
@@ -241,7 +289,47 @@ class SmtpSink:
         with self._condition:
             self._failures.extend([code] * n)
 
+    def hold(self, keep_if_dropped: bool | Callable[[ReceivedEmail], bool] = False) -> None:
+        """Hold each message at the end of its DATA, unanswered, until ``release()``.
+
+        ``keep_if_dropped`` decides a held message whose client goes away before the answer:
+        kept (counted as received) or lost (``.dropped``); a predicate decides message by message.
+        """
+        with self._condition:
+            self._holding = keep_if_dropped
+
+    def release(self) -> None:
+        """Answer the held messages as any other (250, or ``fail_next``'s code) and stop holding."""
+        with self._condition:
+            self._holding = None
+            self._held.clear()
+
     # -- the server's side (called on the server's loop) ----------------------------------------
+
+    def _hold(self, record: _Record) -> _Held | None:
+        with self._condition:
+            keep_if_dropped = self._holding
+        if keep_if_dropped is None:
+            return None
+        keep = keep_if_dropped(record.message()) if callable(keep_if_dropped) else keep_if_dropped
+        held = _Held(record, keep)
+        with self._condition:
+            self._held.append(held)
+            self._condition.notify_all()
+        return held
+
+    def _is_held(self, held: _Held) -> bool:
+        with self._condition:
+            return any(h is held for h in self._held)
+
+    def _client_gone(self, held: _Held) -> None:
+        with self._condition:
+            self._held = [h for h in self._held if h is not held]
+            if held.keep:
+                self._records.append(held.record)
+            else:
+                self._dropped.append(held.record)
+            self._condition.notify_all()
 
     def _receive(self, raw: bytes, mail_from: str, rcpt_tos: tuple[str, ...]) -> str:
         with self._condition:

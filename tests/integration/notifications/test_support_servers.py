@@ -6,6 +6,8 @@ servers behave as the notification tests will rely on.
 
 import smtplib
 import socket
+from concurrent.futures import ThreadPoolExecutor
+from email import policy
 from email.message import EmailMessage
 
 import pytest
@@ -13,6 +15,7 @@ import requests
 
 from tests.support.http_provider import SMS_PATH, HttpProvider
 from tests.support.smtp_sink import SmtpSink
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -92,6 +95,45 @@ def test_smtp_sink_with_credentials_accepts_only_those():
 
         assert sink.logins == ["njia"]
         assert sink.wait_for(1, timeout=5)[0]["Subject"] == "Session confirmed"
+
+
+def test_smtp_sink_holds_messages_unanswered_until_released(sink):
+    sink.hold()
+
+    with ThreadPoolExecutor(1) as pool:
+        sending = pool.submit(send, sink.port, make_email("held"))
+        wait_until(lambda: len(sink.held) == 1, timeout=5)
+        assert sink.count == 0 and not sending.done()
+        sink.release()
+        sending.result(timeout=5)
+
+    assert [m["Subject"] for m in sink.wait_for(1, timeout=5)] == ["held"]
+    assert sink.held == []
+
+
+def send_and_vanish(port, message):
+    """Send a message up to the end of its DATA, and return the client, which has not read the answer."""
+    client = smtplib.SMTP("127.0.0.1", port, timeout=5)
+    client.ehlo()
+    client.mail(message["From"].addresses[0].addr_spec)
+    client.rcpt(message["To"].addresses[0].addr_spec)
+    assert client.docmd("DATA")[0] == 354
+    client.send(message.as_bytes(policy=policy.SMTP) + b".\r\n")  # no line of it starts with a dot
+    return client
+
+
+def test_smtp_sink_keeps_or_loses_a_held_message_whose_client_went_away_as_told(sink):
+    sink.hold(keep_if_dropped=lambda message: message["Subject"] == "queued before the answer")
+    kept = send_and_vanish(sink.port, make_email("queued before the answer"))
+    lost = send_and_vanish(sink.port, make_email("never answered"))
+    wait_until(lambda: len(sink.held) == 2, timeout=5)
+
+    kept.close()
+    lost.close()
+    wait_until(lambda: not sink.held, timeout=5)
+
+    assert [m["Subject"] for m in sink.messages] == ["queued before the answer"]
+    assert [m["Subject"] for m in sink.dropped] == ["never answered"]
 
 
 def send_sms(provider, api_key=None, **fields):
