@@ -14,7 +14,13 @@ import hmac
 import json
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formatdate, make_msgid
 from typing import Any
 
@@ -41,6 +47,52 @@ def message_id(delivery_id: str) -> str:
     """A Message-ID derived from the delivery: the same delivery always has the same one."""
     digest = hashlib.sha256(delivery_id.encode()).hexdigest()[:32]
     return f"<{digest}@njia>"
+
+
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP  # readable in a raw mail source, unlike base64
+# Headers unfolded up to SMTP's line limit: X-Njia-Delivery must reach the receiver in one piece.
+UNFOLDED = compat32.clone(max_line_length=998)
+
+
+def _text(body: str, subtype: str) -> MIMEText:
+    return MIMEText(body, subtype, UTF8_QP)  # type: ignore[arg-type]  # a Charset works; typeshed wants str
+
+
+def compose(
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    delivery_id: str,
+    attachment: tuple[str, bytes, str] | None = None,
+) -> MIMEMultipart:
+    """Plain text and HTML alternatives, and an attachment when there is one. Built with the classic
+    MIME classes: a reminder burst sends thousands, and these are several times faster to build."""
+    body = MIMEMultipart("alternative")
+    body.attach(_text(text, "plain"))
+    body.attach(_text(html, "html"))
+    msg = body
+    if attachment:
+        filename, data, mimetype = attachment
+        maintype, subtype = mimetype.split("/", 1)
+        part: MIMENonMultipart = (
+            _text(data.decode(), subtype) if maintype == "text" else MIMEApplication(data, subtype)
+        )
+        part.add_header("Content-Disposition", "attachment", filename=filename)
+        msg = MIMEMultipart("mixed")
+        msg.attach(body)
+        msg.attach(part)
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = message_id
+    msg["X-Njia-Delivery"] = delivery_id
+    msg.policy = UNFOLDED
+    return msg
 
 
 class Mailer:
@@ -87,19 +139,16 @@ class Mailer:
         delivery_id: str,
         attachment: tuple[str, bytes, str] | None = None,
     ) -> str:
-        msg = EmailMessage()
-        msg["From"] = self.settings.email_from
-        msg["To"] = to
-        msg["Subject"] = subject
-        msg["Date"] = formatdate(localtime=False)
-        msg["Message-ID"] = message_id(delivery_id) if delivery_id else make_msgid()
-        msg["X-Njia-Delivery"] = delivery_id
-        msg.set_content(text)
-        msg.add_alternative(html, subtype="html")
-        if attachment:
-            filename, data, mimetype = attachment
-            maintype, subtype = mimetype.split("/", 1)
-            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        msg = compose(
+            self.settings.email_from,
+            to,
+            subject,
+            text,
+            html,
+            message_id(delivery_id) if delivery_id else make_msgid(),
+            delivery_id,
+            attachment,
+        )
         with self._slots:
             client = None
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -62,6 +63,15 @@ def latest_version(event_type: str) -> int:
     return max(versions)
 
 
+_ENVELOPE = EnvelopeSchema()
+
+
+@functools.cache
+def _instance(schema: type[Schema]) -> Schema:
+    """One instance per contract: building a schema costs more than loading with it."""
+    return schema()
+
+
 def build(
     event_type: str, data: dict[str, Any], occurred_at: datetime, version: int | None = None
 ) -> dict[str, Any]:
@@ -70,7 +80,7 @@ def build(
     found = CONTRACTS[(event_type, version)]
     if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
         raise InvalidEvent(event_type, {"occurred_at": ["Must carry a time zone offset."]})
-    payload = found.schema().dump(data)
+    payload = _instance(found.schema).dump(data)
     envelope = {
         "event_id": new_event_id(),
         "event_type": event_type,
@@ -86,7 +96,7 @@ def validate_envelope(envelope: Any) -> dict[str, Any]:
     """Check the envelope and its data against the registered contract."""
     event_type = envelope.get("event_type", "?") if isinstance(envelope, dict) else "?"
     try:
-        outer = EnvelopeSchema().load(envelope)
+        outer = _ENVELOPE.load(envelope)
     except ValidationError as exc:
         raise InvalidEvent(event_type, field_errors(exc.messages)) from None
     found = CONTRACTS.get((outer["event_type"], outer["version"]))
@@ -95,7 +105,7 @@ def validate_envelope(envelope: Any) -> dict[str, Any]:
     if outer["source"] != found.source:
         raise InvalidEvent(event_type, {"source": [f"must be {found.source}"]})
     try:
-        found.schema().load(envelope["data"])
+        _instance(found.schema).load(envelope["data"])
     except ValidationError as exc:
         raise InvalidEvent(event_type, field_errors(exc.messages, "data")) from None
     return dict(envelope)
