@@ -74,11 +74,16 @@ def receive_once(service: Any, handler: str, fn: Callable[..., Any], payload: An
     handle(service, handler, fn, envelope)
 
 
-def handle(service: Any, handler: str, fn: Callable[..., Any], envelope: dict[str, Any]) -> bool:
-    """Run ``fn`` once per event id; on failure remember the event for a retry."""
+def handle(
+    service: Any, handler: str, fn: Callable[..., Any], envelope: dict[str, Any], retried: bool = False
+) -> bool:
+    """Run ``fn`` once per event id; on failure remember the event for a retry. ``retried`` when
+    the event comes from ``failed_events``: only then is there a failure record to close."""
     store: Store = service.store
     key = inbox_key(handler, envelope["event_id"])
     if store.event_seen(key):
+        if retried:  # a redelivered copy was handled meanwhile
+            store.mark_failed_event(key, "handled", now())
         return True
     try:
         fn(service, envelope)
@@ -97,7 +102,7 @@ def handle(service: Any, handler: str, fn: Callable[..., Any], envelope: dict[st
             log.error("event dead-lettered", extra={"handler": handler, "event_id": envelope["event_id"]})
         return False
     store.mark_event_seen(key, now())
-    if store.failed_event(key):
+    if retried:
         store.mark_failed_event(key, "handled", now())
     return True
 
@@ -123,6 +128,6 @@ def retry_failed_events(service: Any) -> int:
             f"retry:{failed['_id']}:{failed.get('generation', 0)}:{failed.get('attempts', 0)}", "retry", now()
         ):
             continue
-        if handle(service, failed["handler"], fn, failed["envelope"]):
+        if handle(service, failed["handler"], fn, failed["envelope"], retried=True):
             succeeded += 1
     return succeeded
