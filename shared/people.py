@@ -6,6 +6,7 @@ them), so they ask accounts' service-only ``person`` RPC, never the ``get_user``
 
 from __future__ import annotations
 
+import time
 from typing import Any, Protocol
 
 from shared.auth import Caller
@@ -16,6 +17,13 @@ PERSON_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "langu
 PARTICIPANT_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language")
 
 
+# People are read on every booking and rarely change (only `user.registered` writes them): each
+# process keeps those it read for a minute, sparing a database read per participant.
+RECENT_PEOPLE_SECONDS = 60.0
+RECENT_PEOPLE_MAX = 20_000
+_recent: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+
+
 class People:
     """Store mixin: the ``people`` collection, keyed by user id."""
 
@@ -23,9 +31,18 @@ class People:
 
     def remember_person(self, person: dict[str, Any]) -> None:
         self.people.replace_one({"_id": person["user_id"]}, {**person, "_id": person["user_id"]}, upsert=True)
+        _recent.pop((self.people.full_name, person["user_id"]), None)
 
     def person(self, user_id: str) -> dict[str, Any] | None:
+        key = (self.people.full_name, user_id)
+        kept = _recent.get(key)
+        if kept and kept[0] > time.monotonic():
+            return dict(kept[1])
         found: dict[str, Any] | None = self.people.find_one({"_id": user_id}, {"_id": 0})
+        if found is not None:
+            if len(_recent) >= RECENT_PEOPLE_MAX:
+                _recent.clear()
+            _recent[key] = (time.monotonic() + RECENT_PEOPLE_SECONDS, dict(found))
         return found
 
 
