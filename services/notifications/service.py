@@ -7,7 +7,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from nameko.extensions import DependencyProvider
 
 from services.notifications import domain, messages, schemas
 from services.notifications.channels import Channels, PermanentFailure, TransientFailure
-from services.notifications.store import NotificationsStore
+from services.notifications.store import TAKEN_OVER, NotificationsStore
 from shared import calendar
 from shared.auth import TOKEN_KEY, Caller, Tokens
 from shared.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
@@ -59,6 +59,7 @@ class _Sweeping:
 
 
 _sweeping: dict[str, _Sweeping] = {}
+_agendas_looked_at: dict[tuple[str, str], date] = {}  # (database, counselor) -> local day planned
 
 
 class ActAs(DependencyProvider):
@@ -223,13 +224,20 @@ class NotificationsService(NjiaService):
     def deliver(self, delivery_id: str) -> str | None:
         at = now()
         owner = f"{INSTANCE}:{uuid.uuid4().hex[:8]}"  # this attempt's, not the process's
-        if not self.store.take_lease(delivery_id, owner, at, self.settings.delivery_lease_seconds):
+        lease = self.store.take_lease(delivery_id, owner, at, self.settings.delivery_lease_seconds)
+        if lease is None:
             return None
         outcome = None
         try:
             doc = self.store.delivery(delivery_id)
             if doc is None or doc["status"] != domain.SCHEDULED or doc["due_at"] > at:
                 return None  # another replica finished it, or a retry is not due yet
+            if lease == TAKEN_OVER:
+                # Its holder stopped mid-send, so the recipient may already have it (under the same
+                # Message-ID or clientRef): that attempt is counted, and the delivery says so.
+                changes = {"attempts": doc.get("attempts", 0) + 1, "possible_duplicate": True}
+                self.store.set_delivery(delivery_id, changes)
+                doc = {**doc, **changes}
             outcome = self._send(doc, at)
             return outcome
         finally:
@@ -255,9 +263,9 @@ class NotificationsService(NjiaService):
         attempts = doc.get("attempts", 0) + 1
         try:
             # An overall deadline: a receiver that trickles its answer must not hold a worker.
-            with eventlet.Timeout(
-                CHANNEL_DEADLINE_SECONDS, TransientFailure("no answer within the deadline")
-            ):
+            # Within half the lease, so no successor takes over a send that is still running.
+            deadline = min(CHANNEL_DEADLINE_SECONDS, self.settings.delivery_lease_seconds / 2)
+            with eventlet.Timeout(deadline, TransientFailure("no answer within the deadline")):
                 reference = self._through_channel(doc, at)
         except TransientFailure as exc:
             if attempts >= self.settings.delivery_max_attempts:
@@ -409,11 +417,16 @@ class NotificationsService(NjiaService):
             local = at.astimezone(zone)
             if local.hour < self.settings.agenda_hour:
                 continue
+            # Once a day per counselor: the day's sessions are read at the agenda hour, not every sweep.
+            key = (self.store.people.full_name, counselor["user_id"])
+            if _agendas_looked_at.get(key) == local.date():
+                continue
             day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
             sessions = self.store.sessions_of_counselor_between(
                 counselor["user_id"], day_start, day_start + timedelta(days=1)
             )
             if not sessions:
+                _agendas_looked_at[key] = local.date()
                 continue
             person = _recipient(counselor)
             prefs = self.store.preferences_of(person.user_id)
@@ -445,6 +458,7 @@ class NotificationsService(NjiaService):
                 if prefs.allows(channel) and person.reachable_by(channel)
             ]
             self.store.plan(planned, at)
+            _agendas_looked_at[key] = local.date()
 
     # People's own settings and inbox ------------------------------------------------------------------------
 
@@ -519,6 +533,7 @@ class NotificationsService(NjiaService):
                 "sent_at": d.get("sent_at"),
                 "attempts": d.get("attempts", 0),
                 "last_error": d.get("last_error"),
+                "possible_duplicate": d.get("possible_duplicate", False),
             }
             for d in self.store.deliveries_of_session(session_id, "reminder")
         ]
