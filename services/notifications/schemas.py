@@ -58,6 +58,9 @@ class ReminderOut(StrictSchema):
     sent_at = fields.AwareDateTime(allow_none=True)
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
+    # A replica stopped while sending it and another sent it again: the recipient may have two
+    # copies, with the same Message-ID (email) or clientRef (SMS).
+    possible_duplicate = fields.Boolean()
 
 
 ReminderList = page_of(ReminderOut)

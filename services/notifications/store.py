@@ -18,6 +18,8 @@ from services.notifications.domain import SCHEDULED, Delivery, Preferences, due_
 from shared.mongo import Store, page
 from shared.people import People
 
+FRESH, TAKEN_OVER = "fresh", "taken_over"  # how a lease was had
+
 
 class NotificationsStore(People, Store):
     OUTBOX_COLLECTIONS = ("deliveries",)
@@ -210,7 +212,9 @@ class NotificationsStore(People, Store):
 
     # Leases -----------------------------------------------------------------------------------------
 
-    def take_lease(self, delivery_id: str, owner: str, now: datetime, seconds: float) -> bool:
+    def take_lease(self, delivery_id: str, owner: str, now: datetime, seconds: float) -> str | None:
+        """``FRESH`` when the delivery was free, ``TAKEN_OVER`` when a holder's lease had expired
+        (it stopped mid-send: its message may have gone out), None when someone holds it."""
         key = f"lease:{delivery_id}"
         lease = {
             "_id": key,
@@ -220,17 +224,17 @@ class NotificationsStore(People, Store):
         }
         try:
             self.claims.insert_one(lease)
-            return True
+            return FRESH
         except DuplicateKeyError:
             pass
         # A crashed holder's lease expires; exactly one successor deletes it and takes over.
         if self.claims.delete_one({"_id": key, "expires_at": {"$lt": now}}).deleted_count != 1:
-            return False
+            return None
         try:
             self.claims.insert_one(lease)
         except DuplicateKeyError:
-            return False
-        return True
+            return None
+        return TAKEN_OVER
 
     def drop_lease(self, delivery_id: str, owner: str) -> None:
         self.claims.delete_one({"_id": f"lease:{delivery_id}", "owner": owner})

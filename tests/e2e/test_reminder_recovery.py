@@ -256,6 +256,9 @@ def test_a_replica_killed_while_sending_reminders_is_restarted_and_each_reminder
             for channel in ("email", "sms", "in_app")
         }
     )
+    # Every email and text was mid-send when its replica died: each says it may have arrived twice.
+    resent = [r for r in reminders if r["channel"] in ("email", "sms")]
+    assert all(r["possible_duplicate"] and r["attempts"] == 2 for r in resent), resent
     mails = crash.mails(session_id)
     # The counselor's was lost on the wire when the replica died: sent again, it arrives once.
     assert [m.envelope_rcpt for m in mails].count((counselor["email"],)) == 1
