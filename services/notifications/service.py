@@ -329,11 +329,11 @@ class NotificationsService(NjiaService):
         elif status == domain.FAILED:
             events.append(self.events.new(NOTIFICATION_FAILED, {**base, "reason": reason or "failed"}, at))
             self._webhook_failed(doc)
-        self.store.deliveries.update_one({"_id": doc["_id"]}, {"$set": {**changes, **outbox_push(events)}})
-        # A delivery settles once, so its outbox holds just this event: cleared in one write.
-        for event in events:
-            if self.events.publish(event):
-                self.store.outbox_only_event_sent("deliveries", doc["_id"], event["event_id"])
+        # The outcome already happened (the message is out), so its event may go first: one write per
+        # message instead of two. Only an event the broker did not take waits in the outbox for the
+        # relay. Dying between the two sends the message again, and its event: both say so.
+        unpublished = [event for event in events if not self.events.publish(event)]
+        self.store.set_delivery(doc["_id"], {**changes, **outbox_push(unpublished)})
         return status
 
     def _through_channel(self, doc: dict[str, Any], at: datetime) -> str:
