@@ -335,6 +335,18 @@ def _buckets(start: datetime, end: datetime) -> list[datetime]:
 # --- sessions ------------------------------------------------------------------------------
 
 
+def start_day(start: datetime) -> str:
+    """The UTC day a session starts on: sessions are looked up by day, an equality the database
+    can use (FerretDB pushes no range condition down)."""
+    return start.astimezone(UTC).strftime("%Y%m%d")
+
+
+def days_between(start: datetime, end: datetime) -> list[str]:
+    """The UTC days from the one holding ``start`` to the one holding ``end``, in order."""
+    first, last = start.astimezone(UTC).date(), end.astimezone(UTC).date()
+    return [(first + timedelta(days=n)).strftime("%Y%m%d") for n in range((last - first).days + 1)]
+
+
 def join_window(start: datetime, end: datetime) -> Interval:
     """When a session may be joined: from 10 minutes before its start until its end."""
     return Interval(_utc(start, "start") - JOIN_OPENS_BEFORE, _utc(end, "end"))

@@ -31,6 +31,8 @@ from shared.timers import every_seconds, scheduled
 
 MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
+NO_SHOW_LOOK_BACK = timedelta(days=2)
+_no_show_swept: set[str] = set()  # databases this process has swept for no-shows once in full
 
 
 def _hhmm(value: str) -> time:
@@ -597,7 +599,12 @@ class SchedulingService(NjiaService):
         """Sessions whose client never joined within the grace period become no-shows, once."""
         at = now()
         grace = self.settings.no_show_grace_minutes
-        for session in self.store.due_for_no_show(at - timedelta(minutes=grace)):
+        started_before = at - timedelta(minutes=grace)
+        # A process's first sweep reads every session still booked (some may have waited through
+        # downtime); later ones read the last two days.
+        swept = self.store.sessions.full_name in _no_show_swept
+        since = started_before - NO_SHOW_LOOK_BACK if swept else None
+        for session in self.store.due_for_no_show(started_before, since):
             joined = session.get("client_joined_at") is not None
             if not domain.should_mark_no_show(at, session["start"], session["status"], joined, grace):
                 continue
@@ -605,6 +612,7 @@ class SchedulingService(NjiaService):
                 self._settle(session, "no_show", at, None)
             except Conflict:
                 continue  # another replica's sweep, or the counselor, settled it first
+        _no_show_swept.add(self.store.sessions.full_name)
 
     # Joining -----------------------------------------------------------------------------------
 

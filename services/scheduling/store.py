@@ -14,10 +14,12 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from services.scheduling.domain import days_between, start_day
 from shared.mongo import Store, outbox_push, page, with_outbox
 from shared.people import People
 
 STALE_CLAIM = timedelta(minutes=2)
+DAY_BY_DAY = timedelta(days=62)  # longer ranges (reports, feeds) are read in one query
 
 
 class SchedulingStore(People, Store):
@@ -39,6 +41,12 @@ class SchedulingStore(People, Store):
         self.sessions.create_index([("client_id", 1), ("start", 1)])
         self.sessions.create_index([("org_id", 1), ("start", 1)])
         self.sessions.create_index([("status", 1), ("start", 1)])
+        self.sessions.create_index([("branch_id", 1), ("start_day", 1)])
+        self.sessions.create_index([("counselor_id", 1), ("start_day", 1)])
+        self.sessions.create_index([("status", 1), ("start_day", 1)])
+        # Sessions stored before start_day existed get it now (once: every later write sets it).
+        for doc in list(self.sessions.find({"start_day": {"$exists": False}}, {"start": 1})):
+            self.sessions.update_one({"_id": doc["_id"]}, {"$set": {"start_day": start_day(doc["start"])}})
         self.availability.create_index("branch_id")
         self.notes.create_index("session_id")
 
@@ -70,13 +78,15 @@ class SchedulingStore(People, Store):
         self.release_all(keys, session_id)
 
     def add_session(self, doc: dict[str, Any], events: list[dict[str, Any]]) -> None:
-        self.sessions.insert_one(with_outbox(doc, events))
+        self.sessions.insert_one(with_outbox({**doc, "start_day": start_day(doc["start"])}, events))
 
     def session(self, session_id: str) -> dict[str, Any] | None:
         return self.sessions.find_one({"_id": session_id}, {"outbox": 0})
 
     def update_session(self, session_id: str, changes: dict[str, Any], events: list[dict[str, Any]]) -> None:
         """One single-document write: the change and the events it causes."""
+        if "start" in changes:
+            changes = {**changes, "start_day": start_day(changes["start"])}
         self.sessions.update_one({"_id": session_id}, {"$set": {**changes, **outbox_push(events)}})
 
     def sessions_where(
@@ -85,7 +95,8 @@ class SchedulingStore(People, Store):
         return page(self.sessions, query, limit, cursor)
 
     def sessions_between(self, query: dict[str, Any], start: datetime, end: datetime) -> list[dict[str, Any]]:
-        return list(self.sessions.find({**query, "start": {"$gte": start, "$lt": end}}, {"outbox": 0}))
+        """Sessions starting in [start, end) that match the top-level equalities in ``query``."""
+        return self._starting(query, start, end, {"outbox": 0})
 
     def booked_where(self, equal: dict[str, Any], start: datetime, end: datetime) -> list[dict[str, Any]]:
         """Booked sessions that may touch [start, end) (none is longer than a day).
@@ -93,13 +104,35 @@ class SchedulingStore(People, Store):
         ``equal`` holds only top-level equalities (``counselor_id`` or ``branch_id``): the
         filters FerretDB's PostgreSQL backend pushes down to the database.
         """
-        query = {**equal, "status": "booked", "start": {"$gte": start - timedelta(days=1), "$lt": end}}
-        return list(self.sessions.find(query, {"counselor_id": 1, "start": 1, "end": 1}))
-
-    def due_for_no_show(self, started_before: datetime) -> list[dict[str, Any]]:
-        return list(
-            self.sessions.find({"status": "booked", "start": {"$lte": started_before}}, {"outbox": 0})
+        query = {**equal, "status": "booked"}
+        return self._starting(
+            query, start - timedelta(days=1), end, {"counselor_id": 1, "start": 1, "end": 1}
         )
+
+    def due_for_no_show(self, started_before: datetime, since: datetime | None) -> list[dict[str, Any]]:
+        """Booked sessions that started before ``started_before``: since ``since``, or ever when None."""
+        if since is None:
+            query = {"status": "booked", "start": {"$lte": started_before}}
+            return list(self.sessions.find(query, {"outbox": 0}))
+        return self._starting({"status": "booked"}, since, started_before, {"outbox": 0}, inclusive=True)
+
+    def _starting(
+        self,
+        query: dict[str, Any],
+        start: datetime,
+        end: datetime,
+        fields: dict[str, int],
+        inclusive: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Day by day, so the database reads only those days' sessions, not every one ever booked."""
+        before = {"$lte": end} if inclusive else {"$lt": end}
+        when = {"start": {"$gte": start, **before}}
+        if end - start > DAY_BY_DAY:
+            return list(self.sessions.find({**query, **when}, fields))
+        found: list[dict[str, Any]] = []
+        for day in days_between(start, end):
+            found.extend(self.sessions.find({**query, "start_day": day, **when}, fields))
+        return found
 
     # Joins -------------------------------------------------------------------------------
 

@@ -19,7 +19,9 @@ from services.scheduling.domain import (
     WeeklyHours,
     check_availability,
     check_slot,
+    days_between,
     open_slots,
+    start_day,
     windows_on,
 )
 
@@ -475,3 +477,21 @@ def test_unusable_availability_is_refused_naming_the_field(overrides, field):
     assert caught.value.reason == "invalid_availability"
     assert isinstance(caught.value, SchedulingError)
     assert str(caught.value).endswith(".")
+
+
+def test_a_session_is_filed_under_the_utc_day_it_starts_on():
+    nairobi = ZoneInfo("Africa/Nairobi")
+    # 01:30 in Nairobi is still the previous day in UTC.
+    assert start_day(datetime(2026, 3, 2, 1, 30, tzinfo=nairobi)) == "20260301"
+    assert start_day(datetime(2026, 3, 2, 3, 0, tzinfo=nairobi)) == "20260302"
+
+
+def test_the_days_between_two_moments_include_both_ends_across_a_month():
+    start = datetime(2026, 2, 27, 23, 0, tzinfo=UTC)
+    assert days_between(start, start + timedelta(days=2, hours=2)) == [
+        "20260227",
+        "20260228",
+        "20260301",
+        "20260302",
+    ]
+    assert days_between(start, start) == ["20260227"]
