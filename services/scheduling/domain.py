@@ -7,6 +7,7 @@ at a time so daylight-saving changes land where the counselor expects them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -241,27 +242,44 @@ def available_minutes(av: Availability, start: datetime, end: datetime) -> int:
 
 def _grid_slots(av: Availability, start: datetime, end: datetime) -> list[Interval]:
     """Every session the windows offer starting in [start, end), before notice and busy time."""
-    session = _minutes(av.session_minutes)
-    step = session + _minutes(av.buffer_minutes)
-    slots = []
-    for window in _windows_between(av, start, end):
-        at = window.start
-        while at + session <= window.end:
-            if start <= at < end:
-                slots.append(Interval(at, at + session))
-            at += step
+    slots = [
+        slot
+        for day in _local_days(av, start, end)
+        for slot in _slots_on(av, day)
+        if start <= slot.start < end
+    ]
     return sorted(slots, key=lambda slot: slot.start)
 
 
-def _windows_between(av: Availability, start: datetime, end: datetime) -> Iterator[Interval]:
+@functools.lru_cache(maxsize=20_000)
+def _slots_on(av: Availability, day: date) -> tuple[Interval, ...]:
+    """The sessions one local date offers. Kept: every slot search asks for the same days again, and
+    the answer depends on nothing but the (immutable) availability and the date."""
+    session = _minutes(av.session_minutes)
+    step = session + _minutes(av.buffer_minutes)
+    slots = []
+    for window in windows_on(av, day):
+        at = window.start
+        while at + session <= window.end:
+            slots.append(Interval(at, at + session))
+            at += step
+    return tuple(slots)
+
+
+def _local_days(av: Availability, start: datetime, end: datetime) -> Iterator[date]:
     zone = ZoneInfo(av.timezone)
     # A UTC range touches up to two local dates at each end; one more day either side
     # covers zones whose clocks jump across midnight.
     day = start.astimezone(zone).date() - ONE_DAY
     last = end.astimezone(zone).date() + ONE_DAY
     while day <= last:
-        yield from windows_on(av, day)
+        yield day
         day += ONE_DAY
+
+
+def _windows_between(av: Availability, start: datetime, end: datetime) -> Iterator[Interval]:
+    for day in _local_days(av, start, end):
+        yield from windows_on(av, day)
 
 
 def _hours_on(av: Availability, day: date) -> list[tuple[time, time]]:
