@@ -251,7 +251,7 @@ def _grid_slots(av: Availability, start: datetime, end: datetime) -> list[Interv
     return sorted(slots, key=lambda slot: slot.start)
 
 
-@functools.lru_cache(maxsize=20_000)
+@functools.lru_cache(maxsize=4096)  # about 12 MB at most: a month of 130 counselors
 def _slots_on(av: Availability, day: date) -> tuple[Interval, ...]:
     """The sessions one local date offers. Kept: every slot search asks for the same days again, and
     the answer depends on nothing but the (immutable) availability and the date."""
