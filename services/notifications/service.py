@@ -59,7 +59,8 @@ class _Sweeping:
 
 
 _sweeping: dict[str, _Sweeping] = {}
-_agendas_looked_at: dict[tuple[str, str], date] = {}  # (database, counselor) -> local day planned
+_agendas_looked_at: dict[tuple[str, str], date] = {}  # (database, counselor) -> local day looked at
+_agendas_planned: set[tuple[str, str, date]] = set()  # (database, counselor, local day)
 
 
 class ActAs(DependencyProvider):
@@ -140,6 +141,7 @@ class NotificationsService(NjiaService):
             + self._plan_webhooks(envelope)
         )
         self.store.plan(planned, at)
+        self._plan_agenda_on_booking(facts, at)
 
     @on_event("scheduling", SESSION_RESCHEDULED)
     def handle_session_rescheduled(self, envelope: dict[str, Any]) -> None:
@@ -413,52 +415,68 @@ class NotificationsService(NjiaService):
         id, so every replica may plan it and it is still sent once."""
         at = now()
         for counselor in self.store.counselors():
-            zone = ZoneInfo(counselor.get("timezone") or "UTC")
-            local = at.astimezone(zone)
+            local = at.astimezone(ZoneInfo(counselor.get("timezone") or "UTC"))
             if local.hour < self.settings.agenda_hour:
                 continue
-            # Once a day per counselor: the day's sessions are read at the agenda hour, not every sweep.
+            # Once a day per counselor: the day's sessions are read at the agenda hour, not every sweep
+            # (a counselor's first session booked later that day brings the agenda with it).
             key = (self.store.people.full_name, counselor["user_id"])
-            if _agendas_looked_at.get(key) == local.date():
-                continue
-            day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-            sessions = self.store.sessions_of_counselor_between(
-                counselor["user_id"], day_start, day_start + timedelta(days=1)
-            )
-            if not sessions:
+            if _agendas_looked_at.get(key) != local.date():
+                self._plan_agenda(counselor, local, at)
                 _agendas_looked_at[key] = local.date()
-                continue
-            person = _recipient(counselor)
-            prefs = self.store.preferences_of(person.user_id)
-            facts = {
-                "date": local.date().isoformat(),
-                "sessions": [
-                    {
-                        "start": s["start"].isoformat(),
-                        "end": s["end"].isoformat(),
-                        "session_id": s["_id"],
-                        "client_name": s.get("client_name", ""),
-                        "topic": s.get("topic"),
-                        "join_path": f"/sessions/{s['_id']}/join",
-                    }
-                    for s in sessions
-                ],
-            }
-            planned = [
-                domain.Delivery(
-                    id=f"agenda:{person.user_id}:{local.date().isoformat()}:{channel}",
-                    kind="agenda",
-                    channel=channel,
-                    recipient_id=person.user_id,
-                    due_at=at,
-                    facts=facts,
-                    recipient=vars(person),
-                )
-                for channel in ("email", "in_app")
-                if prefs.allows(channel) and person.reachable_by(channel)
-            ]
-            self.store.plan(planned, at)
-            _agendas_looked_at[key] = local.date()
+
+    def _plan_agenda_on_booking(self, facts: dict[str, Any], at: datetime) -> None:
+        """A session booked after the agenda hour for later today: the day's agenda, if none went yet."""
+        counselor = facts["counselor"]
+        zone = ZoneInfo(counselor.get("timezone") or "UTC")
+        local = at.astimezone(zone)
+        if (
+            local.hour >= self.settings.agenda_hour
+            and _when(facts["start"]).astimezone(zone).date() == local.date()
+        ):
+            self._plan_agenda(counselor, local, at)
+
+    def _plan_agenda(self, counselor: dict[str, Any], local: datetime, at: datetime) -> None:
+        """The agenda of the counselor's local day holding ``local``, if they have sessions that day."""
+        day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        sessions = self.store.sessions_of_counselor_between(
+            counselor["user_id"], day_start, day_start + timedelta(days=1)
+        )
+        if not sessions:
+            return
+        person = _recipient(counselor)
+        prefs = self.store.preferences_of(person.user_id)
+        facts = {
+            "date": local.date().isoformat(),
+            "sessions": [
+                {
+                    "start": s["start"].isoformat(),
+                    "end": s["end"].isoformat(),
+                    "session_id": s["_id"],
+                    "client_name": s.get("client_name", ""),
+                    "topic": s.get("topic"),
+                    "join_path": f"/sessions/{s['_id']}/join",
+                }
+                for s in sessions
+            ],
+        }
+        planned = [
+            domain.Delivery(
+                id=f"agenda:{person.user_id}:{local.date().isoformat()}:{channel}",
+                kind="agenda",
+                channel=channel,
+                recipient_id=person.user_id,
+                due_at=at,
+                facts=facts,
+                recipient=vars(person),
+            )
+            for channel in ("email", "in_app")
+            if prefs.allows(channel) and person.reachable_by(channel)
+        ]
+        self.store.plan(planned, at)
+        if len(_agendas_planned) > 50_000:  # past days' entries: forgetting them costs a re-read at most
+            _agendas_planned.clear()
+        _agendas_planned.add((self.store.people.full_name, person.user_id, local.date()))
 
     # People's own settings and inbox ------------------------------------------------------------------------
 

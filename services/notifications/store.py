@@ -197,12 +197,12 @@ class NotificationsStore(People, Store):
 
     def rearm(self, delivery_ids: list[str]) -> int:
         """Reminders cancelled by a move away from this time, scheduled again for the move back."""
-        if not delivery_ids:
-            return 0
-        query = {"_id": {"$in": delivery_ids}, "status": "cancelled"}
-        return self.deliveries.update_many(
-            query, {"$set": {"status": SCHEDULED, "attempts": 0}}
-        ).modified_count
+        rearmed = 0
+        for delivery_id in delivery_ids:  # one by _id each: FerretDB pushes no `$in` down
+            rearmed += self.deliveries.update_one(
+                {"_id": delivery_id, "status": "cancelled"}, {"$set": {"status": SCHEDULED, "attempts": 0}}
+            ).modified_count
+        return rearmed
 
     def deliveries_of_session(self, session_id: str, kind: str) -> list[dict[str, Any]]:
         return sorted(

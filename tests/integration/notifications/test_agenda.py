@@ -237,13 +237,6 @@ def test_at_the_agenda_hour_a_counselor_gets_one_agenda_of_todays_sessions_in_th
     assert {d["status"] for d in agenda_deliveries(platform)} == {"sent"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: plan_agendas remembers in process (_agendas_looked_at) a counselor it found with no "
-    "session today, so a session booked after the agenda hour for later that day never brings an "
-    "agenda from this process, while a replica started since (another process) does plan it",
-)
 def test_a_first_session_booked_after_the_agenda_hour_for_later_today_brings_the_agenda(
     container_factory, settings, smtp, zone
 ):
