@@ -353,16 +353,18 @@ def _buckets(start: datetime, end: datetime) -> list[datetime]:
 # --- sessions ------------------------------------------------------------------------------
 
 
-def start_day(start: datetime) -> str:
-    """The UTC day a session starts on: sessions are looked up by day, an equality the database
-    can use (FerretDB pushes no range condition down)."""
-    return start.astimezone(UTC).strftime("%Y%m%d")
+def start_week(start: datetime) -> str:
+    """The UTC week (its Monday) a session starts in: sessions are looked up by week, an equality the
+    database can use (FerretDB pushes no range condition down)."""
+    day = start.astimezone(UTC).date()
+    return (day - timedelta(days=day.weekday())).strftime("%Y%m%d")
 
 
-def days_between(start: datetime, end: datetime) -> list[str]:
-    """The UTC days from the one holding ``start`` to the one holding ``end``, in order."""
+def weeks_between(start: datetime, end: datetime) -> list[str]:
+    """The UTC weeks from the one holding ``start`` to the one holding ``end``, in order."""
     first, last = start.astimezone(UTC).date(), end.astimezone(UTC).date()
-    return [(first + timedelta(days=n)).strftime("%Y%m%d") for n in range((last - first).days + 1)]
+    monday = first - timedelta(days=first.weekday())
+    return [(monday + timedelta(weeks=n)).strftime("%Y%m%d") for n in range((last - monday).days // 7 + 1)]
 
 
 def join_window(start: datetime, end: datetime) -> Interval:

@@ -14,12 +14,12 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from services.scheduling.domain import days_between, start_day
+from services.scheduling.domain import start_week, weeks_between
 from shared.mongo import Store, outbox_push, page, with_outbox
 from shared.people import People
 
 STALE_CLAIM = timedelta(minutes=2)
-DAY_BY_DAY = timedelta(days=62)  # longer ranges (reports, feeds) are read in one query
+WEEK_BY_WEEK = timedelta(days=62)  # longer ranges (reports, feeds) are read in one query
 
 
 class SchedulingStore(People, Store):
@@ -41,12 +41,12 @@ class SchedulingStore(People, Store):
         self.sessions.create_index([("client_id", 1), ("start", 1)])
         self.sessions.create_index([("org_id", 1), ("start", 1)])
         self.sessions.create_index([("status", 1), ("start", 1)])
-        self.sessions.create_index([("branch_id", 1), ("start_day", 1)])
-        self.sessions.create_index([("counselor_id", 1), ("start_day", 1)])
-        self.sessions.create_index([("status", 1), ("start_day", 1)])
-        # Sessions stored before start_day existed get it now (once: every later write sets it).
-        for doc in list(self.sessions.find({"start_day": {"$exists": False}}, {"start": 1})):
-            self.sessions.update_one({"_id": doc["_id"]}, {"$set": {"start_day": start_day(doc["start"])}})
+        self.sessions.create_index([("branch_id", 1), ("start_week", 1)])
+        self.sessions.create_index([("counselor_id", 1), ("start_week", 1)])
+        self.sessions.create_index([("status", 1), ("start_week", 1)])
+        # Sessions stored before start_week existed get it now (once: every later write sets it).
+        for doc in list(self.sessions.find({"start_week": {"$exists": False}}, {"start": 1})):
+            self.sessions.update_one({"_id": doc["_id"]}, {"$set": {"start_week": start_week(doc["start"])}})
         self.availability.create_index("branch_id")
         self.notes.create_index("session_id")
 
@@ -78,7 +78,7 @@ class SchedulingStore(People, Store):
         self.release_all(keys, session_id)
 
     def add_session(self, doc: dict[str, Any], events: list[dict[str, Any]]) -> None:
-        self.sessions.insert_one(with_outbox({**doc, "start_day": start_day(doc["start"])}, events))
+        self.sessions.insert_one(with_outbox({**doc, "start_week": start_week(doc["start"])}, events))
 
     def session(self, session_id: str) -> dict[str, Any] | None:
         return self.sessions.find_one({"_id": session_id}, {"outbox": 0})
@@ -86,7 +86,7 @@ class SchedulingStore(People, Store):
     def update_session(self, session_id: str, changes: dict[str, Any], events: list[dict[str, Any]]) -> None:
         """One single-document write: the change and the events it causes."""
         if "start" in changes:
-            changes = {**changes, "start_day": start_day(changes["start"])}
+            changes = {**changes, "start_week": start_week(changes["start"])}
         self.sessions.update_one({"_id": session_id}, {"$set": {**changes, **outbox_push(events)}})
 
     def sessions_where(
@@ -124,14 +124,14 @@ class SchedulingStore(People, Store):
         fields: dict[str, int],
         inclusive: bool = False,
     ) -> list[dict[str, Any]]:
-        """Day by day, so the database reads only those days' sessions, not every one ever booked."""
+        """Week by week, so the database reads only those weeks' sessions, not every one ever booked."""
         before = {"$lte": end} if inclusive else {"$lt": end}
         when = {"start": {"$gte": start, **before}}
-        if end - start > DAY_BY_DAY:
+        if end - start > WEEK_BY_WEEK:
             return list(self.sessions.find({**query, **when}, fields))
         found: list[dict[str, Any]] = []
-        for day in days_between(start, end):
-            found.extend(self.sessions.find({**query, "start_day": day, **when}, fields))
+        for week in weeks_between(start, end):
+            found.extend(self.sessions.find({**query, "start_week": week, **when}, fields))
         return found
 
     # Joins -------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from services.scheduling.domain import (
     WeeklyHours,
     check_availability,
     check_slot,
-    days_between,
     open_slots,
-    start_day,
+    start_week,
+    weeks_between,
     windows_on,
 )
 
@@ -479,19 +479,16 @@ def test_unusable_availability_is_refused_naming_the_field(overrides, field):
     assert str(caught.value).endswith(".")
 
 
-def test_a_session_is_filed_under_the_utc_day_it_starts_on():
+def test_a_session_is_filed_under_the_utc_week_it_starts_in():
     nairobi = ZoneInfo("Africa/Nairobi")
-    # 01:30 in Nairobi is still the previous day in UTC.
-    assert start_day(datetime(2026, 3, 2, 1, 30, tzinfo=nairobi)) == "20260301"
-    assert start_day(datetime(2026, 3, 2, 3, 0, tzinfo=nairobi)) == "20260302"
+    # Monday 01:30 in Nairobi is still Sunday in UTC: the week before.
+    assert start_week(datetime(2026, 3, 2, 1, 30, tzinfo=nairobi)) == "20260223"
+    assert start_week(datetime(2026, 3, 2, 3, 0, tzinfo=nairobi)) == "20260302"
+    assert start_week(datetime(2026, 3, 8, 23, 59, tzinfo=UTC)) == "20260302"
 
 
-def test_the_days_between_two_moments_include_both_ends_across_a_month():
-    start = datetime(2026, 2, 27, 23, 0, tzinfo=UTC)
-    assert days_between(start, start + timedelta(days=2, hours=2)) == [
-        "20260227",
-        "20260228",
-        "20260301",
-        "20260302",
-    ]
-    assert days_between(start, start) == ["20260227"]
+def test_the_weeks_between_two_moments_include_both_ends_across_a_year():
+    start = datetime(2026, 12, 30, 23, 0, tzinfo=UTC)  # a Wednesday
+    assert weeks_between(start, start + timedelta(days=6)) == ["20261228", "20270104"]
+    assert weeks_between(start, start) == ["20261228"]
+    assert len(weeks_between(start, start + timedelta(days=14))) == 3
