@@ -98,6 +98,7 @@ class NotificationsStore(People, Store):
                 "topic": facts.get("topic"),
                 "client_name": facts["client"]["name"],
                 "counselor_name": facts["counselor"]["name"],
+                "revision": facts.get("revision", 0),
             },
             upsert=True,
         )

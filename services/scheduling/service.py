@@ -381,6 +381,7 @@ class SchedulingService(NjiaService):
             "counselor": session["counselor"],
             "client": session["client"],
             "join_path": f"/sessions/{session['_id']}/join",
+            "revision": session.get("version", 0),
         }
 
     # Reading sessions ----------------------------------------------------------------------------
@@ -495,6 +496,7 @@ class SchedulingService(NjiaService):
             "end": slot.end,
             "buffer_minutes": av.buffer_minutes,
             "reschedule_count": session.get("reschedule_count", 0) + 1,
+            "version": session.get("version", 0) + 1,  # what _claim_change makes it: the event's revision
         }
         event = self.events.new(
             SESSION_RESCHEDULED,
@@ -537,7 +539,12 @@ class SchedulingService(NjiaService):
             at, session["start"], self.store.policy(session["org_id"])["late_cancel_hours"]
         )
         status = "late_cancelled" if late else "cancelled"
-        changed = {**session, "status": status, "cancel_reason": data["reason"]}
+        changed = {
+            **session,
+            "status": status,
+            "cancel_reason": data["reason"],
+            "version": session.get("version", 0) + 1,
+        }
         event = self.events.new(
             SESSION_CANCELLED,
             {**self._facts(changed), "cancelled_by": caller.user_id, "reason": data["reason"], "late": late},
@@ -585,7 +592,7 @@ class SchedulingService(NjiaService):
     def _settle(
         self, session: dict[str, Any], status: str, at: datetime, caller: Caller | None
     ) -> dict[str, Any]:
-        changed = {**session, "status": status}
+        changed = {**session, "status": status, "version": session.get("version", 0) + 1}
         event = self.events.new(
             SESSION_NO_SHOW if status == "no_show" else SESSION_COMPLETED, self._facts(changed), at
         )

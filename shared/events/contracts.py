@@ -87,6 +87,9 @@ class _SessionFacts(_Data):
     counselor = fields.Nested(Participant, required=True)
     client = fields.Nested(Participant, required=True)
     join_path = fields.String(required=True)
+    # The session's version after this change: a consumer ignores an event older than one it has
+    # handled (a retried `session.booked` arriving after `session.cancelled`). 0 from older senders.
+    revision = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 @contract(SESSION_BOOKED, source="scheduling")

@@ -3,16 +3,18 @@ real HTTP SMS gateway and webhook receiver on 127.0.0.1."""
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from nameko.standalone.events import event_dispatcher
 
 from services.accounts.service import AccountsService
 from services.notifications.domain import due_bucket
 from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
-from shared.events.contracts import NOTIFICATION_FAILED
-from shared.events.handling import on_event
+from shared.events.contracts import NOTIFICATION_FAILED, SESSION_BOOKED
+from shared.events.envelope import build
+from shared.events.handling import inbox_key, on_event
 from shared.mongo import MongoStore, Store, now
 from shared.service import NjiaService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
@@ -171,7 +173,6 @@ def test_a_booking_confirms_to_both_by_email_sms_and_in_app_in_their_own_zone_an
 
 
 def later_than(slots, hours):
-    from datetime import datetime
 
     return next(
         i for i, s in enumerate(slots) if datetime.fromisoformat(s["start"]) > now() + timedelta(hours=hours)
@@ -297,6 +298,26 @@ def test_rescheduling_moves_reminders_and_cancelling_stops_them(platform, people
     make_due(platform, session["id"])
     call(platform["notifications"], "send_due")
     assert not [m for m in smtp.messages if "reminder:" in m["X-Njia-Delivery"]]
+
+
+def test_a_booking_event_arriving_after_its_cancellation_plans_nothing(platform, people, settings, smtp):
+    session, _ = book(platform, people)
+    confirmed = lambda: [m for m in smtp.messages if m["X-Njia-Delivery"].startswith("confirmation:")]  # noqa: E731
+    wait_until(lambda: len(confirmed()) == 2, timeout=10, message="the booking was not confirmed")
+    call(platform["scheduling"], "cancel_session", session["id"], {}, token=people["client"]["token"])
+    wait_until(lambda: deliveries(platform, session_id=session["id"], kind="cancelled"), timeout=10)
+    # The booking's event once more, as a retry that failed the first time would bring it: late.
+    booked = deliveries(platform, session_id=session["id"], kind="confirmation")[0]["facts"]
+    times = {key: datetime.fromisoformat(booked[key]) for key in ("start", "end")}
+    late = build(SESSION_BOOKED, {**booked, **times}, now())
+    event_dispatcher(settings)("scheduling", SESSION_BOOKED, late)
+    kept = store_of(platform["notifications"])
+    wait_until(lambda: kept.event_seen(inbox_key("handle_session_booked", late["event_id"])), timeout=10)
+    call(platform["notifications"], "send_due")
+
+    assert kept.session(session["id"])["status"] in ("cancelled", "late_cancelled")
+    assert deliveries(platform, session_id=session["id"], kind="reminder", status="scheduled") == []
+    assert len(confirmed()) == 2  # the first booking's, to each person; none again
 
 
 def test_turning_sms_off_stops_reminders_already_planned(platform, people, provider):
