@@ -181,12 +181,17 @@ class Store:
             {"_id": doc_id}, {"$unset": {f"outbox.{event_id}": ""}, "$set": {"outbox_pending": False}}
         )
 
-    def pending_outbox(self) -> Iterator[tuple[str, Any, list[dict[str, Any]]]]:
+    def pending_outbox(self, everything: bool = False) -> Iterator[tuple[str, Any, list[dict[str, Any]]]]:
+        """Documents flagged ``outbox_pending``; with ``everything``, any whose outbox holds an event,
+        flag or not (FerretDB updates read, change and write back a whole document, so a flag cleared
+        by one writer can hide an event another pushed at the same moment)."""
+        query: dict[str, Any] = {} if everything else {"outbox_pending": True}
         for name in self.OUTBOX_COLLECTIONS:
             # Read the batch whole: a cursor left open holds a FerretDB connection (see ensure_collections).
-            for doc in list(self.db[name].find({"outbox_pending": True}, {"outbox": 1})):
+            for doc in list(self.db[name].find(query, {"outbox": 1, "outbox_pending": 1})):
                 pending = sorted((doc.get("outbox") or {}).values(), key=lambda e: e["event_id"])
-                yield name, doc["_id"], pending
+                if pending or doc.get("outbox_pending"):
+                    yield name, doc["_id"], pending
 
     # Failed events (bounded redelivery, then dead letters) --------------------
 

@@ -7,6 +7,7 @@ its own entrypoints.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from nameko.extensions import DependencyProvider
@@ -20,6 +21,9 @@ from shared.events.handling import retry_failed_events
 from shared.events.publishing import Events, relay_outbox
 from shared.logs import RequestLogging
 from shared.mongo import Store, now
+
+FULL_RELAY_SECONDS = 3600.0
+_next_full_relay: dict[str, float] = {}  # database -> when this process next reads every outbox
 
 
 def rpc(fn: Any) -> Any:
@@ -73,7 +77,12 @@ class NjiaService:
 
     @every("outbox_relay_seconds")
     def relay_outbox(self) -> None:
-        relay_outbox(self.store, self.events)
+        # Flagged documents every tick; every document at a process's first tick and then hourly.
+        database = self.store.db.name
+        everything = time.monotonic() >= _next_full_relay.get(database, 0.0)
+        relay_outbox(self.store, self.events, everything)
+        if everything:
+            _next_full_relay[database] = time.monotonic() + FULL_RELAY_SECONDS
 
     @every("event_retry_seconds")
     def retry_failed_events(self) -> None:

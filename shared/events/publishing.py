@@ -112,10 +112,11 @@ class _Headers(HeaderEncoder):
     """nameko's header encoding of context data (request id) for event messages."""
 
 
-def relay_outbox(store: Store, events: EventPublisher) -> int:
-    """Publish every event still waiting in an outbox; returns how many went out."""
+def relay_outbox(store: Store, events: EventPublisher, everything: bool = False) -> int:
+    """Publish every event still waiting in an outbox; returns how many went out. ``everything``
+    reads every document, not only flagged ones (slow: run rarely)."""
     sent = 0
-    for collection, doc_id, envelopes in store.pending_outbox():
+    for collection, doc_id, envelopes in store.pending_outbox(everything):
         if not envelopes:
             store.outbox_delivered(collection, doc_id, "")
             continue

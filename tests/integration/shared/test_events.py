@@ -197,3 +197,43 @@ def test_events_published_before_the_subscriber_starts_wait_in_its_queue(account
     container.start()
     wait_until(lambda: behaviour.received, message="event published before start was lost")
     assert behaviour.received[0]["data"]["user_id"] == org["admin"]["id"]
+
+
+def test_an_event_whose_outbox_flag_was_lost_is_found_by_the_full_relay(listener, config):
+    """FerretDB writes whole documents back: a writer clearing the flag can hide another's event."""
+    client = connect(mongo_uri())
+    store = AccountsStore(client[database_name(config["NJIA_MONGO_DB_PREFIX"], "accounts")])
+    store.ensure_indexes()
+    exchange = get_event_exchange("accounts", {})
+    from services.accounts.domain import User
+
+    user = User(
+        id="usr_outbox_2",
+        org_id="org_1",
+        email="hidden@example.org",
+        name="Hidden Event",
+        role="client",
+        created_at=now(),
+    )
+    broker = EventPublisher("accounts", Publisher(config["AMQP_URI"]), exchange, {})
+    data = {
+        "user_id": user.id,
+        "org_id": user.org_id,
+        "branch_id": None,
+        "role": "client",
+        "email": user.email,
+        "name": user.name,
+        "phone": None,
+        "timezone": "UTC",
+        "language": "en",
+    }
+    envelope = broker.new(USER_REGISTERED, data, user.created_at)
+    store.add_user(user, [envelope], now())
+    store.users.update_one({"_id": user.id}, {"$set": {"outbox_pending": False}})  # the lost flag
+
+    assert relay_outbox(store, broker) == 0  # the quick pass reads flagged documents only
+    with entrypoint_waiter(listener, "handle_user_registered"):
+        assert relay_outbox(store, broker, everything=True) == 1
+    assert behaviour.received[-1]["event_id"] == envelope["event_id"]
+    assert list(store.pending_outbox(everything=True)) == []
+    client.close()
