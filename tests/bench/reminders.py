@@ -36,7 +36,9 @@ def seed(platform: Platform, count: int, due_from: datetime, spread_seconds: flo
     """``count`` email reminders due between ``due_from`` and ``due_from + spread``; returns id -> due."""
     client = connect(platform.env.get("NJIA_MONGO_URI", "mongodb://127.0.0.1:27017/"))
     db = client[database_name(platform.env["NJIA_MONGO_DB_PREFIX"], "notifications")]
-    sessions, deliveries, due_of = [], [], {}
+    sessions: list[dict[str, object]] = []
+    deliveries: list[dict[str, object]] = []
+    due_of: dict[str, datetime] = {}
     start = due_from + timedelta(hours=2)
     for index in range(count // 2):
         session_id = f"ses_bench_{index}"

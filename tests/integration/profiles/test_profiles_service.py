@@ -133,7 +133,9 @@ def call(container, method, *args, person=None):
 
 
 def store_of(container) -> ProfilesStore:
-    return next(ext for ext in container.extensions if isinstance(ext, MongoStore)).store
+    store = next(ext for ext in container.extensions if isinstance(ext, MongoStore)).store
+    assert isinstance(store, ProfilesStore)
+    return store
 
 
 def upload(profiles, person, data):
