@@ -111,12 +111,15 @@ class NotificationsService(NjiaService):
             people.append((person, self.store.preferences_of(person.user_id)))
         return people
 
-    def _keep_session(self, facts: dict[str, Any]) -> bool:
-        """Keep the session as this event tells it; False (nothing kept) when the event is older than
-        one already handled: a retried `session.booked` after `session.cancelled` plans nothing."""
+    def _keep_session(self, envelope: dict[str, Any], at: datetime) -> bool:
+        """Keep the session as this event tells it. False when the event is older than one already
+        handled (a retried `session.booked` after `session.cancelled`): nothing is kept and no message
+        planned, but webhook receivers still hear of it, revision and all."""
+        facts = envelope["data"]
         kept = self.store.session(facts["session_id"])
         if kept is not None and kept.get("revision", 0) > facts.get("revision", 0):
             log.info("older session event ignored", extra={"session_id": facts["session_id"]})
+            self.store.plan(self._plan_webhooks(envelope), at)
             return False
         self.store.remember_session(facts, _when(facts["start"]), _when(facts["end"]))
         return True
@@ -139,8 +142,7 @@ class NotificationsService(NjiaService):
     @on_event("scheduling", SESSION_BOOKED)
     def handle_session_booked(self, envelope: dict[str, Any]) -> None:
         facts, at = envelope["data"], now()
-        if not self._keep_session(facts):
-            self.store.plan(self._plan_webhooks(envelope), at)  # receivers still hear of it, revision and all
+        if not self._keep_session(envelope, at):
             return
         start = _when(facts["start"])
         both = self._participants(facts, ("client", "counselor"))
@@ -155,8 +157,7 @@ class NotificationsService(NjiaService):
     @on_event("scheduling", SESSION_RESCHEDULED)
     def handle_session_rescheduled(self, envelope: dict[str, Any]) -> None:
         facts, at = envelope["data"], now()
-        if not self._keep_session(facts):
-            self.store.plan(self._plan_webhooks(envelope), at)
+        if not self._keep_session(envelope, at):
             return
         start = _when(facts["start"])
         # Reminders for any other start are cancelled; those for this start (new, or cancelled by an
@@ -175,8 +176,7 @@ class NotificationsService(NjiaService):
     @on_event("scheduling", SESSION_CANCELLED)
     def handle_session_cancelled(self, envelope: dict[str, Any]) -> None:
         facts, at = envelope["data"], now()
-        if not self._keep_session(facts):
-            self.store.plan(self._plan_webhooks(envelope), at)
+        if not self._keep_session(envelope, at):
             return
         self.store.cancel_scheduled(facts["session_id"], at)
         both = self._participants(facts, ("client", "counselor"))
@@ -187,14 +187,14 @@ class NotificationsService(NjiaService):
 
     @on_event("scheduling", SESSION_COMPLETED)
     def handle_session_completed(self, envelope: dict[str, Any]) -> None:
-        self._keep_session(envelope["data"])  # an older one changes nothing kept
-        self.store.plan(self._plan_webhooks(envelope), now())
+        at = now()
+        if self._keep_session(envelope, at):
+            self.store.plan(self._plan_webhooks(envelope), at)
 
     @on_event("scheduling", SESSION_NO_SHOW)
     def handle_session_no_show(self, envelope: dict[str, Any]) -> None:
         facts, at = envelope["data"], now()
-        if not self._keep_session(facts):
-            self.store.plan(self._plan_webhooks(envelope), at)
+        if not self._keep_session(envelope, at):
             return
         counselor = self._participants(facts, ("counselor",))
         planned = domain.plan_session_messages(
