@@ -23,7 +23,7 @@ from shared.events.contracts import (
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
-from shared.people import known_person, person_from_event
+from shared.people import known_person, participant, person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import load
 from shared.service import NjiaService, rpc
@@ -33,6 +33,11 @@ MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
 NO_SHOW_LOOK_BACK = timedelta(days=2)
 _no_show_swept: set[str] = set()  # databases this process has swept for no-shows once in full
+
+
+def _next_version(session: dict[str, Any]) -> dict[str, int]:
+    """The version a change gives a session: what ``_claim_change`` claims, and its event's revision."""
+    return {"version": session.get("version", 0) + 1}
 
 
 def _hhmm(value: str) -> time:
@@ -342,8 +347,8 @@ class SchedulingService(NjiaService):
             "branch_id": counselor["branch_id"],
             "counselor_id": counselor["user_id"],
             "client_id": client["user_id"],
-            "counselor": self._participant(counselor),
-            "client": self._participant(client),
+            "counselor": participant(counselor),
+            "client": participant(client),
             "start": slot.start,
             "end": slot.end,
             "buffer_minutes": av.buffer_minutes,
@@ -362,11 +367,6 @@ class SchedulingService(NjiaService):
             self.store.outbox_only_event_sent("sessions", session_id, event["event_id"])
         viewer = client if caller.user_id == client["user_id"] else None
         return session_view(session, viewer["timezone"] if viewer else self._zone(caller))
-
-    @staticmethod
-    def _participant(person: dict[str, Any]) -> dict[str, Any]:
-        keys = ("user_id", "role", "name", "email", "phone", "timezone", "language")
-        return {k: person.get(k) for k in keys}
 
     @staticmethod
     def _facts(session: dict[str, Any]) -> dict[str, Any]:
@@ -438,13 +438,12 @@ class SchedulingService(NjiaService):
     def _claim_change(self, session: dict[str, Any], at: datetime) -> dict[str, Any]:
         """One change per version of a session: conditional updates are not atomic on FerretDB,
         inserting ``change:<id>:<version>`` is. The loser of two simultaneous changes gets 409."""
-        version = session.get("version", 0)
-        if not self.store.claim(f"change:{session['_id']}:{version}", "change", at):
+        if not self.store.claim(f"change:{session['_id']}:{session.get('version', 0)}", "change", at):
             raise Conflict(
                 "This session was changed at the same moment; reload it and try again.",
                 {"reason": "state_clash"},
             )
-        return {"version": version + 1}
+        return _next_version(session)
 
     def _booked(self, session_id: str, caller: Caller) -> dict[str, Any]:
         session = self._visible(session_id, caller)
@@ -496,7 +495,7 @@ class SchedulingService(NjiaService):
             "end": slot.end,
             "buffer_minutes": av.buffer_minutes,
             "reschedule_count": session.get("reschedule_count", 0) + 1,
-            "version": session.get("version", 0) + 1,  # what _claim_change makes it: the event's revision
+            **_next_version(session),
         }
         event = self.events.new(
             SESSION_RESCHEDULED,
@@ -543,7 +542,7 @@ class SchedulingService(NjiaService):
             **session,
             "status": status,
             "cancel_reason": data["reason"],
-            "version": session.get("version", 0) + 1,
+            **_next_version(session),
         }
         event = self.events.new(
             SESSION_CANCELLED,
@@ -592,7 +591,7 @@ class SchedulingService(NjiaService):
     def _settle(
         self, session: dict[str, Any], status: str, at: datetime, caller: Caller | None
     ) -> dict[str, Any]:
-        changed = {**session, "status": status, "version": session.get("version", 0) + 1}
+        changed = {**session, "status": status, **_next_version(session)}
         event = self.events.new(
             SESSION_NO_SHOW if status == "no_show" else SESSION_COMPLETED, self._facts(changed), at
         )

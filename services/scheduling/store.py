@@ -15,11 +15,12 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from services.scheduling.domain import start_week, weeks_between
-from shared.mongo import Store, outbox_push, page, with_outbox
+from shared.mongo import Store, now, outbox_push, page, with_outbox
 from shared.people import People
 
 STALE_CLAIM = timedelta(minutes=2)
-WEEK_BY_WEEK = timedelta(days=62)  # longer ranges (reports, feeds) are read in one query
+WEEK_BY_WEEK = timedelta(days=62)
+START_WEEK_FILED = "migration:start_week"  # longer ranges (reports, feeds) are read in one query
 
 
 class SchedulingStore(People, Store):
@@ -44,11 +45,18 @@ class SchedulingStore(People, Store):
         self.sessions.create_index([("branch_id", 1), ("start_week", 1)])
         self.sessions.create_index([("counselor_id", 1), ("start_week", 1)])
         self.sessions.create_index([("status", 1), ("start_week", 1)])
-        # Sessions stored before start_week existed get it now (once: every later write sets it).
-        for doc in list(self.sessions.find({"start_week": {"$exists": False}}, {"start": 1})):
-            self.sessions.update_one({"_id": doc["_id"]}, {"$set": {"start_week": start_week(doc["start"])}})
+        self._file_sessions_by_week()
         self.availability.create_index("branch_id")
         self.notes.create_index("session_id")
+
+    def _file_sessions_by_week(self) -> None:
+        """Sessions stored before start_week existed get it, once per database (every later write
+        sets it): reading every session at each start-up would cost more as the practice grows."""
+        if self.claim_owner(START_WEEK_FILED) is not None:
+            return
+        for doc in list(self.sessions.find({"start_week": {"$exists": False}}, {"start": 1})):
+            self.sessions.update_one({"_id": doc["_id"]}, {"$set": {"start_week": start_week(doc["start"])}})
+        self.claim(START_WEEK_FILED, "migration", now())
 
     # People (kept from user.registered) -------------------------------------------
 
