@@ -3,6 +3,8 @@
 import pytest
 
 from tests.conftest import TEST_ENV
+from tests.support.http_provider import HttpProvider
+from tests.support.smtp_sink import SmtpSink
 
 
 @pytest.fixture
@@ -24,3 +26,17 @@ def config(rabbit_config, db_prefix):
 def _quiet_teardown(fast_teardown):
     """nameko's fast_teardown: consumers stop before the test's vhost is deleted (no reconnect noise)."""
     yield
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def provider():
+    """A real HTTP server on 127.0.0.1 playing the SMS gateway and webhook receivers."""
+    with HttpProvider() as server:
+        yield server

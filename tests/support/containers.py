@@ -17,3 +17,12 @@ def call(container: Any, method: str, *args: Any, token: str | None = None) -> A
 def store_of(container: Any) -> Any:
     """The store a running container's MongoStore built (tests read and stage data through it)."""
     return next(ext for ext in container.extensions if isinstance(ext, MongoStore)).store
+
+
+def start_containers(container_factory: Any, config: dict[str, Any], *services: Any) -> dict[str, Any]:
+    """Each service in a started nameko test container with ``config``, by service name."""
+    containers = {}
+    for cls in services:
+        containers[cls.name] = container_factory(cls, config)
+        containers[cls.name].start()
+    return containers

@@ -18,7 +18,7 @@ from shared.events.handling import on_event
 from shared.mongo import MongoStore, Store
 from shared.service import NjiaService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
-from tests.support.containers import call, store_of
+from tests.support.containers import call, start_containers, store_of
 from tests.support.waiting import wait_until
 
 completed: list[dict] = []
@@ -61,11 +61,9 @@ def _clear():
 @pytest.fixture
 def platform(container_factory, config):
     config = {**config, "NJIA_OCCUPATIONS_REFRESH_SECONDS": "0.1", "NJIA_NO_SHOW_SWEEP_SECONDS": "3600"}
-    containers = {}
-    for cls in (AccountsService, SchedulingService, AssessmentsService, RecorderService):
-        containers[cls.name] = container_factory(cls, config)
-        containers[cls.name].start()
-    return containers
+    return start_containers(
+        container_factory, config, AccountsService, SchedulingService, AssessmentsService, RecorderService
+    )
 
 
 def organization(platform, *people, branch_zone="Africa/Nairobi"):

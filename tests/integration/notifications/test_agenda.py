@@ -22,7 +22,7 @@ from services.notifications import messages
 from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
-from tests.support.containers import call, store_of
+from tests.support.containers import call, start_containers, store_of
 from tests.support.smtp_sink import ReceivedEmail, SmtpSink
 from tests.support.waiting import wait_until
 
@@ -37,12 +37,6 @@ def late_morning_zone(at: datetime) -> str:
         if offset:
             break
     return f"Etc/GMT{-offset:+d}"  # POSIX signs: Etc/GMT-3 is three hours east of UTC
-
-
-@pytest.fixture
-def smtp():
-    with SmtpSink() as sink:
-        yield sink
 
 
 @pytest.fixture
@@ -64,11 +58,10 @@ def settings(config, smtp):
 
 
 def start_platform(container_factory, settings, agenda_hour):
-    containers = {}
-    for cls in (AccountsService, SchedulingService, NotificationsService):
-        containers[cls.name] = container_factory(cls, {**settings, "NJIA_AGENDA_HOUR": str(agenda_hour)})
-        containers[cls.name].start()
-    return containers
+    config = {**settings, "NJIA_AGENDA_HOUR": str(agenda_hour)}
+    return start_containers(
+        container_factory, config, AccountsService, SchedulingService, NotificationsService
+    )
 
 
 def restart_notifications(platform, container_factory, settings, agenda_hour):

@@ -18,9 +18,7 @@ from shared.events.handling import inbox_key, on_event
 from shared.mongo import MongoStore, Store, now
 from shared.service import NjiaService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
-from tests.support.containers import call, store_of
-from tests.support.http_provider import HttpProvider
-from tests.support.smtp_sink import SmtpSink
+from tests.support.containers import call, start_containers, store_of
 from tests.support.waiting import wait_until
 
 failures: list[dict] = []
@@ -37,18 +35,6 @@ class FailureWatcher(NjiaService):
     @on_event("notifications", NOTIFICATION_FAILED)
     def handle_notification_failed(self, envelope):
         failures.append(envelope)
-
-
-@pytest.fixture
-def smtp():
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def provider():
-    with HttpProvider() as server:
-        yield server
 
 
 @pytest.fixture
@@ -73,11 +59,9 @@ def settings(config, smtp, provider):
 @pytest.fixture
 def platform(container_factory, settings):
     failures.clear()
-    containers = {}
-    for cls in (AccountsService, SchedulingService, NotificationsService, FailureWatcher):
-        containers[cls.name] = container_factory(cls, settings)
-        containers[cls.name].start()
-    return containers
+    return start_containers(
+        container_factory, settings, AccountsService, SchedulingService, NotificationsService, FailureWatcher
+    )
 
 
 @pytest.fixture

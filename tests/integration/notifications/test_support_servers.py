@@ -13,7 +13,7 @@ from email.message import EmailMessage
 import pytest
 import requests
 
-from tests.support.http_provider import SMS_PATH, HttpProvider
+from tests.support.http_provider import SMS_PATH
 from tests.support.smtp_sink import SmtpSink
 from tests.support.waiting import wait_until
 
@@ -21,12 +21,6 @@ from tests.support.waiting import wait_until
 @pytest.fixture
 def sink():
     with SmtpSink() as running:
-        yield running
-
-
-@pytest.fixture
-def provider():
-    with HttpProvider() as running:
         yield running
 
 

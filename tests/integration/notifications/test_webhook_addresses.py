@@ -9,34 +9,18 @@ from services.scheduling.service import SchedulingService
 from shared.errors import ValidationFailed
 from shared.mongo import now
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
-from tests.support.containers import call, store_of
-from tests.support.http_provider import HttpProvider
-from tests.support.smtp_sink import SmtpSink
+from tests.support.containers import call, start_containers, store_of
 from tests.support.waiting import wait_until
 
 SECRET = "a-webhook-secret-for-tests"
 
 
 @pytest.fixture
-def smtp():
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def provider():
-    with HttpProvider() as server:
-        yield server
-
-
-@pytest.fixture
 def platform(container_factory, config, smtp):
     settings = {**config, "NJIA_SMTP_PORT": str(smtp.port), "NJIA_NO_SHOW_SWEEP_SECONDS": "3600"}
-    containers = {}
-    for cls in (AccountsService, SchedulingService, NotificationsService):
-        containers[cls.name] = container_factory(cls, settings)
-        containers[cls.name].start()
-    return containers
+    return start_containers(
+        container_factory, settings, AccountsService, SchedulingService, NotificationsService
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from nameko.standalone.events import event_dispatcher
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 
 from services.profiles.service import ProfilesService
-from services.profiles.store import ProfilesStore
 from shared.auth import TOKEN_KEY, Auth, Caller, Tokens
 from shared.config import load_settings
 from shared.errors import Conflict, NotFound, ValidationFailed
@@ -19,6 +18,7 @@ from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, Store, now
 from shared.service import NjiaService, rpc
+from tests.support.containers import store_of
 from tests.support.linkedin_exports import csv_text, make_linkedin_export, zip_of
 from tests.support.provider_server import (
     ProviderServer,
@@ -130,12 +130,6 @@ def call(container, method, *args, person=None):
     context = {TOKEN_KEY: person.token} if person else {}
     with entrypoint_hook(container, method, context_data=context) as hook:
         return hook(*args)
-
-
-def store_of(container) -> ProfilesStore:
-    store = next(ext for ext in container.extensions if isinstance(ext, MongoStore)).store
-    assert isinstance(store, ProfilesStore)
-    return store
 
 
 def upload(profiles, person, data):

@@ -19,7 +19,7 @@ from shared.events.handling import on_event
 from shared.mongo import MongoStore, Store, now
 from shared.service import NjiaService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
-from tests.support.containers import call, store_of
+from tests.support.containers import call, start_containers, store_of
 from tests.support.waiting import wait_until
 
 received: list[dict] = []
@@ -70,11 +70,7 @@ def _clear():
 @pytest.fixture
 def platform(container_factory, config):
     config = {**config, **JITSI, "NJIA_NO_SHOW_SWEEP_SECONDS": "3600"}
-    containers = {}
-    for cls in (AccountsService, SchedulingService, RecorderService):
-        containers[cls.name] = container_factory(cls, config)
-        containers[cls.name].start()
-    return containers
+    return start_containers(container_factory, config, AccountsService, SchedulingService, RecorderService)
 
 
 @pytest.fixture

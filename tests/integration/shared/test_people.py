@@ -8,25 +8,16 @@ from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
 from shared import people as shared_people
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
-from tests.support.containers import call, store_of
-from tests.support.smtp_sink import SmtpSink
+from tests.support.containers import call, start_containers, store_of
 from tests.support.waiting import wait_until
-
-
-@pytest.fixture
-def smtp():
-    with SmtpSink() as sink:
-        yield sink
 
 
 @pytest.fixture
 def platform(container_factory, config, smtp):
     settings = {**config, "NJIA_SMTP_PORT": str(smtp.port), "NJIA_NO_SHOW_SWEEP_SECONDS": "3600"}
-    containers = {}
-    for cls in (AccountsService, SchedulingService, NotificationsService):
-        containers[cls.name] = container_factory(cls, settings)
-        containers[cls.name].start()
-    return containers
+    return start_containers(
+        container_factory, settings, AccountsService, SchedulingService, NotificationsService
+    )
 
 
 def test_a_client_booking_a_counselor_scheduling_has_not_heard_of_still_gets_them_reminded_by_email(
