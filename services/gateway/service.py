@@ -20,6 +20,7 @@ from services.gateway.routes.assessments import AssessmentsRoutes
 from services.gateway.routes.notifications import NotificationsRoutes
 from services.gateway.routes.profiles import ProfilesRoutes
 from services.gateway.routes.scheduling import SchedulingRoutes
+from services.gateway.routes.web import WebRoutes
 from shared.errors import NjiaError, Unavailable
 from shared.logs import RequestLogging
 from shared.service import SettingsProvider
@@ -30,7 +31,7 @@ READINESS_TIMEOUT_SECONDS = 3.0
 
 
 class GatewayService(
-    AccountsRoutes, SchedulingRoutes, NotificationsRoutes, ProfilesRoutes, AssessmentsRoutes
+    AccountsRoutes, SchedulingRoutes, NotificationsRoutes, ProfilesRoutes, AssessmentsRoutes, WebRoutes
 ):
     name = "gateway"
 

@@ -1,0 +1,69 @@
+"""The web app: its page at ``/`` and its files below ``/app/``, from memory, revalidated by ETag."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Request, Response
+
+from services.gateway.assets import Asset, load_assets
+from services.gateway.http import RouteDoc, api
+from shared.errors import NotFound
+
+# Nothing from another host, no inline script or style: the page can only talk to this API.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+_ASSETS: dict[str, Asset] = {}
+
+
+def _assets() -> dict[str, Asset]:
+    if not _ASSETS:
+        _ASSETS.update(load_assets())
+    return _ASSETS
+
+
+def asset_response(request: Request, name: str) -> Response:
+    asset = _assets().get(name)
+    if asset is None:
+        raise NotFound(f"The web app has no file {name!r}.")
+    headers = {
+        "ETag": asset.etag,
+        # Always revalidated: a new release is seen at once; an unchanged file costs a 304.
+        "Cache-Control": "no-cache",
+        "Vary": "Accept-Encoding",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Referrer-Policy": "no-referrer",
+    }
+    if asset.etag in request.headers.get("If-None-Match", ""):
+        return Response(status=304, headers=headers)
+    body = asset.body
+    if asset.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
+        body, headers["Content-Encoding"] = asset.gzipped, "gzip"
+    return Response(body, status=200, content_type=asset.content_type, headers=headers)
+
+
+class WebRoutes:
+    @api(
+        "GET",
+        "/",
+        doc=RouteDoc(
+            "The web app for clients, counselors and admins", "web app", auth=False, content_type="text/html"
+        ),
+    )
+    def web_app(self, request: Request) -> Response:
+        return asset_response(request, "")
+
+    @api(
+        "GET",
+        "/app/<path:name>",
+        doc=RouteDoc(
+            "The web app's scripts, styles and strings",
+            "web app",
+            auth=False,
+            errors=(404,),
+            content_type="application/octet-stream",
+        ),
+    )
+    def web_asset(self, request: Request, name: str) -> Response:
+        return asset_response(request, name)

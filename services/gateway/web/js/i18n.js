@@ -1,0 +1,65 @@
+// English and Swahili. Every key in i18n/*.json has both; t() never shows a raw key to a user.
+
+const LANGUAGE = "njia.language";
+export const LANGUAGES = { en: "English", sw: "Kiswahili" };
+const LOCALES = { en: "en-GB", sw: "sw-KE" };
+
+let strings = {};
+let current = "en";
+
+export async function loadStrings() {
+  const response = await fetch("/app/strings.json");
+  strings = await response.json();
+}
+
+export function chooseLanguage(preferred) {
+  const stored = localStorage.getItem(LANGUAGE);
+  const browser = (navigator.language || "").toLowerCase().startsWith("sw") ? "sw" : "en";
+  setLanguage(stored || preferred || browser, false);
+}
+
+export function setLanguage(language, remember = true) {
+  current = LANGUAGES[language] ? language : "en";
+  if (remember) localStorage.setItem(LANGUAGE, current);
+  document.documentElement.lang = current;
+}
+
+export const language = () => current;
+export const locale = () => LOCALES[current];
+
+export function t(key, vars = {}) {
+  const texts = strings[key];
+  let text = texts ? texts[current] : key;
+  if (!texts) console.warn(`no text for ${key}`);
+  for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
+  return text;
+}
+
+export function has(key) { return Boolean(strings[key]); }
+
+// Times are shown in the viewer's own zone (their profile's), named beside them.
+export function formatTime(iso, timeZone, options = { hour: "2-digit", minute: "2-digit" }) {
+  return new Intl.DateTimeFormat(locale(), { timeZone, ...options }).format(new Date(iso));
+}
+
+export function formatDay(iso, timeZone) {
+  return new Intl.DateTimeFormat(locale(), { timeZone, weekday: "long", day: "numeric", month: "long" }).format(new Date(iso));
+}
+
+export function formatDateTime(iso, timeZone) {
+  return new Intl.DateTimeFormat(locale(), {
+    timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+  }).format(new Date(iso));
+}
+
+// "2026-12-01" of an instant, in a zone: the key slots and agendas are grouped by.
+export function localDate(iso, timeZone) {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+    .formatToParts(new Date(iso));
+  const get = (type) => parts.find((part) => part.type === type).value;
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
+
+export function formatNumber(value, options = {}) {
+  return new Intl.NumberFormat(locale(), options).format(value);
+}

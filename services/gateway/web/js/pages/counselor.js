@@ -1,0 +1,2 @@
+// placeholder until its pages land
+export const routes = [];
