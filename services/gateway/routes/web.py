@@ -67,3 +67,11 @@ class WebRoutes:
     )
     def web_asset(self, request: Request, name: str) -> Response:
         return asset_response(request, name)
+
+    @api(
+        "GET",
+        "/favicon.ico",
+        doc=RouteDoc("The app's icon", "web app", auth=False, content_type="image/svg+xml"),
+    )
+    def favicon(self, request: Request) -> Response:
+        return asset_response(request, "icon.svg")

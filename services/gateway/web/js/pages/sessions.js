@@ -1,2 +1,191 @@
-// placeholder until its pages land
-export const routes = [];
+// Sessions: a client's own, a counselor's, an admin's branch; one session with join, reschedule, cancel.
+
+import { api, session as signedIn } from "../api.js";
+import { formatDateTime, formatDay, formatTime, t } from "../i18n.js";
+import { alertBox, button, card, download, empty, flash, form, h, page, status, table } from "../ui.js";
+import { slotPicker } from "./client.js";
+
+const JOIN_OPENS_MINUTES = 10;
+const PAGE_SIZE = 50;
+
+// The join window of API.md: from 10 minutes before the start until the end.
+export function joinWindow(item, now = Date.now()) {
+  const opens = new Date(item.start).getTime() - JOIN_OPENS_MINUTES * 60 * 1000;
+  const closes = new Date(item.end).getTime();
+  return { opens, closes, open: item.status === "booked" && now >= opens && now < closes, over: now >= closes };
+}
+
+function otherParty(item, user) {
+  if (user.role === "client") return item.counselor_name ? t("sessions.with", { name: item.counselor_name }) : "";
+  if (user.role === "counselor") return item.client_name ? t("sessions.with", { name: item.client_name }) : "";
+  return t("sessions.between", { client: item.client_name || "—", counselor: item.counselor_name || "—" });
+}
+
+function when(item, timeZone) {
+  return `${formatDay(item.start, timeZone)}, ${formatTime(item.start, timeZone)}–${formatTime(item.end, timeZone)}`;
+}
+
+export function sessionItem(item, user) {
+  const timeZone = user.timezone;
+  const window = joinWindow(item);
+  return h("li", { class: "session", "data-session-id": item.id },
+    h("p", { class: "title" }, h("a", { href: `#/sessions/${item.id}` }, when(item, timeZone)), " ", status(item.status)),
+    h("p", { class: "meta" }, otherParty(item, user), item.topic ? ` · ${item.topic}` : ""),
+    window.open && user.role !== "org_admin" && user.role !== "branch_admin"
+      ? h("p", {}, h("a", { class: "button-link", href: `#/sessions/${item.id}?join=1` }, t("sessions.join_now")))
+      : null);
+}
+
+// A list that fetches page after page on request ("Show more"), newest pages last.
+function pagedList(query, user, emptyText, order) {
+  const list = h("ul", { class: "list" });
+  const holder = h("div", {}, list);
+  let cursor = null;
+  async function more() {
+    const result = await api.get("/sessions", { ...query, limit: PAGE_SIZE, cursor });
+    const items = [...result.items].sort((a, b) => order * (new Date(a.start) - new Date(b.start)));
+    list.append(...items.map((item) => sessionItem(item, user)));
+    cursor = result.next_cursor;
+    holder.querySelector(".more")?.remove();
+    if (!list.children.length) holder.replaceChildren(empty(emptyText));
+    if (cursor) holder.append(button(t("common.more"), () => more().catch((error) => holder.append(alertBox(error))), { class: "secondary more" }));
+  }
+  return { holder, ready: more() };
+}
+
+async function sessionsPage({ user, query }) {
+  const now = new Date().toISOString();
+  const filters = {};
+  if (query.counselor_id) filters.counselor_id = query.counselor_id;
+  if (query.client_id) filters.client_id = query.client_id;
+  const upcoming = pagedList({ ...filters, from: now, status: "booked" }, user, t("sessions.none_upcoming"), 1);
+  const past = pagedList({ ...filters, to: now }, user, t("sessions.none_past"), -1);
+  await Promise.all([upcoming.ready, past.ready]);
+  return page(user.role === "client" ? t("nav.my_sessions") : t("nav.sessions"),
+    h("p", { class: "hint" }, t("common.times_in", { zone: user.timezone })),
+    user.role === "client" ? h("p", {}, h("a", { class: "button-link", href: "#/book" }, t("nav.book"))) : null,
+    card(t("sessions.upcoming"), upcoming.holder),
+    card(t("sessions.past"), past.holder));
+}
+
+function joinCard(item, user, autoJoin) {
+  const window = joinWindow(item);
+  const result = h("div", { "aria-live": "polite" });
+  const join = async () => {
+    try {
+      const room = await api.get(`/sessions/${item.id}/join`);
+      const roomLink = h("a", { class: "button-link", id: "room-link", href: room.url, target: "_blank", rel: "noopener" }, t("sessions.open_room"));
+      result.replaceChildren(h("p", {}, t("sessions.room_ready", { closes: formatTime(room.closes_at, user.timezone) })), roomLink);
+      roomLink.focus();
+    } catch (error) {
+      result.replaceChildren(alertBox(error));
+    }
+  };
+  const joinButton = h("button", { type: "button", class: "primary", id: "join", disabled: !window.open, on: { click: join } }, t("sessions.join"));
+  const explain = window.over
+    ? t("sessions.join_over")
+    : window.open ? t("sessions.join_open", { closes: formatTime(item.end, user.timezone) })
+      : t("sessions.join_opens", { opens: formatDateTime(new Date(window.opens).toISOString(), user.timezone) });
+  if (window.open && autoJoin) join();
+  // The button wakes up by itself when the window opens with the page left open.
+  const wait = window.opens - Date.now();
+  if (!window.open && !window.over && wait < 2 * 60 * 60 * 1000) {
+    setTimeout(() => {
+      if (!joinButton.isConnected) return;
+      joinButton.disabled = false;
+      joinButton.nextSibling.textContent = t("sessions.join_open", { closes: formatTime(item.end, user.timezone) });
+    }, wait + 500);
+  }
+  return card(t("sessions.video"), h("div", { class: "actions" }, joinButton, h("p", { class: "hint", id: "join-hint" }, explain)), result);
+}
+
+function rescheduleCard(item, user, ctx) {
+  const holder = h("div", {});
+  const openPicker = () => {
+    holder.replaceChildren(slotPicker({
+      target: { counselor_id: item.counselor_id },
+      timeZone: user.timezone,
+      onPick: (slot) => {
+        holder.querySelector("#reschedule")?.remove();
+        holder.append(form({
+          id: "reschedule",
+          fields: [h("p", {}, t("sessions.move_to", { when: when(slot, user.timezone) }))],
+          submit: t("sessions.reschedule_confirm"),
+          onSubmit: async () => {
+            await api.post(`/sessions/${item.id}/reschedule`, { start: slot.start });
+            flash(t("sessions.rescheduled", { when: when(slot, user.timezone) }));
+            ctx.render();
+          },
+        }));
+      },
+    }));
+  };
+  return card(t("sessions.reschedule"), holder, h("div", { class: "actions" }, button(t("sessions.pick_new_time"), openPicker, { id: "reschedule-open" })));
+}
+
+function cancelCard(item, ctx) {
+  const holder = h("div", {});
+  const open = () => holder.replaceChildren(form({
+    id: "cancel",
+    fields: [h("p", {}, t("sessions.cancel_warning")), { name: "reason", label: t("field.reason"), type: "textarea", maxlength: 500 }],
+    submit: t("sessions.cancel_confirm"),
+    secondary: button(t("sessions.keep"), () => holder.replaceChildren(openButton)),
+    onSubmit: async ({ reason }) => {
+      await api.post(`/sessions/${item.id}/cancel`, { reason: reason || null });
+      flash(t("sessions.cancelled"));
+      ctx.render();
+    },
+  }));
+  const openButton = button(t("sessions.cancel"), open, { class: "danger", id: "cancel-open" });
+  holder.append(openButton);
+  return card(t("sessions.cancel"), holder);
+}
+
+async function remindersCard(item, user) {
+  const reminders = await api.get(`/sessions/${item.id}/reminders`);
+  if (!reminders.items.length) return card(t("sessions.reminders"), empty(t("sessions.no_reminders")));
+  const rows = reminders.items.map((reminder) => [
+    formatDateTime(reminder.due_at, user.timezone), t(`channel.${reminder.channel}`), status(reminder.status),
+    reminder.sent_at ? formatDateTime(reminder.sent_at, user.timezone) : "—",
+  ]);
+  return card(t("sessions.reminders"), table([t("sessions.due"), t("sessions.channel"), t("sessions.status"), t("sessions.sent_at")], rows));
+}
+
+async function sessionPage(ctx) {
+  const { params, query, user } = ctx;
+  const item = await api.get(`/sessions/${params.id}`);
+  const timeZone = user.timezone;
+  const upcoming = item.status === "booked" && new Date(item.end) > new Date();
+  const mine = user.role === "client" || (user.role === "counselor" && item.counselor_id === user.id);
+  const parts = [
+    h("dl", { class: "facts" },
+      h("dt", {}, t("sessions.when")), h("dd", { id: "session-when" }, when(item, timeZone)),
+      h("dt", {}, t("sessions.status")), h("dd", {}, status(item.status)),
+      h("dt", {}, t("field.counselor")), h("dd", {}, item.counselor_name || "—"),
+      user.role !== "client" ? [h("dt", {}, t("sessions.client")), h("dd", {}, item.client_name || "—")] : null,
+      item.topic ? [h("dt", {}, t("sessions.topic")), h("dd", {}, item.topic)] : null,
+      item.cancel_reason ? [h("dt", {}, t("sessions.cancel_reason")), h("dd", {}, item.cancel_reason)] : null),
+    h("p", { class: "hint" }, t("common.times_in", { zone: timeZone })),
+  ];
+  if (mine && item.status === "booked") parts.push(joinCard(item, user, query.join === "1"));
+  if (upcoming) {
+    parts.push(card(t("sessions.calendar"),
+      h("p", {}, t("sessions.calendar_hint")),
+      button(t("sessions.download_calendar"), () => download(api.blob(`/sessions/${item.id}/calendar.ics`), "njia-session.ics").catch((error) => flash(error.message, "error")), { id: "calendar" })));
+    parts.push(rescheduleCard(item, user, ctx));
+    parts.push(cancelCard(item, ctx));
+  }
+  if (user.role === "counselor" && item.counselor_id === user.id) {
+    // Loaded only for counselors: a client's phone never downloads the case-note tools.
+    const { counselorSessionTools } = await import("./counselor.js");
+    parts.push(await counselorSessionTools(item, ctx));
+  }
+  if (user.role !== "client") parts.push(await remindersCard(item, user).catch((error) => card(t("sessions.reminders"), alertBox(error))));
+  return page(t("sessions.title", { when: formatDay(item.start, timeZone) }), parts,
+    h("p", {}, h("a", { href: signedIn.user?.role === "client" ? "#/sessions" : "#/" }, t("common.back"))));
+}
+
+export const routes = [
+  { path: "/sessions", roles: ["client", "counselor", "admin"], page: sessionsPage },
+  { path: "/sessions/:id", roles: ["client", "counselor", "admin"], page: sessionPage },
+];
