@@ -38,7 +38,7 @@ async function notificationsPage({ user, render }) {
     items.length
       ? h("ul", { class: "list", id: "notifications" }, items.map((item) => h("li", { class: `notification notification-${item.kind}` },
         h("p", { class: "title" }, item.subject),
-        h("p", {}, item.text),
+        h("p", { class: "notification-text" }, item.text),
         h("p", { class: "meta" }, formatDateTime(item.created_at, user.timezone),
           item.session_id ? [" · ", h("a", { href: `#/sessions/${item.session_id}` }, t("notifications.open_session"))] : null))))
       : h("div", { id: "notifications" }, empty(t("notifications.none"))));
