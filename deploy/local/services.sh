@@ -37,8 +37,12 @@ up() {
   if ! bash "$(dirname "$0")/rabbitmq.sh" status | grep -q running; then
     bash "$(dirname "$0")/rabbitmq.sh" start; touch "$NJIA_RUN/started-rabbitmq"
   fi
-  if ! pid_alive "$NJIA_RUN/ferretdb-${NJIA_FERRETDB_ADDR##*:}.pid"; then
-    bash "$(dirname "$0")/ferretdb.sh" start; touch "$NJIA_RUN/started-ferretdb"
+  local ferretdb_pid="$NJIA_RUN/ferretdb-${NJIA_FERRETDB_ADDR##*:}.pid"
+  if ! pid_alive "$ferretdb_pid"; then
+    # Ours to stop at `make down` only if we started it, not one found listening already
+    # (a FerretDB started with another NJIA_RUN_DIR, such as the one `make setup` started).
+    bash "$(dirname "$0")/ferretdb.sh" start
+    if pid_alive "$ferretdb_pid"; then touch "$NJIA_RUN/started-ferretdb"; fi
   fi
   # Event queues exist before any service publishes, so no event finds an exchange with no queue.
   (cd "$NJIA_ROOT" && "$NJIA_VENV/bin/njia-admin" declare-queues >/dev/null)
@@ -66,16 +70,19 @@ replica() {  # replica SERVICE: one more competing consumer of SERVICE
 }
 
 down() {
-  local pidfile pid
+  local pidfile pid stopping=()
+  # Every service told at once: each takes seconds to finish the work in hand, so one at a
+  # time made `make down` take half a minute.
   for pidfile in "$NJIA_RUN"/svc-*.pid; do
     [ -f "$pidfile" ] || continue
     pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-      say "stopped $(basename "$pidfile" .pid | sed 's/^svc-//')"
-    fi
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid"; stopping+=("$pidfile"); else rm -f "$pidfile"; fi
+  done
+  for pidfile in ${stopping[@]+"${stopping[@]}"}; do
+    pid=$(cat "$pidfile")
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    say "stopped $(basename "$pidfile" .pid | sed 's/^svc-//')"
     rm -f "$pidfile"
   done
   if [ -f "$NJIA_RUN/started-ferretdb" ]; then bash "$(dirname "$0")/ferretdb.sh" stop; rm -f "$NJIA_RUN/started-ferretdb"; fi
