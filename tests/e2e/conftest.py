@@ -13,12 +13,7 @@ def platform():
     yield running
     running.stop()
     # A quiet platform: no service logged an error while the tests ran (timers included).
-    errors = [
-        f"{log.name}: {line[:300]}"
-        for log in running.logs.glob("*.log")
-        for line in log.read_text().splitlines()
-        if '"level": "error"' in line
-    ]
+    errors = running.logged_errors()
     assert not errors, "services logged errors:\n" + "\n".join(errors[:10])
 
 

@@ -65,12 +65,7 @@ class Platform:
     # Lifecycle -----------------------------------------------------------------
 
     def start(self) -> Platform:
-        self._management("put", f"/api/vhosts/{self.vhost}")
-        self._management(
-            "put",
-            f"/api/permissions/{self.vhost}/guest",
-            json={"configure": ".*", "write": ".*", "read": ".*"},
-        )
+        self._create_vhost()
         declare_queues(self.env["NJIA_AMQP_URI"])
         for service, count in self.replicas.items():
             for replica in range(1, count + 1):
@@ -120,6 +115,23 @@ class Platform:
         finally:
             drop_databases(self.env["NJIA_MONGO_DB_PREFIX"])
 
+    def logged_errors(self) -> list[str]:
+        """Every line a service logged at level error, named by its log file."""
+        return [
+            f"{log.name}: {line[:300]}"
+            for log in self.logs.glob("*.log")
+            for line in log.read_text().splitlines()
+            if '"level": "error"' in line
+        ]
+
+    def _create_vhost(self) -> None:
+        self._management("put", f"/api/vhosts/{self.vhost}")
+        self._management(
+            "put",
+            f"/api/permissions/{self.vhost}/guest",
+            json={"configure": ".*", "write": ".*", "read": ".*"},
+        )
+
     def _check_alive(self) -> None:
         for (service, replica), process in self.processes.items():
             if process.poll() is not None:
@@ -140,6 +152,47 @@ class Platform:
         if token:
             session.headers["Authorization"] = f"Bearer {token}"
         return session
+
+
+class MadeUpPlatform(Platform):
+    """The platform started exactly as a user starts it, with ``make up`` and stopped with ``make down``,
+    in run and log folders, a vhost, databases and a port of its own (beside a developer's ``make up``).
+    The broker and database are the ones ``make setup`` started; ``make down`` leaves them running."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env=env)
+        self.env["NJIA_MONGO_DB_PREFIX"] = f"web{self.tag}_"
+        self.env["NJIA_HTTP_HOST"] = "127.0.0.1"
+        self.env["NJIA_RUN_DIR"] = str(self.logs / "run")
+        self.env["NJIA_LOG_DIR"] = str(self.logs)
+
+    def start(self) -> MadeUpPlatform:
+        self._create_vhost()
+        try:
+            self._make("up")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        try:
+            self._make("down")
+        finally:
+            super().stop()
+
+    def _make(self, target: str) -> None:
+        with open(self.logs / f"make-{target}.out", "ab") as out:
+            done = subprocess.run(
+                ["make", "--no-print-directory", target],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        if done.returncode != 0:
+            said = (self.logs / f"make-{target}.out").read_text()[-3000:]
+            raise AssertionError(f"make {target} failed ({done.returncode}); logs in {self.logs}:\n{said}")
 
 
 class Api:
