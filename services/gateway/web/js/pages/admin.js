@@ -42,6 +42,16 @@ function validationError(details) {
   return new ApiError(422, { error: { code: "validation_error", message: t("admin.check_fields"), details } });
 }
 
+// The API words its field messages in English: the ones people meet most are given in their language.
+function translated(error, messages) {
+  if (!(error instanceof ApiError)) return error;
+  if (error.code === "conflict" && messages.conflict) return validationError(messages.conflict);
+  if (error.code !== "validation_error") return error;
+  const details = error.fieldErrors();
+  for (const name of Object.keys(details)) if (messages[name]) details[name] = [messages[name]];
+  return validationError(details);
+}
+
 // --- the branch report ----------------------------------------------------------------------
 
 function percent(value) {
@@ -52,10 +62,11 @@ function seriesLabel(name) { return t(`admin.series.${name}`); }
 
 // Horizontal grouped bars: one group per branch, one bar per series; scales with its viewBox.
 function reportChart(items, period) {
+  // Scales with its viewBox; on narrow screens app.css enlarges the text so it stays readable.
   const width = 400;
   const labelGap = 44;
-  const barHeight = 14;
-  const barGap = 3;
+  const barHeight = 15;
+  const barGap = 4;
   const nameHeight = 22;
   const groupGap = 14;
   const groupHeight = nameHeight + SERIES.length * (barHeight + barGap) + groupGap;
@@ -76,7 +87,7 @@ function reportChart(items, period) {
         return h("svg:g", {},
           h("svg:rect", { x: 0, y, width: length, height: barHeight, rx: 2, class: `admin-bar admin-bar-${name}` }),
           h("svg:rect", { x: 0, y, width: 1, height: barHeight, class: "admin-axis" }),
-          h("svg:text", { x: length + 5, y: y + barHeight - 2, class: "admin-chart-value" }, formatNumber(value)));
+          h("svg:text", { x: length + 5, y: y + barHeight - 3, class: "admin-chart-value" }, formatNumber(value)));
       }));
   });
   return h("figure", { class: "admin-figure" },
@@ -306,7 +317,10 @@ function personForm(user, branches, render) {
         const body = { ...values };
         for (const name of ["phone", "password", "timezone", "language"]) if (!body[name]) body[name] = null;
         if (body.language === null) delete body.language;
-        const person = await api.post("/users", body);
+        const person = await api.post("/users", body).catch((error) => {
+          throw translated(error, { conflict: { email: [t("admin.email_taken")] }, phone: t("admin.phone_invalid"),
+            email: t("admin.email_invalid"), password: t("admin.password_short") });
+        });
         flash(t(values.password ? "admin.person_added" : "admin.person_added_no_password",
           { name: person.name, role: t(`admin.role.${person.role}`) }));
         render();
@@ -320,11 +334,11 @@ async function branchesPage({ user, render }) {
   const cards = await Promise.all(branches.map(branchCard));
   return page(t(isOrgAdmin(user) ? "admin.branches_title" : "admin.branch_title"),
     h("p", {}, isOrgAdmin(user) ? t("admin.branches_intro_org") : t("admin.branches_intro_branch")),
-    branches.length ? h("div", { class: "grid", id: "branch-list" }, cards)
+    branches.length ? h("div", { class: "grid grid-2", id: "branch-list" }, cards)
       : empty(isOrgAdmin(user) ? t("admin.no_branches_org") : t("admin.no_branches_branch")),
-    isOrgAdmin(user) && !branches.length ? branchForm(render) : null,
-    branches.length ? personForm(user, branches, render) : null,
-    isOrgAdmin(user) && branches.length ? branchForm(render) : null,
+    h("div", { class: "grid grid-2" },
+      branches.length ? personForm(user, branches, render) : null,
+      isOrgAdmin(user) ? branchForm(render) : null),
     signUpLinkCard(user));
 }
 
@@ -356,7 +370,7 @@ function webhookForm(render) {
   const boxes = EVENTS.map((event) => h("input", {
     type: "checkbox", id: `${formId}-event-${event.replace(".", "-")}`, name: "events", value: event, checked: event === "session.booked",
   }));
-  const events = h("fieldset", { id: `${formId}-events`, "aria-describedby": `${formId}-events-hint ${formId}-events-error` },
+  const events = h("fieldset", { id: `${formId}-events`, class: "admin-events", "aria-describedby": `${formId}-events-hint ${formId}-events-error` },
     h("legend", {}, t("admin.webhook_events"), h("span", { class: "required", "aria-hidden": "true" }, " *")),
     h("p", { class: "hint", id: `${formId}-events-hint` }, t("admin.webhook_events_hint")),
     boxes.map((box) => h("div", { class: "field field-check" }, box, h("label", { for: box.id }, eventLabel(box.value)))),
@@ -387,7 +401,8 @@ function webhookForm(render) {
       }
       if (values.secret.length < 16) throw validationError({ secret: [t("admin.webhook_secret_short")] });
       try {
-        await api.post("/webhooks", { url: values.url, events: chosen, secret: values.secret });
+        await api.post("/webhooks", { url: values.url, events: chosen, secret: values.secret })
+          .catch((error) => { throw translated(error, { secret: t("admin.webhook_secret_short"), url: t("admin.webhook_url_invalid") }); });
       } catch (failure) {
         if (!(failure instanceof ApiError)) throw failure;
         const fieldErrors = failure.fieldErrors();
