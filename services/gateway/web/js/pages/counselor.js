@@ -171,7 +171,7 @@ async function availabilityPage({ user, query, navigate }) {
   const counselorId = query.counselor_id || (isAdmin ? null : user.id);
   const picker = isAdmin ? counselorPicker(counselors, counselorId, navigate) : null;
   if (!counselorId) {
-    return page(t("counselor.availability_title"), picker,
+    return page(t(isAdmin ? "nav.availability" : "counselor.availability_title"), picker,
       counselors.length ? h("p", {}, t("counselor.pick_counselor")) : empty(t("counselor.no_counselors")));
   }
   const counselor = counselors.find((person) => person.id === counselorId);
@@ -205,7 +205,7 @@ const FORM = "availability";
 function rowField(key, label, control) {
   control.dataset.key = key;
   const labelNode = h("label", {}, label);
-  const wrapper = h("div", { class: "field" }, labelNode, control, h("p", { class: "field-error" }));
+  const wrapper = h("div", { class: `field field-${key}` }, labelNode, control, h("p", { class: "field-error" }));
   wrapper.dataset.key = key;
   return wrapper;
 }
@@ -229,13 +229,13 @@ function exceptionRow(exception, rows) {
   const off = exception.available === false;
   const date = h("input", { type: "date", value: exception.date || "" });
   const kind = h("select", {},
-    h("option", { value: "off", selected: off }, t("counselor.exception_off")),
-    h("option", { value: "hours", selected: !off }, t("counselor.exception_hours")));
+    h("option", { value: "false", selected: off }, t("counselor.exception_off")),
+    h("option", { value: "true", selected: !off }, t("counselor.exception_hours")));
   const start = h("input", { type: "time", step: 300, value: exception.start || "" });
   const end = h("input", { type: "time", step: 300, value: exception.end || "" });
   const hours = [rowField("start", t("counselor.from"), start), rowField("end", t("counselor.to"), end)];
   // A day off keeps any hours typed (hidden, not cleared), in case it is switched back.
-  const showHours = () => { for (const node of hours) node.hidden = kind.value === "off"; };
+  const showHours = () => { for (const node of hours) node.hidden = kind.value === "false"; };
   kind.addEventListener("change", showHours);
   showHours();
   const row = h("div", { class: "avail-row", role: "group" },
@@ -261,6 +261,7 @@ function renumber(rows) {
   [...rows.children].forEach((row, i) => {
     const base = `${group}.${i}`;
     row.dataset.path = base;
+    row.id = `${FORM}-${group}-${i}`;
     row.setAttribute("aria-label", t(group === "weekly" ? "counselor.window_n" : "counselor.exception_n", { n: i + 1 }));
     const rowError = row.querySelector(".row-error");
     rowError.id = `${FORM}-${group}-${i}-error`;
@@ -326,7 +327,7 @@ function buildAvailabilityForm(counselorId, value, number) {
   const element = h("form", { id: FORM, class: "availability-form", novalidate: true },
     alert,
     single({ name: "timezone", label: t("field.timezone"), type: "select", value: value.timezone, options: timeZoneOptions(value.timezone) }),
-    h("div", { class: "row" },
+    h("div", { class: "row avail-numbers" },
       single(number("session_minutes", t("counselor.session_minutes"), t("counselor.session_minutes_hint"))),
       single(number("buffer_minutes", t("counselor.buffer_minutes"), t("counselor.buffer_minutes_hint"))),
       single(number("min_notice_minutes", t("counselor.min_notice_minutes"), t("counselor.min_notice_minutes_hint")))),
@@ -387,7 +388,7 @@ function availabilityBody(element) {
     })),
     exceptions: rowsOf("exceptions").map((path) => {
       const date = need(`${path}.date`);
-      if (read(`${path}.available`) === "off") return { date, available: false };
+      if (read(`${path}.available`) === "false") return { date, available: false };
       return { date, available: true, start: need(`${path}.start`), end: need(`${path}.end`) };
     }),
   };
@@ -533,9 +534,9 @@ async function clientPage({ params, user }) {
   else profileBody = await profileView(profile.value);
 
   return page(name ? t("counselor.client_title", { name }) : t("counselor.client_title_unnamed"),
-    sessions.length ? card(t("counselor.client_sessions"), timesIn(zone), sessionList(sessions.slice(0, 10), zone, "", true)) : null,
     card(t("counselor.results_title"), resultsBody),
-    card(t("counselor.profile_title"), profileBody));
+    card(t("counselor.profile_title"), profileBody),
+    sessions.length ? card(t("counselor.client_sessions"), timesIn(zone), sessionList(sessions.slice(0, 10), zone, "", true)) : null);
 }
 
 export const routes = [
