@@ -25,9 +25,11 @@ function zoneOffset(instant, timeZone) {
 export function startOfDay(date, timeZone) {
   const [year, month, day] = date.split("-").map(Number);
   const wall = Date.UTC(year, month - 1, day);
-  let instant = wall - zoneOffset(wall, timeZone);
-  instant = wall - zoneOffset(instant, timeZone); // a change of offset that night (summer time)
-  return new Date(instant).toISOString();
+  const first = wall - zoneOffset(wall, timeZone);
+  // Summer time may change the offset that night; midnight may not even exist (then 01:00 begins the day).
+  const inside = [first, wall - zoneOffset(first, timeZone)]
+    .filter((instant) => localDate(new Date(instant).toISOString(), timeZone) === date);
+  return new Date(inside.length ? Math.min(...inside) : first).toISOString();
 }
 
 function addDays(date, days) {
