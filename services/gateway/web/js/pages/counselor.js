@@ -82,7 +82,7 @@ async function agendaPage({ user }) {
   return page(t("counselor.agenda_title"),
     h("p", { class: "agenda-date" }, formatDay(noonOf(today), zone)),
     timesIn(zone),
-    h("p", {}, items.length ? t("counselor.agenda_count", { n: live }) : null),
+    items.length ? h("p", {}, t("counselor.agenda_count", { n: live })) : null,
     sessionList(items, zone, t("counselor.agenda_empty")),
     h("p", {}, h("a", { href: "#/week" }, t("counselor.see_week"))),
     feedCard(feed));
@@ -264,7 +264,9 @@ function renumber(rows) {
     const base = `${group}.${i}`;
     row.dataset.path = base;
     row.id = `${FORM}-${group}-${i}`;
-    row.setAttribute("aria-label", t(group === "weekly" ? "counselor.window_n" : "counselor.exception_n", { n: i + 1 }));
+    const name = t(group === "weekly" ? "counselor.window_n" : "counselor.exception_n", { n: i + 1 });
+    row.setAttribute("aria-label", name);
+    row.querySelector(".remove-row").setAttribute("aria-label", `${t("common.remove")}: ${name}`);
     const rowError = row.querySelector(".row-error");
     rowError.id = `${FORM}-${group}-${i}-error`;
     for (const wrapper of row.querySelectorAll(".field")) {
