@@ -69,6 +69,14 @@ class OrganizationOut(StrictSchema):
     admin = fields.Nested(UserRef, required=True)
 
 
+class OwnOrganizationOut(StrictSchema):
+    """The caller's organization: its slug is the code clients sign up with."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    slug = fields.String(required=True)
+
+
 class TokenRequest(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))

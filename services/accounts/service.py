@@ -159,6 +159,14 @@ class AccountsService(NjiaService):
             raise Unauthorized("This account no longer exists.")
         return user.public()
 
+    @rpc
+    def my_organization(self) -> dict[str, Any]:
+        caller = self.auth.caller()
+        org = self.store.organization(caller.org_id)
+        if org is None:
+            raise NotFound("This organization no longer exists.")
+        return {"id": org.id, "name": org.name, "slug": org.slug}
+
     # Branches ----------------------------------------------------------------------
 
     @rpc

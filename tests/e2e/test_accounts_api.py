@@ -38,6 +38,7 @@ def test_the_openapi_document_describes_every_accounts_route(anonymous):
         ("/api/v1/auth/token", "post"),
         ("/api/v1/auth/register", "post"),
         ("/api/v1/me", "get"),
+        ("/api/v1/organization", "get"),
         ("/api/v1/branches", "post"),
         ("/api/v1/branches", "get"),
         ("/api/v1/users", "post"),

@@ -33,6 +33,18 @@ class AccountsRoutes:
         return self.accounts_rpc.create_organization(read_json(request))
 
     @api(
+        "GET",
+        "/api/v1/organization",
+        doc=RouteDoc(
+            "The caller's own organization (its slug is the code clients sign up with)",
+            "accounts",
+            response=accounts.OwnOrganizationOut,
+        ),
+    )
+    def my_organization(self, request: Request) -> dict[str, Any]:
+        return self.accounts_rpc.my_organization()
+
+    @api(
         "POST",
         "/api/v1/auth/token",
         doc=RouteDoc(

@@ -42,6 +42,14 @@ def test_organization_admin_can_sign_in_and_see_themselves(accounts):
     assert "password_hash" not in me
 
 
+def test_anyone_signed_in_reads_their_organization_code_to_share_the_sign_up_link(accounts):
+    org, token = sign_up(accounts)
+    mine = call(accounts, "my_organization", token=token)
+    assert mine == {"id": org["id"], "name": org["name"], "slug": org["slug"]}
+    with pytest.raises(Unauthorized):
+        call(accounts, "my_organization")
+
+
 def test_wrong_password_and_unknown_email_are_both_unauthorized(accounts):
     body = make_organization()
     call(accounts, "create_organization", body)

@@ -190,8 +190,6 @@ function showDateErrors(element, errors) {
 
 // --- branches and people --------------------------------------------------------------------
 
-const LINK_KEY = (user) => `njia.org_slug.${user.org_id}`;
-
 function personItem(person, counselor) {
   return h("li", {},
     h("p", { class: "title" }, person.name),
@@ -228,45 +226,27 @@ async function branchCard(branch) {
   return element;
 }
 
-function signUpLinkCard(user) {
-  const output = h("div", { id: "signup-link-output" });
-  const show = (slug) => {
-    if (!slug) { output.replaceChildren(); return; }
-    const link = `${location.origin}/#/sign-up?org=${encodeURIComponent(slug)}`;
-    const copy = button(t("admin.copy_link"), async () => {
-      try {
-        await navigator.clipboard.writeText(link);
-        flash(t("admin.link_copied"));
-      } catch {
-        const range = document.createRange();
-        range.selectNodeContents(anchor);
-        getSelection().removeAllRanges();
-        getSelection().addRange(range);
-        flash(t("admin.link_selected"));
-      }
-    }, { id: "copy-signup-link" });
-    const anchor = h("a", { href: link, id: "signup-link", class: "admin-link-text" }, link);
-    output.replaceChildren(h("p", {}, anchor), h("div", { class: "actions" }, copy));
-  };
-  const known = localStorage.getItem(LINK_KEY(user)) || "";
-  const element = card(t("admin.signup_title"),
+async function signUpLinkCard() {
+  const organization = await api.get("/organization");
+  const link = `${location.origin}/#/sign-up?org=${encodeURIComponent(organization.slug)}`;
+  const anchor = h("a", { href: link, id: "signup-link", class: "admin-link-text" }, link);
+  const copy = button(t("admin.copy_link"), async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      flash(t("admin.link_copied"));
+    } catch {
+      // No clipboard (plain http on a LAN address): select the link so a long-press copies it.
+      const range = document.createRange();
+      range.selectNodeContents(anchor);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      flash(t("admin.link_selected"));
+    }
+  }, { id: "copy-signup-link" });
+  return card(t("admin.signup_title"),
     h("p", {}, t("admin.signup_intro")),
-    form({
-      id: "signup-link-form",
-      fields: [{ name: "org_slug", label: t("field.org_slug"), value: known, required: true, hint: t("admin.signup_slug_hint"),
-        autocomplete: "off", spellcheck: "false" }],
-      submit: t("admin.make_link"),
-      onSubmit: async ({ org_slug: slug }) => {
-        const clean = slug.toLowerCase();
-        if (!/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/.test(clean)) throw validationError({ org_slug: [t("admin.slug_invalid")] });
-        localStorage.setItem(LINK_KEY(user), clean);
-        show(clean);
-        document.getElementById("signup-link").focus();
-      },
-    }),
-    output);
-  show(known);
-  return element;
+    h("dl", { class: "facts" }, h("dt", {}, t("field.org_slug")), h("dd", { id: "org-slug" }, organization.slug)),
+    h("p", {}, anchor), h("div", { class: "actions" }, copy));
 }
 
 function branchForm(render) {
@@ -331,7 +311,7 @@ function personForm(user, branches, render) {
 async function branchesPage({ user, render }) {
   const everyBranch = await all("/branches");
   const branches = isOrgAdmin(user) ? everyBranch : everyBranch.filter((branch) => branch.id === user.branch_id);
-  const cards = await Promise.all(branches.map(branchCard));
+  const [cards, signUpLink] = await Promise.all([Promise.all(branches.map(branchCard)), signUpLinkCard()]);
   return page(t(isOrgAdmin(user) ? "admin.branches_title" : "admin.branch_title"),
     h("p", {}, isOrgAdmin(user) ? t("admin.branches_intro_org") : t("admin.branches_intro_branch")),
     branches.length ? h("div", { class: "grid grid-2", id: "branch-list" }, cards)
@@ -339,7 +319,7 @@ async function branchesPage({ user, render }) {
     h("div", { class: "grid grid-2" },
       branches.length ? personForm(user, branches, render) : null,
       isOrgAdmin(user) ? branchForm(render) : null),
-    signUpLinkCard(user));
+    signUpLink);
 }
 
 // --- webhooks -------------------------------------------------------------------------------
