@@ -37,8 +37,8 @@ function addDays(date, days) {
   return new Date(Date.UTC(year, month - 1, day) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-// Noon of a local date: an instant safely inside it, for formatDay().
-const noonOf = (date) => `${date}T12:00:00Z`;
+// "Thursday 26 November" of a local date (noon UTC of that date, read in UTC: the same calendar day).
+const dayName = (date) => formatDay(`${date}T12:00:00Z`, "UTC");
 
 const zoneOf = (user) => user.timezone || "Africa/Nairobi";
 const timesIn = (zone) => h("p", { class: "meta times-in" }, t("common.times_in", { zone: zone.replace(/_/g, " ") }));
@@ -80,7 +80,7 @@ async function agendaPage({ user }) {
   ]);
   const live = items.filter((item) => item.status === "booked").length;
   return page(t("counselor.agenda_title"),
-    h("p", { class: "agenda-date" }, formatDay(noonOf(today), zone)),
+    h("p", { class: "agenda-date" }, dayName(today)),
     timesIn(zone),
     items.length ? h("p", {}, t("counselor.agenda_count", { n: live })) : null,
     sessionList(items, zone, t("counselor.agenda_empty")),
@@ -119,7 +119,7 @@ async function weekPage({ user, query }) {
   const days = Array.from({ length: 7 }, (_, i) => addDays(start, i));
   const byDay = Object.fromEntries(days.map((day) => [day, []]));
   for (const item of items) byDay[localDate(item.start, zone)]?.push(item);
-  const range = t("counselor.week_range", { from: formatDay(noonOf(start), zone), to: formatDay(noonOf(addDays(start, 6)), zone) });
+  const range = t("counselor.week_range", { from: dayName(start), to: dayName(addDays(start, 6)) });
   return page(t("counselor.week_title"),
     h("p", {}, range),
     timesIn(zone),
@@ -128,7 +128,7 @@ async function weekPage({ user, query }) {
       start !== today ? h("a", { href: "#/week", id: "week-today" }, t("counselor.from_today")) : null,
       h("a", { href: `#/week?start=${end}`, id: "week-next" }, t("counselor.next_week"))),
     days.map((day) => h("section", { class: "day card", "aria-labelledby": `day-${day}` },
-      h("h2", { id: `day-${day}` }, formatDay(noonOf(day), zone), day === today ? ` (${t("counselor.today")})` : ""),
+      h("h2", { id: `day-${day}` }, dayName(day), day === today ? ` (${t("counselor.today")})` : ""),
       sessionList(byDay[day], zone, t("counselor.day_empty")))));
 }
 
@@ -286,7 +286,7 @@ function rowsFieldset(group, legend, hint, items, makeRow, blank, addLabel) {
   const rows = h("div", { class: "avail-rows" });
   rows.dataset.group = group;
   const add = button(addLabel, () => {
-    const row = makeRow(blank(), rows);
+    const row = makeRow(blank(rows), rows);
     rows.append(row);
     renumber(rows);
     row.querySelector("input, select").focus();
@@ -301,6 +301,14 @@ function rowsFieldset(group, legend, hint, items, makeRow, blank, addLabel) {
   for (const item of items) rows.append(makeRow(item, rows));
   renumber(rows);
   return fieldset;
+}
+
+// A new row of weekly hours: the day after the last row's, with its hours.
+function nextWindow(rows) {
+  const last = rows.lastElementChild;
+  if (!last) return { weekday: 0, start: "09:00", end: "17:00" };
+  const value = (key) => last.querySelector(`[name$=".${key}"]`).value;
+  return { weekday: (Number(value("weekday")) + 1) % 7, start: value("start") || "09:00", end: value("end") || "17:00" };
 }
 
 function availabilityForm(counselorId, value) {
@@ -324,7 +332,7 @@ function buildAvailabilityForm(counselorId, value, number) {
       h("p", { class: "field-error", id: `${id}-error` }));
   };
   const weekly = rowsFieldset("weekly", t("counselor.weekly"), t("counselor.weekly_hint"), value.weekly, windowRow,
-    () => ({ weekday: 0, start: "09:00", end: "17:00" }), t("counselor.add_window"));
+    nextWindow, t("counselor.add_window"));
   const exceptions = rowsFieldset("exceptions", t("counselor.exceptions"), t("counselor.exceptions_hint"), value.exceptions, exceptionRow,
     () => ({ date: "", available: false, start: "", end: "" }), t("counselor.add_exception"));
   const submit = h("button", { type: "submit", class: "primary", id: `${FORM}-save` }, t("counselor.save_availability"));
