@@ -546,9 +546,10 @@ async function clientPage({ params, user }) {
   else profileBody = await profileView(profile.value);
 
   return page(name ? t("counselor.client_title", { name }) : t("counselor.client_title_unnamed"),
+    timesIn(zone),
     card(t("counselor.results_title"), resultsBody),
     card(t("counselor.profile_title"), profileBody),
-    sessions.length ? card(t("counselor.client_sessions"), timesIn(zone), sessionList(sessions.slice(0, 10), zone, "", true)) : null);
+    sessions.length ? card(t("counselor.client_sessions"), sessionList(sessions.slice(0, 10), zone, "", true)) : null);
 }
 
 export const routes = [
