@@ -26,14 +26,17 @@ function definition(key) {
   return definitions.get(id);
 }
 
+// Area names and the title in the reader's language (a result comes in its owner's stored language).
 async function areaNames(key) {
   try {
     const found = await definition(key);
-    return Object.fromEntries(found.areas.map((area) => [area.key, area]));
+    return Object.fromEntries([...found.areas.map((area) => [area.key, area]), ["", { name: found.title }]]);
   } catch {
     return {};
   }
 }
+
+const titleOf = (result, areas) => (areas[""] && areas[""].name) || result.title || result.key;
 
 const areaName = (areas, key) => (areas[key] ? areas[key].name : key);
 const zoneOf = (user) => (user && user.timezone) || "Africa/Nairobi";
@@ -276,7 +279,7 @@ function scoreList(result, areas) {
 function chartAlt(result, areas) {
   const ranking = result.ranking && result.ranking.length ? result.ranking : Object.keys(result.scores);
   const parts = ranking.map((key) => `${areaName(areas, key)} ${formatNumber(result.scores[key])}`).join(", ");
-  return t("assessments.chart_alt", { title: result.title, scores: parts, min: result.score_range.min, max: result.score_range.max });
+  return t("assessments.chart_alt", { title: titleOf(result, areas), scores: parts, min: result.score_range.min, max: result.score_range.max });
 }
 
 async function chartImage(result, areas) {
@@ -317,7 +320,7 @@ function wageText(match) {
   let amount;
   try {
     amount = formatNumber(match.median_wage, match.wage_currency
-      ? { style: "currency", currency: match.wage_currency, maximumFractionDigits: 0 } : { maximumFractionDigits: 0 });
+      ? { style: "currency", currency: match.wage_currency, currencyDisplay: "code", maximumFractionDigits: 0 } : { maximumFractionDigits: 0 });
   } catch {
     amount = formatNumber(match.median_wage, { maximumFractionDigits: 0 });
   }
@@ -333,22 +336,37 @@ function outlookText(outlook) {
   return key ? t(`assessments.outlook_${key}`) : outlook;
 }
 
+const MATCHES_SHOWN = 10;
+
+// The best ten, then the rest on asking ("Show more" moves focus to the first one it adds).
 function matchList(matches) {
   if (!matches.length) return empty(t("assessments.no_matches"));
-  return h("ol", { class: "list matches", id: "result-matches" }, matches.map((match) => {
-    const wage = wageText(match);
-    const outlook = outlookText(match.outlook);
-    return h("li", { class: "match" },
-      h("h3", { class: "match-title" }, match.title),
-      h("dl", { class: "facts" },
-        h("dt", {}, t("assessments.fit")), h("dd", {}, formatNumber(match.fit, { style: "percent", maximumFractionDigits: 0 })),
-        h("dt", {}, t("assessments.job_zone")), h("dd", {}, t(`assessments.zone_${match.job_zone}`), ` (${t("assessments.zone_n", { n: match.job_zone })})`),
-        wage ? [h("dt", {}, t("assessments.median_wage")), h("dd", {}, wage)] : null,
-        outlook ? [h("dt", {}, t("assessments.outlook")), h("dd", {}, outlook,
-          match.employment_change_pct !== null && match.employment_change_pct !== undefined
-            ? ` (${formatNumber(match.employment_change_pct / 100, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" })}${match.projection_period ? `, ${match.projection_period}` : ""})` : null)] : null,
-        match.occupation_code ? [h("dt", {}, t("assessments.occupation_code")), h("dd", {}, match.occupation_code)] : null));
-  }));
+  const items = matches.map(matchItem);
+  const list = h("ol", { class: "list matches", id: "result-matches" }, items.slice(0, MATCHES_SHOWN));
+  if (items.length <= MATCHES_SHOWN) return list;
+  const more = button(t("common.more"), () => {
+    list.append(...items.slice(MATCHES_SHOWN));
+    more.remove();
+    const first = items[MATCHES_SHOWN].querySelector("h3");
+    first.setAttribute("tabindex", "-1");
+    first.focus();
+  }, { id: "result-matches-more", "aria-controls": "result-matches" });
+  return h("div", {}, list, h("div", { class: "actions matches-more" }, more));
+}
+
+function matchItem(match) {
+  const wage = wageText(match);
+  const outlook = outlookText(match.outlook);
+  return h("li", { class: "match" },
+    h("h3", { class: "match-title" }, match.title),
+    h("dl", { class: "facts" },
+      h("dt", {}, t("assessments.fit")), h("dd", {}, formatNumber(match.fit, { style: "percent", maximumFractionDigits: 0 })),
+      h("dt", {}, t("assessments.job_zone")), h("dd", {}, t(`assessments.zone_${match.job_zone}`), ` (${t("assessments.zone_n", { n: match.job_zone })})`),
+      wage ? [h("dt", {}, t("assessments.median_wage")), h("dd", {}, wage)] : null,
+      outlook ? [h("dt", {}, t("assessments.outlook")), h("dd", {}, outlook,
+        match.employment_change_pct !== null && match.employment_change_pct !== undefined
+          ? ` (${formatNumber(match.employment_change_pct / 100, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" })}${match.projection_period ? `, ${match.projection_period}` : ""})` : null)] : null,
+      match.occupation_code ? [h("dt", {}, t("assessments.occupation_code")), h("dd", {}, match.occupation_code)] : null));
 }
 
 function notesOf(notes) {
@@ -396,7 +414,7 @@ async function resultPage({ params, user }) {
     }
   });
   const mine = user && user.role === "client";
-  return page(result.title,
+  return page(titleOf(result, areas),
     h("p", { class: "meta" }, t("assessments.taken_on", { when: formatDateTime(result.created_at, zone) }), " ", t("common.times_in", { zone })),
     card(result.key === "riasec" ? t("assessments.your_code") : t("assessments.your_top_values"), codeExplained(result, areas)),
     card(t("assessments.scores"), await chartImage(result, areas), scoreList(result, areas)),
@@ -416,7 +434,7 @@ export async function resultSummary(result) {
     : Object.keys(result.scores || {}).sort((a, b) => result.scores[b] - result.scores[a]);
   const top = ranking.slice(0, 3);
   return h("article", { class: "result-summary", id: `result-${result.id}` },
-    h("h3", { class: "title" }, h("a", { href: `#/results/${result.id}` }, result.title || result.key)),
+    h("h3", { class: "title" }, h("a", { href: `#/results/${result.id}` }, titleOf(result, areas))),
     h("p", { class: "meta" }, formatDateTime(result.created_at, zone),
       result.code ? [" · ", t("assessments.code_label", { code: result.code })] : null),
     top.length ? h("p", { class: "top-scores" }, t("assessments.top_scores"), " ",

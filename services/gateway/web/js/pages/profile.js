@@ -1,7 +1,7 @@
 // The client's networking profile: connecting LinkedIn, JSON Resume and GitHub, syncing, and what came of it.
 
 import { ApiError, api } from "../api.js";
-import { formatDateTime, locale, t } from "../i18n.js";
+import { formatDateTime, language, locale, t } from "../i18n.js";
 import { alertBox, button, card, download, empty, errorText, flash, form, h, page, status } from "../ui.js";
 
 const KINDS = ["linkedin", "json_resume", "github"];
@@ -32,6 +32,9 @@ function period(start, end) {
   if (!start && !end) return null;
   return t("profile.period", { start: partialDate(start) || "…", end: end ? partialDate(end) : t("profile.present") });
 }
+
+// A certificate without an end has no expiry: it shows its date, not "until present".
+const certified = (entry) => (entry.end ? period(entry.start, entry.end) : partialDate(entry.start));
 
 async function loadProfile(query) {
   try {
@@ -78,8 +81,8 @@ export function profileView(profile) {
       entry.notes ? h("p", { class: "note" }, entry.notes) : null)))) : null,
     certifications.length ? section("profile.certifications", h("ul", { class: "list" }, certifications.map((entry) => h("li", {},
       safeUrl(entry.url) ? h("a", { href: entry.url, rel: "noopener noreferrer", target: "_blank" }, entry.name || entry.url) : h("p", { class: "title" }, entry.name || ""),
-      [entry.authority, period(entry.start, entry.end)].filter(Boolean).length
-        ? h("p", { class: "meta" }, [entry.authority, period(entry.start, entry.end)].filter(Boolean).join(" · ")) : null)))) : null,
+      [entry.authority, certified(entry)].filter(Boolean).length
+        ? h("p", { class: "meta" }, [entry.authority, certified(entry)].filter(Boolean).join(" · ")) : null)))) : null,
     languages.length ? section("profile.languages", h("ul", {}, languages.map((entry) => h("li", {},
       entry.name, entry.proficiency ? ` (${entry.proficiency})` : null)))) : null,
     links.length ? section("profile.links", h("ul", {}, links.map((link) => h("li", {},
@@ -116,12 +119,30 @@ function syncLine(sync) {
     const result = (sync.results || {})[kind];
     if (!result) return t("profile.sync_source_waiting", { source: kindName(kind) });
     if (result.status === "ok") {
-      return t("profile.sync_source_ok", { source: kindName(kind), count: (result.changed_fields || []).length });
+      const count = (result.changed_fields || []).length;
+      return t(count ? "profile.sync_source_ok" : "profile.sync_source_unchanged", { source: kindName(kind), count });
     }
     if (result.status === "failed") return t("profile.sync_source_failed", { source: kindName(kind) });
     return t("profile.sync_source_skipped", { source: kindName(kind) });
   });
   return [t(`profile.sync_${sync.status}`), ...parts].join(" ");
+}
+
+// Njia's reasons for refusing a source are in English: the reader gets them in their language (and, in
+// English, Njia's own words too, which name what is wrong).
+function readable(error, field, key) {
+  if (!(error instanceof ApiError) || (error.status !== 422 && error.status !== 400)) return error;
+  const said = Object.values(error.fieldErrors()).flat();
+  const message = [t(key), ...(language() === "en" ? said : [])].join(" ");
+  return new ApiError(422, { error: { code: "validation_error", message, details: { [field]: [message] } } });
+}
+
+async function sendTo(request, field, key) {
+  try {
+    return await request();
+  } catch (error) {
+    throw readable(error, field, key);
+  }
 }
 
 async function profilePage({ user }) {
@@ -135,6 +156,7 @@ async function profilePage({ user }) {
 
   function fill() {
     sourcesBox.replaceChildren(sourcesList(profile, zone));
+    syncButton.hidden = !((profile && profile.sources) || []).length;
     viewBox.replaceChildren(profileView(profile));
     exportBox.replaceChildren();
     if (hasContent(profile)) exportBox.append(button(t("profile.export"), async (event) => {
@@ -161,6 +183,7 @@ async function profilePage({ user }) {
     progress.textContent = t("profile.sync_started");
     const until = Date.now() + POLL_FOR_MS;
     let done = false;
+    let failed = false;
     while (Date.now() < until && mine === polling && progress.isConnected) {
       await sleep(POLL_EVERY_MS);
       if (mine !== polling || !progress.isConnected) return;
@@ -169,6 +192,7 @@ async function profilePage({ user }) {
           const sync = await api.get(`/profile/syncs/${encodeURIComponent(accepted.sync_id)}`);
           progress.textContent = syncLine(sync);
           done = sync.status === "done";
+          failed = Object.values(sync.results || {}).some((result) => result.status === "failed");
         }
         await refresh();
         if (!accepted || !accepted.sync_id) done = (profile && profile.sources || []).every((source) => source.status !== "pending");
@@ -179,7 +203,7 @@ async function profilePage({ user }) {
     }
     if (mine !== polling || !progress.isConnected) return;
     if (done) {
-      flash(t("profile.sync_finished"));
+      flash(t(failed ? "profile.sync_finished_failed" : "profile.sync_finished"), failed ? "error" : "ok");
     } else {
       progress.textContent = t("profile.sync_slow");
     }
@@ -200,7 +224,7 @@ async function profilePage({ user }) {
       const file = values.export;
       // Browsers name a ZIP's type differently (or not at all): the body always goes as application/zip.
       const body = file.slice(0, file.size, "application/zip");
-      const accepted = await api.raw("PUT", "/profile/sources/linkedin", { body });
+      const accepted = await sendTo(() => api.raw("PUT", "/profile/sources/linkedin", { body }), "export", "profile.error_invalid_export");
       await connected(accepted, formNode);
     },
   });
@@ -210,7 +234,7 @@ async function profilePage({ user }) {
     fields: [{ name: "url", label: t("profile.json_resume_url"), type: "url", required: true, hint: t("profile.json_resume_hint"), inputmode: "url", autocomplete: "url" }],
     submit: t("profile.connect"),
     onSubmit: async (values, formNode) => {
-      await connected(await api.put("/profile/sources/json-resume", { url: values.url }), formNode);
+      await connected(await sendTo(() => api.put("/profile/sources/json-resume", { url: values.url }), "url", "profile.error_refused_url"), formNode);
     },
   });
 
@@ -228,7 +252,7 @@ async function profilePage({ user }) {
       if (!document || typeof document !== "object" || Array.isArray(document)) {
         throw new ApiError(422, { error: { code: "validation_error", message: t("profile.not_json"), details: { document: [t("profile.not_json")] } } });
       }
-      await connected(await api.put("/profile/sources/json-resume", document), formNode);
+      await connected(await sendTo(() => api.put("/profile/sources/json-resume", document), "document", "profile.error_invalid_document"), formNode);
     },
   });
 
@@ -237,7 +261,7 @@ async function profilePage({ user }) {
     fields: [{ name: "username", label: t("profile.github_username"), required: true, autocomplete: "off", autocapitalize: "none", spellcheck: "false", hint: t("profile.github_hint") }],
     submit: t("profile.connect"),
     onSubmit: async (values, formNode) => {
-      await connected(await api.put("/profile/sources/github", { username: values.username }), formNode);
+      await connected(await sendTo(() => api.put("/profile/sources/github", { username: values.username }), "username", "profile.github_invalid"), formNode);
     },
   });
 
