@@ -5,6 +5,8 @@ import { api, all, ApiError, session } from "../api.js";
 import { formatDateTime, formatDay, formatTime, localDate, t } from "../i18n.js";
 import { alertBox, button, card, empty, errorText, flash, form, h, page, status } from "../ui.js";
 import { timeZoneOptions } from "./account.js";
+import { resultSummary } from "./assessments.js";
+import { profileView } from "./profile.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -519,8 +521,6 @@ async function optional(promise) {
 
 async function clientPage({ params, user }) {
   const id = params.id;
-  // The assessments and profile areas draw their own summaries; loaded only when this page opens.
-  const [{ resultSummary }, { profileView }] = await Promise.all([import("./assessments.js"), import("./profile.js")]);
   const mine = user.role === "counselor" ? { counselor_id: user.id } : {};
   const [visits, results, profile] = await Promise.all([
     optional(api.get("/sessions", { client_id: id, ...mine, limit: 50 })),
