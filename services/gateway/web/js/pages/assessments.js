@@ -59,7 +59,8 @@ async function catalogPage({ user, render }) {
   ]);
   const drafts = await Promise.all(catalog.items.map((item) => draftOf(item.key).catch(() => null)));
   const zone = zoneOf(user);
-  const summaries = await Promise.all(results.items.map((result) => resultSummary(result)));
+  const newest = [...results.items].sort((a, b) => new Date(b.created_at) - new Date(a.created_at));
+  const summaries = await Promise.all(newest.map((result) => resultSummary(result)));
   return page(t("assessments.title"),
     h("p", {}, t("assessments.intro")),
     card(t("assessments.catalog"),
@@ -297,10 +298,10 @@ async function chartImage(result, areas) {
   return box;
 }
 
-function codeExplained(result, areas) {
+function codeExplained(result, areas, mine) {
   if (result.key === "riasec" && result.code) {
     return h("div", { id: "result-code" },
-      h("p", {}, t("assessments.code_is", { code: result.code })),
+      h("p", {}, t(mine ? "assessments.code_is" : "assessments.code_is_other", { code: result.code })),
       h("ul", { class: "code-letters" }, [...result.code].map((letter) => h("li", {},
         h("strong", {}, `${letter} — ${areaName(areas, letter)}`),
         areas[letter] && areas[letter].description ? `: ${areas[letter].description}` : null))),
@@ -309,7 +310,7 @@ function codeExplained(result, areas) {
   }
   const top = result.top_values && result.top_values.length ? result.top_values : (result.ranking || []).slice(0, 3);
   return h("div", { id: "result-code" },
-    h("p", {}, t("assessments.top_values_intro")),
+    h("p", {}, t(mine ? "assessments.top_values_intro" : "assessments.top_values_intro_other")),
     h("ul", { class: "code-letters" }, top.map((key) => h("li", {},
       h("strong", {}, areaName(areas, key)),
       areas[key] && areas[key].description ? `: ${areas[key].description}` : null))));
@@ -377,8 +378,11 @@ async function resultPage({ params, user }) {
   const result = await api.get(`/results/${encodeURIComponent(params.id)}`);
   const areas = await areaNames(result.key);
   const zone = zoneOf(user);
+  const mine = Boolean(user && result.client_id === user.id);
   let matches = result.matches || [];
-  let notes = result.notes || [];
+  // The ties are explained beside the code, in the reader's language; the stored note would say it again.
+  const alternative = (result.alternative_codes || [])[0];
+  let notes = (result.notes || []).filter((note) => !(alternative && note.includes(alternative)));
   if (!matches.length && result.key !== "riasec") {
     try {
       const again = await api.get(`/results/${encodeURIComponent(result.id)}/matches`);
@@ -413,13 +417,13 @@ async function resultPage({ params, user }) {
       submitButton.disabled = false;
     }
   });
-  const mine = user && user.role === "client";
   return page(titleOf(result, areas),
     h("p", { class: "meta" }, t("assessments.taken_on", { when: formatDateTime(result.created_at, zone) }), " ", t("common.times_in", { zone })),
-    card(result.key === "riasec" ? t("assessments.your_code") : t("assessments.your_top_values"), codeExplained(result, areas)),
-    card(t("assessments.scores"), await chartImage(result, areas), scoreList(result, areas)),
+    card(t(result.key === "riasec" ? (mine ? "assessments.your_code" : "assessments.code_heading")
+      : (mine ? "assessments.your_top_values" : "assessments.top_values_heading")), codeExplained(result, areas, mine)),
+    card(t(mine ? "assessments.scores" : "assessments.scores_heading"), await chartImage(result, areas), scoreList(result, areas)),
     card(t("assessments.matches"),
-      h("p", { class: "hint" }, t("assessments.matches_intro")),
+      h("p", { class: "hint" }, t(mine ? "assessments.matches_intro" : "assessments.matches_intro_other")),
       zoneForm, matchBox),
     mine ? h("p", {}, h("a", { href: "#/assessments" }, t("assessments.back"))) : null);
 }
