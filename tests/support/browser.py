@@ -7,6 +7,7 @@ an explicit driver path keeps Selenium Manager out of it.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -144,10 +145,21 @@ def loaded_urls(driver: WebDriver) -> list[str]:
     )
 
 
-def screenshot(driver: WebDriver, name: str) -> Path:
-    """Save what the browser shows as docs/screenshots/<name>.png and return the path."""
+def screenshot(driver: WebDriver, name: str, max_height: int = 2400) -> Path:
+    """Save the whole page, from its top (up to ``max_height`` CSS pixels), as
+    docs/screenshots/<name>.png and return the path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    if not driver.save_screenshot(str(path)):
-        raise AssertionError(f"could not save a screenshot of {driver.current_url} to {path}")
+    size = driver.execute_script(
+        "return [document.documentElement.clientWidth, document.documentElement.scrollHeight]"
+    )
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size[0], "height": min(size[1], max_height), "scale": 1},
+        },
+    )
+    path.write_bytes(base64.b64decode(shot["data"]))
     return path
