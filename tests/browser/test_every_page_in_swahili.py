@@ -16,6 +16,7 @@ from tests.support.browser import (
     console_errors,
     describe_violations,
     open_browser,
+    screenshot,
     wait_for,
 )
 from tests.support.builders import make_registration
@@ -28,6 +29,8 @@ PAGES = {
     "counselor": ["/agenda", "/week", "/availability", "/session", "/notifications", "/settings"],
     "admin": ["/report", "/branches", "/sessions", "/webhooks", "/settings"],
 }
+# The Swahili pages the README shows.
+PHOTOGRAPHED = ("/assessments", "/profile", "/week")
 # Every text node, and the texts a screen reader reads from attributes.
 VISIBLE_TEXTS = """
 const texts = [];
@@ -98,6 +101,8 @@ def test_every_main_page_speaks_swahili_and_passes_the_accessibility_check(platf
                 problems.append(f"{path}: {describe_violations(violations)}")
             if driver.execute_script("return document.documentElement.scrollWidth > window.innerWidth + 1"):
                 problems.append(f"{path}: wider than a 360 px phone")
+            if route in PHOTOGRAPHED:
+                screenshot(driver, f"sw-{role}-{route.strip('/')}")
             # A 4xx is an answer the page expects ("no draft yet"); a script error is not.
             errors = [line for line in console_errors(driver) if not re.search(r"status of 4\d\d", line)]
             if errors:

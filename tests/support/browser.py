@@ -145,20 +145,27 @@ def loaded_urls(driver: WebDriver) -> list[str]:
     )
 
 
-def screenshot(driver: WebDriver, name: str, max_height: int = 2400) -> Path:
+def screenshot(driver: WebDriver, name: str, max_height: int = 1800) -> Path:
     """Save the whole page, from its top (up to ``max_height`` CSS pixels), as
     docs/screenshots/<name>.png and return the path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     size = driver.execute_script(
-        "return [document.documentElement.clientWidth, document.documentElement.scrollHeight]"
+        "return [document.documentElement.clientWidth, document.documentElement.scrollHeight,"
+        " window.devicePixelRatio]"
     )
     shot = driver.execute_cdp_cmd(
         "Page.captureScreenshot",
         {
             "format": "png",
             "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": size[0], "height": min(size[1], max_height), "scale": 1},
+            "clip": {
+                "x": 0,
+                "y": 0,
+                "width": size[0],
+                "height": min(size[1], max_height),
+                "scale": 1 / size[2],
+            },
         },
     )
     path.write_bytes(base64.b64decode(shot["data"]))
