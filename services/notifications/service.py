@@ -33,6 +33,7 @@ from shared.events.contracts import (
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, now, outbox_push
+from shared.links import session_page
 from shared.people import person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import PageQuery, load
@@ -470,7 +471,7 @@ class NotificationsService(NjiaService):
                     "session_id": s["_id"],
                     "client_name": s.get("client_name", ""),
                     "topic": s.get("topic"),
-                    "join_path": f"/sessions/{s['_id']}/join",
+                    "join_path": session_page(s["_id"]),
                 }
                 for s in sessions
             ],

@@ -23,6 +23,7 @@ from shared.events.contracts import (
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
+from shared.links import session_page
 from shared.people import known_person, participant, person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import load
@@ -380,7 +381,7 @@ class SchedulingService(NjiaService):
             "topic": session.get("topic"),
             "counselor": session["counselor"],
             "client": session["client"],
-            "join_path": f"/sessions/{session['_id']}/join",
+            "join_path": session_page(session["_id"]),
             "revision": session.get("version", 0),
         }
 
@@ -677,7 +678,7 @@ class SchedulingService(NjiaService):
             session["client"],
             session.get("topic"),
             session["status"],
-            f"{self.settings.public_url}/sessions/{session['_id']}/join",
+            self.settings.public_url + session_page(session["_id"]),
             session.get("reschedule_count", 0),
         )
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from shared.links import session_page
 from tests.e2e.conftest import sign_in
 from tests.support.builders import make_availability, make_branch, make_user
 from tests.support.platform import Api
@@ -341,7 +342,7 @@ def test_a_session_downloads_as_an_icalendar_event(platform, org_admin, branch):
     assert ics.status_code == 200
     assert ics.headers["Content-Type"].startswith("text/calendar")
     assert f"UID:{session['id']}@njia" in ics.text
-    assert "BEGIN:VEVENT" in ics.text and f"/sessions/{session['id']}/join" in ics.text.replace("\r\n ", "")
+    assert "BEGIN:VEVENT" in ics.text and session_page(session["id"]) in ics.text.replace("\r\n ", "")
     feed_url = counselor.get(f"/api/v1/counselors/{counselor.user['id']}/calendar-feed").json()["url"]
     feed = Api(platform).get(feed_url.replace(platform.env["NJIA_PUBLIC_URL"], ""))
     assert feed.status_code == 200 and f"UID:{session['id']}@njia" in feed.text

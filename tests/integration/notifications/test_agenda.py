@@ -21,6 +21,7 @@ from services.accounts.service import AccountsService
 from services.notifications import messages
 from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
+from shared.links import session_page
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
 from tests.support.containers import call, start_containers, store_of
 from tests.support.smtp_sink import ReceivedEmail, SmtpSink
@@ -220,9 +221,9 @@ def test_at_the_agenda_hour_a_counselor_gets_one_agenda_of_todays_sessions_in_th
                 not in body
             )
             lines.append(body.index(line))
-            assert f"/sessions/{session['id']}/join" in body
+            assert session_page(session["id"]) in body
         assert lines == sorted(lines), "the day's sessions in order"
-        assert "Njeri Wambui" not in body and f"/sessions/{not_today['id']}/join" not in body
+        assert "Njeri Wambui" not in body and session_page(not_today["id"]) not in body
 
     # Baraka has a session tomorrow, none today: no agenda by any channel.
     assert agendas_in_app(platform, people["baraka"]) == []

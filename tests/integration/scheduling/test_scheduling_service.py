@@ -16,6 +16,7 @@ from shared.events.contracts import (
 )
 from shared.events.envelope import validate_envelope
 from shared.events.handling import on_event
+from shared.links import session_page
 from shared.mongo import MongoStore, Store, now
 from shared.service import NjiaService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
@@ -147,7 +148,7 @@ def test_every_change_publishes_its_event_once_matching_its_contract(platform, p
         assert envelope["data"]["session_id"] == session["id"]
         assert envelope["data"]["client"]["email"].startswith("client-")
         assert envelope["data"]["counselor"]["timezone"] == "Africa/Nairobi"
-        assert envelope["data"]["join_path"] == f"/sessions/{session['id']}/join"
+        assert envelope["data"]["join_path"] == session_page(session["id"])
     moved = events_of(SESSION_RESCHEDULED)[0]["data"]
     assert moved["previous_start"] != moved["start"]
     assert events_of(SESSION_CANCELLED)[0]["data"]["late"] is False  # the counselor cancelled

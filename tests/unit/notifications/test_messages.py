@@ -6,10 +6,11 @@ import jinja2
 import pytest
 
 from services.notifications.messages import KINDS, Message, lead_time, render, swahili_clock, zone_label
+from shared.links import session_page
 
 PUBLIC_URL = "https://njia.example.org"
 SESSION_ID = "65f0c0ffee0123456789abcd"  # as long as a MongoDB ObjectId, the longest id a link carries
-JOIN_PATH = f"/sessions/{SESSION_ID}/join"
+JOIN_PATH = session_page(SESSION_ID)
 JOIN_URL = PUBLIC_URL + JOIN_PATH
 
 CLIENT = {"name": "Wanjiru Kamau", "role": "client", "timezone": "Africa/Nairobi", "language": "sw"}

@@ -89,7 +89,8 @@ export async function render() {
   app.replaceChildren(header(path), main);
   if (flash && flash.textContent) document.getElementById("flash").replaceWith(flash);
   if (!route) { main.replaceChildren(alertBox(t("error.no_page"))); return; }
-  if (route.roles && !user) { navigate(`/sign-in?next=${encodeURIComponent(path)}`); return; }
+  // After signing in, back to the very page (an email's link to a session, ?join=1 kept).
+  if (route.roles && !user) { navigate(`/sign-in?next=${encodeURIComponent(location.hash.slice(1) || path)}`); return; }
   if (route.roles && !route.roles.some((role) => role === user.role || (role === "admin" && ADMINS.includes(user.role)))) {
     navigate(home(user));
     return;
