@@ -113,7 +113,7 @@ class Scored:
     strongest: dict[str, int]  # answers at the top of the scale, per area
     ranking: tuple[str, ...]  # every area, best first, by the tie rule
     ties: tuple[tuple[str, ...], ...]  # areas with equal scores that decided the top three
-    alternatives: tuple[str, ...]  # the other top-three orders the equal scores allow
+    alternatives: tuple[tuple[str, ...], ...]  # the other top-three orders the equal scores allow
 
     @property
     def top(self) -> tuple[str, ...]:
@@ -123,6 +123,13 @@ class Scored:
     def code(self) -> str | None:
         """The three-letter code of the interest profiler (None for other inventories)."""
         return "".join(self.top) if self.key == "riasec" else None
+
+    @property
+    def alternative_codes(self) -> tuple[str, ...]:
+        """The other three-letter codes the equal scores allow (interest profiler only): the
+        letters of each alternative order run together, as ``code`` does; work values are
+        words, so they have none."""
+        return tuple("".join(order) for order in self.alternatives) if self.key == "riasec" else ()
 
     @property
     def is_flat(self) -> bool:
@@ -160,8 +167,11 @@ def deciding_ties(scores: Mapping[str, int], ranking: Sequence[str]) -> tuple[tu
     return tuple(groups)
 
 
-def alternatives(scores: Mapping[str, int], ranking: Sequence[str]) -> tuple[str, ...]:
-    """Top-three orders other than the chosen one that the scores alone would allow."""
+def alternatives(scores: Mapping[str, int], ranking: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Top-three orders other than the chosen one that the scores alone would allow.
+
+    Each order is a tuple of area keys: a Holland letter or a work value's word.
+    """
     groups = [tuple(members) for _, members in itertools.groupby(ranking, key=lambda a: scores[a])]
     needed, used = TOP_COUNT, []
     for group in groups:
@@ -172,8 +182,7 @@ def alternatives(scores: Mapping[str, int], ranking: Sequence[str]) -> tuple[str
     options = [list(itertools.permutations(group, take)) for group, take in used]
     chosen = tuple(ranking[:TOP_COUNT])
     found = sorted(
-        {"".join(itertools.chain.from_iterable(parts)) for parts in itertools.product(*options)}
-        - {"".join(chosen)}
+        {tuple(itertools.chain.from_iterable(parts)) for parts in itertools.product(*options)} - {chosen}
     )
     return tuple(found[:MAX_ALTERNATIVES])
 

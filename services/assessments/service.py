@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from services.assessments import chart, domain, schemas
 from services.assessments.catalog import region_of_timezone
 from services.assessments.inventories import Inventory
+from services.assessments.notes import note as _note
+from services.assessments.notes import ties_note
 from services.assessments.store import AssessmentsStore, OccupationCatalog
 from shared.auth import Caller
 from shared.clock import isoformat
@@ -24,37 +26,6 @@ from shared.service import NjiaService, rpc
 
 MATCHES_KEPT = 20
 EVENT_MATCHES = 5
-
-NOTES = {
-    "flat": {
-        "en": "Every interest area scored the same, so no occupation stands out. "
-        "Talk it through with your counselor, or take the profiler again.",
-        "sw": "Kila eneo la mapendeleo lilipata alama sawa, kwa hivyo hakuna kazi inayojitokeza. "
-        "Zungumza na mshauri wako, au jaza kipimo tena.",
-    },
-    "ties": {
-        "en": "Some areas scored the same ({areas}); your code could also be read as {codes}. "
-        "Equal scores are ordered by the number of top answers, then R, I, A, S, E, C.",
-        "sw": "Baadhi ya maeneo yalipata alama sawa ({areas}); msimbo wako unaweza pia kusomeka {codes}. "
-        "Alama sawa hupangwa kwa idadi ya majibu ya juu kabisa, kisha R, I, A, S, E, C.",
-    },
-    "us_figures": {
-        "en": "Wages and outlook are US figures (BLS): there are none for {region} yet.",
-        "sw": "Mishahara na matarajio ni takwimu za Marekani (BLS): bado hakuna za {region}.",
-    },
-    "values": {
-        "en": "Matches are adjusted for your top work values: {values}.",
-        "sw": "Kazi zinazolingana zimerekebishwa kulingana na maadili yako makuu ya kazi: {values}.",
-    },
-    "no_profile": {
-        "en": "Take the interest profiler to see which occupations fit you.",
-        "sw": "Jaza kipimo cha mapendeleo ya kazi ili kuona kazi zinazokufaa.",
-    },
-}
-
-
-def _note(name: str, language: str, **values: str) -> str:
-    return NOTES[name].get(language, NOTES[name]["en"]).format(**values)
 
 
 def match_view(match: domain.Match) -> dict[str, Any]:
@@ -256,7 +227,7 @@ class AssessmentsService(NjiaService):
         lang = str(client.get("language") or "en")
         job_zones = sorted(set(data["job_zones"] or domain.JOB_ZONES))
         at = now()
-        matches, notes = self._matches(inv.key, scored, caller.user_id, job_zones, region, lang)
+        matches, notes = self._matches(inv, scored, caller.user_id, job_zones, region, lang)
         doc = {
             "_id": new_id("res"),
             "key": inv.key,
@@ -270,7 +241,7 @@ class AssessmentsService(NjiaService):
             "code": scored.code,
             "top_values": list(scored.top) if inv.key == "work_values" else [],
             "ties": ["=".join(group) for group in scored.ties],  # FerretDB keeps no arrays in arrays
-            "alternative_codes": list(scored.alternatives) if inv.key == "riasec" else [],
+            "alternative_codes": list(scored.alternative_codes),
             "job_zones": job_zones,
             "region": region,
             "matches": [match_view(m) for m in matches],
@@ -307,7 +278,7 @@ class AssessmentsService(NjiaService):
 
     def _matches(
         self,
-        key: str,
+        inv: Inventory,
         scored: domain.Scored,
         client_id: str,
         job_zones: list[int],
@@ -316,11 +287,9 @@ class AssessmentsService(NjiaService):
         limit: int = MATCHES_KEPT,
     ) -> tuple[list[domain.Match], list[str]]:
         """Matches for an interest profile, with the notes a client should read beside them."""
-        notes = []
-        if scored.ties and scored.alternatives:
-            areas = ", ".join("=".join(group) for group in scored.ties)
-            notes.append(_note("ties", lang, areas=areas, codes=", ".join(scored.alternatives[:5])))
-        if key != "riasec":
+        tied = ties_note(inv, scored, lang)
+        notes = [tied] if tied else []
+        if inv.key != "riasec":
             return [], notes
         if scored.is_flat:
             return [], [*notes, _note("flat", lang)]
@@ -397,29 +366,29 @@ class AssessmentsService(NjiaService):
         params = load(schemas.ResultQuery(), query or {})
         empty: dict[str, Any] = {"items": [], "next_cursor": None}
         scope: dict[str, Any] = {"org_id": caller.org_id}
-        wanted = params["client_id"]
-        if caller.role == "client":
-            if wanted and wanted != caller.user_id:
-                return empty
-            scope["client_id"] = caller.user_id
-        elif caller.role == "counselor":
-            clients = self.store.clients_of(caller.user_id)
-            if wanted:
-                if wanted not in clients:
-                    return empty
-                scope["client_id"] = wanted
-            elif not clients:
-                return empty
-            else:
-                scope["client_id"] = {"$in": clients}
-        else:
-            if caller.role == "branch_admin":
-                scope["branch_id"] = caller.branch_id
-            if wanted:
-                scope["client_id"] = wanted
         if params["key"]:
             scope["key"] = params["key"]
-        docs, next_cursor = self.store.results_where(scope, params["limit"], params["cursor"])
+        limit, cursor = params["limit"], params["cursor"]
+        wanted = params["client_id"]
+        if caller.role == "counselor":
+            clients = self.store.clients_of(caller.user_id)
+            if wanted:
+                clients = [wanted] if wanted in clients else []
+            if not clients:
+                return empty
+            # One equality read per client: FerretDB would scan every result for `client_id: {$in: …}`.
+            docs, next_cursor = self.store.results_of_clients(clients, scope, limit, cursor)
+        else:
+            if caller.role == "client":
+                if wanted and wanted != caller.user_id:
+                    return empty
+                scope["client_id"] = caller.user_id
+            else:
+                if caller.role == "branch_admin":
+                    scope["branch_id"] = caller.branch_id
+                if wanted:
+                    scope["client_id"] = wanted
+            docs, next_cursor = self.store.results_where(scope, limit, cursor)
         lang, zone = self._language(caller), self._zone(caller)
         return {"items": [self._result_view(d, lang, zone) for d in docs], "next_cursor": next_cursor}
 

@@ -34,7 +34,7 @@ from services.assessments.domain import (
 from services.assessments.readers import ImportFailed, WriteCounts
 from shared.config import load_settings
 from shared.ids import new_id
-from shared.mongo import Store, connect, database_name, now, page, with_outbox
+from shared.mongo import Store, connect, database_name, encode_cursor, now, page, with_outbox
 from shared.people import People
 
 DATABASE = "assessments"
@@ -75,6 +75,8 @@ class AssessmentsStore(People, Store):
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
+        # FerretDB (and ferretdb-indexes.sql's GIN copy) indexes each field of a compound index:
+        # this one serves the equality reads by client_id that results_of_clients makes.
         self.results.create_index([("client_id", 1), ("key", 1)])
         self.results.create_index([("org_id", 1), ("branch_id", 1)])
         self.counsel.create_index("counselor_id")
@@ -149,10 +151,30 @@ class AssessmentsStore(People, Store):
         self, query: dict[str, Any], limit: int, cursor: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
         docs, next_cursor = page(self.results, query, limit, cursor)
-        for doc in docs:
-            doc.pop("outbox", None)
-            doc.pop("outbox_pending", None)
-        return [_unpacked(doc) for doc in docs], next_cursor
+        return [_shown(doc) for doc in docs], next_cursor
+
+    def results_of_clients(
+        self, client_ids: list[str], query: dict[str, Any], limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of several clients' results in ``_id`` order, as ``results_where`` gives with
+        ``client_id: {$in: client_ids}``, read as one equality query per client.
+
+        FerretDB 1.24 pushes only top-level equality down to PostgreSQL: ``$in`` would read every
+        result of the organization. Each client's read brings at most ``limit`` results past the
+        cursor and says whether that client has more; merged in ``_id`` order, the first ``limit``
+        are the page, and there is a next page when more than ``limit`` were found or a client
+        had more.
+        """
+        found: list[dict[str, Any]] = []
+        more = False
+        for client_id in dict.fromkeys(client_ids):
+            docs, next_cursor = page(self.results, {**query, "client_id": client_id}, limit, cursor)
+            found.extend(docs)
+            more = more or next_cursor is not None
+        found.sort(key=lambda doc: str(doc["_id"]))
+        more = more or len(found) > limit
+        docs = found[:limit]
+        return [_shown(doc) for doc in docs], encode_cursor(str(docs[-1]["_id"])) if more else None
 
     def latest_result(self, client_id: str, key: str) -> dict[str, Any] | None:
         """``{result_id, scores, top_values}`` of the client's latest result of ``key``, if any.
@@ -276,6 +298,13 @@ def _packed(doc: dict[str, Any]) -> dict[str, Any]:
     packed = {k: v for k, v in doc.items() if k not in PACKED}
     packed["detail"] = json.dumps({k: doc[k] for k in PACKED if k in doc}, separators=(",", ":"))
     return packed
+
+
+def _shown(doc: dict[str, Any]) -> dict[str, Any]:
+    """A result as the service reads it: unpacked, without its outbox."""
+    doc.pop("outbox", None)
+    doc.pop("outbox_pending", None)
+    return _unpacked(doc)
 
 
 def _unpacked(doc: dict[str, Any]) -> dict[str, Any]:

@@ -80,8 +80,8 @@ def organization(platform, *people, branch_zone="Africa/Nairobi"):
     return org
 
 
-def add_person(platform, org, name):
-    role = name.removeprefix("other_")
+def add_person(platform, org, name, role=None):
+    role = role or name.removeprefix("other_")
     user = make_user(role, org["branch"]["id"])
     accounts, admin = platform["accounts"], org["tokens"]["org_admin"]
     org["ids"][name] = call(accounts, "create_user", user, token=admin)["id"]
@@ -94,19 +94,19 @@ def org(platform):
     return organization(platform, "client", "counselor")
 
 
-def book_session(platform, org):
+def book_session(platform, org, client="client"):
     """The client books the counselor: from then on the counselor counsels the client."""
     scheduling, tokens, ids = platform["scheduling"], org["tokens"], org["ids"]
     call(scheduling, "set_availability", ids["counselor"], make_availability(), token=tokens["counselor"])
-    slot = call(scheduling, "open_slots", {"counselor_id": ids["counselor"]}, token=tokens["client"])
+    slot = call(scheduling, "open_slots", {"counselor_id": ids["counselor"]}, token=tokens[client])
     call(
         scheduling,
         "book_session",
         {"counselor_id": ids["counselor"], "start": slot["items"][0]["start"]},
-        token=tokens["client"],
+        token=tokens[client],
     )
     store = store_of(platform["assessments"])
-    wait_until(lambda: store.counsels(ids["counselor"], ids["client"]), message="session.booked not kept")
+    wait_until(lambda: store.counsels(ids["counselor"], ids[client]), message="session.booked not kept")
 
 
 def submit(platform, org, key="riasec", answers=SOCIAL, who="client", **extra):
@@ -235,6 +235,88 @@ def test_a_result_is_seen_by_the_client_their_counselor_and_the_branch_admin_onl
         ]
         == []
     )
+
+
+def test_a_counselor_pages_through_the_results_of_every_client_they_counsel_and_no_one_elses(platform, org):
+    add_person(platform, org, "other_client")
+    add_person(platform, org, "unseen", role="client")  # never booked the counselor
+    book_session(platform, org)
+    book_session(platform, org, client="other_client")
+    values = answers_with(
+        WORK_VALUES,
+        achievement=20,
+        working_conditions=8,
+        recognition=8,
+        relationships=10,
+        support=18,
+        independence=16,
+    )
+    made = [
+        (
+            who,
+            key,
+            submit(platform, org, key=key, answers=SOCIAL if key == "riasec" else values, who=who)["id"],
+        )
+        for who, key in [
+            ("client", "riasec"),
+            ("other_client", "riasec"),
+            ("unseen", "riasec"),
+            ("client", "work_values"),
+            ("other_client", "work_values"),
+            ("client", "riasec"),
+            ("unseen", "work_values"),
+        ]
+    ]
+    assessments, tokens = platform["assessments"], org["tokens"]
+
+    def every_page(query, limit):
+        ids, cursor, pages = [], None, 0
+        while True:
+            found = call(
+                assessments,
+                "list_results",
+                {**query, "limit": str(limit), "cursor": cursor},
+                token=tokens["counselor"],
+            )
+            assert len(found["items"]) <= limit
+            ids += [r["id"] for r in found["items"]]
+            pages += 1
+            cursor = found["next_cursor"]
+            if cursor is None:
+                return ids, pages
+
+    counseled = sorted(rid for who, _, rid in made if who != "unseen")  # ids sort by creation
+    for limit in (1, 2, 3, 5, 100):
+        ids, pages = every_page({}, limit)
+        assert ids == counseled, limit
+        assert pages == max(1, -(-len(counseled) // limit)), limit  # no empty page at the end
+    values_only = sorted(rid for who, key, rid in made if who != "unseen" and key == "work_values")
+    assert every_page({"key": "work_values"}, 1)[0] == values_only
+    theirs = sorted(rid for who, _, rid in made if who == "other_client")
+    assert every_page({"client_id": org["ids"]["other_client"]}, 1)[0] == theirs
+    assert every_page({"client_id": org["ids"]["unseen"]}, 2) == ([], 1)
+    # The organization's admin sees the same results in the same order, and the unseen client's too.
+    everyone = call(assessments, "list_results", {"limit": "100"}, token=tokens["org_admin"])["items"]
+    assert [r["id"] for r in everyone] == sorted(rid for _, _, rid in made)
+
+
+def test_a_tie_among_work_values_is_explained_value_by_value_in_the_clients_language(platform, org):
+    tied = answers_with(
+        WORK_VALUES,
+        achievement=19,
+        working_conditions=12,
+        recognition=8,
+        relationships=18,
+        support=16,
+        independence=19,
+    )
+    result = submit(platform, org, key="work_values", answers=tied)
+    assert result["ties"] == [["achievement", "independence"]] and result["alternative_codes"] == []
+    assert any(
+        "(Achievement = Independence)" in note
+        and "could also be read as Independence, Achievement, Relationships." in note
+        for note in result["notes"]
+    ), result["notes"]
 
 
 # The occupations table, imported while the services run ----------------------------------------------

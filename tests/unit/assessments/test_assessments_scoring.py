@@ -161,7 +161,8 @@ def test_equal_scores_go_to_the_area_with_more_strongly_like_answers():
     assert result.scores["I"] == result.scores["S"] == 32
     assert result.code == "SIA"  # S before I: more answers of 5
     assert result.ties == (("S", "I"),)
-    assert result.alternatives == ("ISA",)
+    assert result.alternatives == (("I", "S", "A"),)
+    assert result.alternative_codes == ("ISA",)
 
 
 def test_equal_scores_and_equal_strong_answers_follow_hollands_order():
@@ -176,7 +177,7 @@ def test_equal_scores_and_equal_strong_answers_follow_hollands_order():
     result = score(RIASEC, answers)
     assert result.code == "AEC"  # E before C: E comes first in R, I, A, S, E, C
     assert result.ties == (("E", "C"),)
-    assert result.alternatives == ("ACE",)
+    assert result.alternative_codes == ("ACE",)
 
 
 def test_a_three_way_tie_for_third_place_names_every_other_code_it_allows():
@@ -191,7 +192,7 @@ def test_a_three_way_tie_for_third_place_names_every_other_code_it_allows():
     result = score(RIASEC, answers)
     assert result.code == "SIR"
     assert result.ties == (("R", "A", "E"),)
-    assert result.alternatives == ("SIA", "SIE")
+    assert result.alternative_codes == ("SIA", "SIE")
 
 
 def test_the_same_answer_to_everything_is_a_flat_profile_with_many_readings():
@@ -223,3 +224,6 @@ def test_work_values_report_the_top_three_values_with_the_same_tie_rule():
     assert result.top == ("achievement", "independence", "relationships")
     assert result.code is None
     assert result.ties == (("achievement", "independence"),)
+    # The other reading is an order of values, words kept apart: no code runs them together.
+    assert result.alternatives == (("independence", "achievement", "relationships"),)
+    assert result.alternative_codes == ()
