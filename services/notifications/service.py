@@ -13,8 +13,6 @@ from zoneinfo import ZoneInfo
 
 import eventlet
 from nameko.extensions import DependencyProvider
-
-from services.notifications import domain, messages, schemas
 from services.notifications.channels import Channels, PermanentFailure, TransientFailure
 from services.notifications.store import TAKEN_OVER, NotificationsStore
 from shared import calendar
@@ -32,13 +30,15 @@ from shared.events.contracts import (
 )
 from shared.events.handling import on_event
 from shared.ids import new_id
-from shared.mongo import MongoStore, now, outbox_push
 from shared.links import session_page
+from shared.mongo import MongoStore, now, outbox_push
 from shared.people import person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import PageQuery, load
 from shared.service import NjiaService, rpc
 from shared.timers import every_seconds, scheduled
+
+from services.notifications import domain, messages, schemas
 
 log = logging.getLogger(__name__)
 

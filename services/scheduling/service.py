@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.scheduling import domain, meetings, schemas
 from services.scheduling.store import SchedulingStore
 from shared import calendar
 from shared.auth import Caller
@@ -22,13 +21,15 @@ from shared.events.contracts import (
 )
 from shared.events.handling import on_event
 from shared.ids import new_id
-from shared.mongo import MongoStore, now
 from shared.links import session_page
+from shared.mongo import MongoStore, now
 from shared.people import known_person, participant, person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import load
 from shared.service import NjiaService, rpc
 from shared.timers import every_seconds, scheduled
+
+from services.scheduling import domain, meetings, schemas
 
 MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
