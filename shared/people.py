@@ -1,7 +1,11 @@
-"""People as other services keep them: from `user.registered`, else asked of accounts once.
+"""People as other services keep them: from `user.registered` and `user.updated`, else asked of
+accounts once.
 
 Services keep a person's email and phone whoever's request first named them (reminders need
 them), so they ask accounts' service-only ``person`` RPC, never the ``get_user`` an end user sees.
+
+Every copy carries the person's ``revision`` (0 at sign-up, one more per `user.updated`): events
+are redelivered and reordered, so a copy is only ever replaced by one at least as new.
 """
 
 from __future__ import annotations
@@ -9,16 +13,32 @@ from __future__ import annotations
 import time
 from typing import Any, Protocol
 
+from pymongo.errors import DuplicateKeyError
+
 from shared.auth import Caller
 from shared.errors import NotFound
 
 # What a service keeps of a person, and what an event names of a participant.
-PERSON_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "org_id", "branch_id")
-PARTICIPANT_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language")
+PERSON_FIELDS = (
+    "user_id",
+    "role",
+    "name",
+    "email",
+    "phone",
+    "timezone",
+    "language",
+    "org_id",
+    "branch_id",
+    "revision",
+)
+PARTICIPANT_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "revision")
+# A kept copy that changed under a writer's feet is read again this many times before giving up.
+REMEMBER_ATTEMPTS = 5
 
 
-# People are read on every booking and rarely change (only `user.registered` writes them): each
-# process keeps those it read for a minute, sparing a database read per participant.
+# People are read on every booking and rarely change (`user.registered` and `user.updated` write
+# them): each process keeps those it read for a minute, sparing a database read per participant.
+# A change drops this process's entry; other processes see it within the minute.
 RECENT_PEOPLE_SECONDS = 60.0
 RECENT_PEOPLE_MAX = 20_000
 _recent: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
@@ -29,9 +49,44 @@ class People:
 
     people: Any
 
-    def remember_person(self, person: dict[str, Any]) -> None:
-        self.people.replace_one({"_id": person["user_id"]}, {**person, "_id": person["user_id"]}, upsert=True)
-        _recent.pop((self.people.full_name, person["user_id"]), None)
+    def remember_person(self, person: dict[str, Any]) -> bool:
+        """Keep ``person`` unless the kept copy is newer; False when it was (nothing written).
+
+        Read, compare revisions, then write only over the copy that was read: a first copy is
+        inserted (the `_id` makes a racing insert fail, and the loser reads again); a later one
+        replaces the document only while it still holds the revision read. That replace is atomic
+        on MongoDB. On FerretDB 1.24 it is not: FerretDB reads the matching document and writes it
+        back by `_id` without a lock, so two writers of one person in the same instant can both
+        match, and the older one may land last. So the writer reads once more after writing and
+        writes again while an older copy is there. What remains is an older write whose read inside
+        FerretDB came before ours and whose write came after our check: two changes of one person
+        racing to the microsecond (a person changes their details at human speed; redelivered and
+        reordered events arrive seconds apart, which the comparison handles fully).
+        """
+        user_id = person["user_id"]
+        revision = revision_of(person)
+        doc = {**person, "_id": user_id, "revision": revision}
+        try:
+            for _ in range(REMEMBER_ATTEMPTS):
+                kept = self.people.find_one({"_id": user_id}, {"revision": 1})
+                if kept is None:
+                    try:
+                        self.people.insert_one(doc)
+                    except DuplicateKeyError:
+                        continue  # another writer kept a first copy meanwhile: compare with it
+                elif revision_of(kept) > revision:
+                    return False
+                else:
+                    written = "revision" in kept
+                    held = {"revision": kept["revision"]} if written else {"revision": {"$exists": False}}
+                    if self.people.replace_one({"_id": user_id, **held}, doc).matched_count == 0:
+                        continue  # changed since read: compare again
+                check = self.people.find_one({"_id": user_id}, {"revision": 1})
+                if check is not None and revision_of(check) >= revision:
+                    return True
+            return False
+        finally:
+            _recent.pop((self.people.full_name, user_id), None)
 
     def person(self, user_id: str) -> dict[str, Any] | None:
         key = (self.people.full_name, user_id)
@@ -47,24 +102,30 @@ class People:
 
 
 class _PeopleStore(Protocol):
-    def remember_person(self, person: dict[str, Any]) -> None: ...
+    def remember_person(self, person: dict[str, Any]) -> bool: ...
 
     def person(self, user_id: str) -> dict[str, Any] | None: ...
 
 
+def revision_of(person: dict[str, Any]) -> int:
+    """The person's revision; copies and events from before revisions existed count as 0."""
+    return int(person.get("revision") or 0)
+
+
 def person_from_event(data: dict[str, Any]) -> dict[str, Any]:
-    """The person a `user.registered` event describes, as services keep them."""
-    return {k: data.get(k) for k in PERSON_FIELDS}
+    """The person a `user.registered` or `user.updated` event describes, as services keep them."""
+    return {**{k: data.get(k) for k in PERSON_FIELDS}, "revision": revision_of(data)}
 
 
 def person_from_user(user: dict[str, Any]) -> dict[str, Any]:
     """A user as accounts describes them (``id``), as services keep them (``user_id``)."""
-    return {**{k: user.get(k) for k in PERSON_FIELDS if k != "user_id"}, "user_id": user["id"]}
+    kept = {k: user.get(k) for k in PERSON_FIELDS if k != "user_id"}
+    return {**kept, "user_id": user["id"], "revision": revision_of(user)}
 
 
 def participant(person: dict[str, Any]) -> dict[str, Any]:
     """A person as an event names a participant."""
-    return {k: person.get(k) for k in PARTICIPANT_FIELDS}
+    return {**{k: person.get(k) for k in PARTICIPANT_FIELDS}, "revision": revision_of(person)}
 
 
 def known_person(store: _PeopleStore, accounts_rpc: Any, user_id: str, caller: Caller) -> dict[str, Any]:

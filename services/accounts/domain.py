@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,8 @@ ROLES = ("client", "counselor", "branch_admin", "org_admin")
 BRANCH_ROLES = ("client", "counselor", "branch_admin")
 DEFAULT_LANGUAGE = "en"
 DEFAULT_TIMEZONE = "UTC"
+# What a person may change of their own details (``PATCH /api/v1/me``).
+OWN_DETAILS = ("name", "phone", "timezone", "language")
 # What a client sees of someone else: enough to know and book them, not how to reach them.
 SEEN_BY_CLIENTS = ("id", "name", "role", "org_id", "branch_id", "timezone", "language")
 
@@ -74,6 +76,9 @@ class User:
     branch_id: str | None = None
     phone: str | None = None
     password_hash: str | None = field(default=None, repr=False)
+    # 0 at sign-up, one more per change of their details: orders `user.updated` events.
+    revision: int = 0
+    updated_at: datetime | None = None
 
     def public(self) -> dict[str, Any]:
         """What anyone allowed to see this user may see (never the password hash)."""
@@ -97,6 +102,16 @@ class User:
         if viewer_is_staff or viewer_id == self.id:
             return public
         return {k: public[k] for k in SEEN_BY_CLIENTS}
+
+
+def changed_details(user: User, wanted: dict[str, Any]) -> dict[str, Any]:
+    """What of ``wanted`` (a subset of ``OWN_DETAILS``) differs from the user's details now."""
+    return {k: v for k, v in wanted.items() if k in OWN_DETAILS and getattr(user, k) != v}
+
+
+def with_details(user: User, changes: dict[str, Any], now: datetime) -> User:
+    """The user after ``changes`` (from ``changed_details``): their next revision."""
+    return replace(user, **changes, revision=user.revision + 1, updated_at=now)
 
 
 def normalize_email(email: str) -> str:

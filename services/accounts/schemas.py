@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import phonenumbers
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.schemas import Language, PageQuery, StrictSchema, TimeZone, page_of
 
@@ -111,6 +111,21 @@ class Registration(StrictSchema):
     timezone = TimeZone(load_default=None, allow_none=True)
     language = Language(load_default=None, allow_none=True)
     branch_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+
+
+class OwnDetails(StrictSchema):
+    """``PATCH /api/v1/me``: any of the caller's own details, validated as at registration;
+    ``phone: null`` removes the phone number."""
+
+    name = Trimmed(validate=NAME)
+    phone = Phone(allow_none=True)
+    timezone = TimeZone()
+    language = Language()
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError({"body": ["Give at least one of name, phone, timezone or language."]})
 
 
 class CreateBranch(StrictSchema):

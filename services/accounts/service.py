@@ -12,15 +12,17 @@ from services.accounts.domain import (
     Organization,
     SlugTaken,
     User,
+    changed_details,
     check_new_user,
     defaults_from_branch,
     normalize_email,
     user_scope,
+    with_details,
 )
 from services.accounts.store import AccountsStore
 from shared.auth import Caller, Tokens
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
-from shared.events.contracts import BRANCH_CREATED, ORGANIZATION_CREATED, USER_REGISTERED
+from shared.events.contracts import BRANCH_CREATED, ORGANIZATION_CREATED, USER_REGISTERED, USER_UPDATED
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
 from shared.passwords import Passwords
@@ -54,9 +56,14 @@ class AccountsService(NjiaService):
             _passwords[key] = Passwords(self.settings)
         return _passwords[key]
 
-    def _registered(self, user: User) -> dict[str, Any]:
+    @staticmethod
+    def _person(user: User) -> dict[str, Any]:
+        """The person as `user.registered` and `user.updated` describe them."""
         data = {k: v for k, v in user.public().items() if k not in ("id", "created_at")}
-        return self.events.new(USER_REGISTERED, {"user_id": user.id, **data}, user.created_at)
+        return {"user_id": user.id, **data, "revision": user.revision}
+
+    def _registered(self, user: User) -> dict[str, Any]:
+        return self.events.new(USER_REGISTERED, self._person(user), user.created_at)
 
     def _add_user(self, user: User) -> dict[str, Any]:
         event = self._registered(user)
@@ -158,6 +165,34 @@ class AccountsService(NjiaService):
         if user is None:
             raise Unauthorized("This account no longer exists.")
         return user.public()
+
+    @rpc
+    def update_me(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The caller changes their own name, phone, time zone or language (``PATCH /api/v1/me``);
+        other services hear of it through `user.updated`, written with the user in one write."""
+        caller = self.auth.caller()
+        wanted = load(schemas.OwnDetails(), body)
+        at = now()
+        if not self.store.begin_change(caller.user_id, at):
+            raise Conflict(
+                "Your details are being changed by another request; look at them again and retry.",
+                {"reason": "change_in_progress"},
+            )
+        try:
+            user = self.store.user(caller.user_id, caller.org_id)
+            if user is None:
+                raise Unauthorized("This account no longer exists.")
+            changes = changed_details(user, wanted)
+            if not changes:
+                return user.public()  # nothing new: no revision, no event
+            changed = with_details(user, changes, at)
+            data = {**self._person(changed), "updated_at": at, "changed_fields": sorted(changes)}
+            event = self.events.new(USER_UPDATED, data, at)
+            self.store.change_user(changed, [event])
+            self.events.deliver(self.store, "users", user.id, [event])
+        finally:
+            self.store.end_change(caller.user_id)
+        return changed.public()
 
     @rpc
     def my_organization(self) -> dict[str, Any]:
@@ -293,4 +328,4 @@ class AccountsService(NjiaService):
         user = self.store.user(user_id, caller.org_id)
         if user is None:
             raise NotFound("No such user.")
-        return user.public()
+        return {**user.public(), "revision": user.revision}

@@ -3,7 +3,8 @@
 Uniqueness of organization slugs and user emails rests on claim documents
 (``slug:<slug>``, ``email:<email>``) whose insert is atomic on FerretDB and
 MongoDB alike; a claim left by a crash before its owner was written is freed
-after ``STALE_CLAIM``.
+after ``STALE_CLAIM``. A change of a user's details holds ``changing:<user id>``
+the same way while it runs, so two changes of one person never interleave.
 """
 
 from __future__ import annotations
@@ -11,8 +12,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.accounts.domain import Branch, EmailTaken, Organization, SlugTaken, User
-from shared.mongo import Store, page, with_outbox
+from services.accounts.domain import (
+    OWN_DETAILS,
+    Branch,
+    EmailTaken,
+    Organization,
+    SlugTaken,
+    User,
+)
+from shared.mongo import Store, outbox_push, page, with_outbox
 
 STALE_CLAIM = timedelta(minutes=2)
 
@@ -23,6 +31,10 @@ def _slug_key(slug: str) -> str:
 
 def _email_key(email: str) -> str:
     return f"email:{email}"
+
+
+def _changing_key(user_id: str) -> str:
+    return f"changing:{user_id}"
 
 
 def _fields(obj: Any, *skip: str) -> dict[str, Any]:
@@ -58,6 +70,8 @@ def _user(doc: dict[str, Any]) -> User:
         branch_id=doc.get("branch_id"),
         phone=doc.get("phone"),
         password_hash=doc.get("password_hash"),
+        revision=doc.get("revision", 0),
+        updated_at=doc.get("updated_at"),
     )
 
 
@@ -149,6 +163,36 @@ class AccountsStore(Store):
     def add_user(self, user: User, events: list[dict[str, Any]], now: datetime) -> None:
         self._claim_email(user.email, user.id, now)
         self.users.insert_one(with_outbox(_fields(user), events))
+
+    def begin_change(self, user_id: str, now: datetime) -> bool:
+        """Hold ``changing:<user id>`` while one change of the user is read, written and published:
+        False when another change holds it. FerretDB writes whole documents back, so two changes at
+        once (or one change and another's outbox clean-up) could undo each other; inserting a claim
+        is atomic on FerretDB and MongoDB alike, so one change of a person runs at a time. A claim
+        left by a crash is taken over after ``STALE_CLAIM``."""
+        key = _changing_key(user_id)
+        if self.claim(key, user_id, now):
+            return True
+        return self.release_if_stale(key, STALE_CLAIM, now) and self.claim(key, user_id, now)
+
+    def end_change(self, user_id: str) -> None:
+        self.release(_changing_key(user_id), user_id)
+
+    def change_user(self, user: User, events: list[dict[str, Any]]) -> None:
+        """Write the user's own details and revision with the events the change causes, in one
+        write (the caller holds ``begin_change``)."""
+        changes = {name: getattr(user, name) for name in OWN_DETAILS}
+        self.users.update_one(
+            {"_id": user.id},
+            {
+                "$set": {
+                    **changes,
+                    "revision": user.revision,
+                    "updated_at": user.updated_at,
+                    **outbox_push(events),
+                }
+            },
+        )
 
     def user(self, user_id: str, org_id: str | None = None) -> User | None:
         doc = self.users.find_one({"_id": user_id})

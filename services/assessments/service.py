@@ -15,11 +15,17 @@ from services.assessments.store import AssessmentsStore, OccupationCatalog
 from shared.auth import Caller
 from shared.clock import isoformat
 from shared.errors import NotFound, ValidationFailed
-from shared.events.contracts import ASSESSMENT_COMPLETED, BRANCH_CREATED, SESSION_BOOKED, USER_REGISTERED
+from shared.events.contracts import (
+    ASSESSMENT_COMPLETED,
+    BRANCH_CREATED,
+    SESSION_BOOKED,
+    USER_REGISTERED,
+    USER_UPDATED,
+)
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
-from shared.people import PARTICIPANT_FIELDS, known_person, person_from_event
+from shared.people import known_person, participant, person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import is_timezone, load
 from shared.service import NjiaService, rpc
@@ -79,6 +85,11 @@ class AssessmentsService(NjiaService):
     def handle_user_registered(self, envelope: dict[str, Any]) -> None:
         self.store.remember_person(person_from_event(envelope["data"]))
 
+    @on_event("accounts", USER_UPDATED)
+    def handle_user_updated(self, envelope: dict[str, Any]) -> None:
+        """A newer copy replaces the kept one; an older one, arriving late, changes nothing."""
+        self.store.remember_person(person_from_event(envelope["data"]))
+
     @on_event("accounts", BRANCH_CREATED)
     def handle_branch_created(self, envelope: dict[str, Any]) -> None:
         data = envelope["data"]
@@ -91,7 +102,7 @@ class AssessmentsService(NjiaService):
     def handle_session_booked(self, envelope: dict[str, Any]) -> None:
         """A counselor with a session booked with a client counsels that client: they see the results."""
         data = envelope["data"]
-        counselor = {k: data["counselor"].get(k) for k in PARTICIPANT_FIELDS}
+        counselor = participant(data["counselor"])
         since = datetime.fromisoformat(envelope["occurred_at"])
         self.store.remember_counsel(data["client"]["user_id"], counselor, data["org_id"], since)
 
@@ -257,7 +268,7 @@ class AssessmentsService(NjiaService):
                 "title": inv.title[lang],
                 "org_id": caller.org_id,
                 "branch_id": branch_id,
-                "client": {k: client.get(k) for k in PARTICIPANT_FIELDS},
+                "client": participant(client),
                 "counselors": counselors,
                 "scores": scored.scores,
                 "code": scored.code,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,6 +35,7 @@ class Recipient:
     phone: str | None
     timezone: str
     language: str
+    revision: int = 0  # the person's revision this copy was taken at (see `user.updated`)
 
     def reachable_by(self, channel: str) -> bool:
         if channel == "email":
@@ -42,6 +43,15 @@ class Recipient:
         if channel == "sms":
             return bool(self.phone)
         return channel == "in_app"
+
+
+def current_recipient(planned: Recipient, kept: Recipient | None) -> Recipient:
+    """Whom a planned message reaches at send time, and in which language and zone: the person as
+    kept now when that copy is at least as new as the one the message was planned with (they may
+    have changed their language, time zone or phone since), else the person as planned."""
+    if kept is None or kept.user_id != planned.user_id or kept.revision < planned.revision:
+        return planned
+    return replace(kept, role=planned.role)
 
 
 @dataclass(frozen=True)

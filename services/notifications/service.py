@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import eventlet
 from nameko.extensions import DependencyProvider
+
+from services.notifications import domain, messages, schemas
 from services.notifications.channels import Channels, PermanentFailure, TransientFailure
 from services.notifications.store import TAKEN_OVER, NotificationsStore
 from shared import calendar
@@ -27,18 +29,17 @@ from shared.events.contracts import (
     SESSION_NO_SHOW,
     SESSION_RESCHEDULED,
     USER_REGISTERED,
+    USER_UPDATED,
 )
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.links import session_page
 from shared.mongo import MongoStore, now, outbox_push
-from shared.people import person_from_event
+from shared.people import person_from_event, revision_of
 from shared.rpc import ServiceRpc
 from shared.schemas import PageQuery, load
 from shared.service import NjiaService, rpc
 from shared.timers import every_seconds, scheduled
-
-from services.notifications import domain, messages, schemas
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ def _recipient(person: dict[str, Any]) -> domain.Recipient:
         phone=person.get("phone"),
         timezone=person.get("timezone") or "UTC",
         language=person.get("language") or "en",
+        revision=revision_of(person),
     )
 
 
@@ -101,6 +103,11 @@ class NotificationsService(NjiaService):
 
     @on_event("accounts", USER_REGISTERED)
     def handle_user_registered(self, envelope: dict[str, Any]) -> None:
+        self.store.remember_person(person_from_event(envelope["data"]))
+
+    @on_event("accounts", USER_UPDATED)
+    def handle_user_updated(self, envelope: dict[str, Any]) -> None:
+        """A newer copy replaces the kept one; an older one, arriving late, changes nothing."""
         self.store.remember_person(person_from_event(envelope["data"]))
 
     def _participants(
@@ -363,7 +370,12 @@ class NotificationsService(NjiaService):
                 self.channels.webhooks.post(hook["url"], hook["secret"], doc["facts"]["envelope"], doc["_id"])
             )
         facts = doc["facts"]
-        person = domain.Recipient(**doc["recipient"])
+        planned = domain.Recipient(**doc["recipient"])
+        # The person may have changed their language, zone or phone since this was planned.
+        kept = self.store.person(planned.user_id)
+        person = domain.current_recipient(planned, _recipient(kept) if kept else None)
+        if not person.reachable_by(doc["channel"]):
+            raise PermanentFailure(f"the recipient has no address for {doc['channel']} any more")
         message = messages.render(doc["kind"], person.language, facts, vars(person), self.settings.public_url)
         if doc["channel"] == "in_app":
             self.store.deliver_in_app(

@@ -43,12 +43,19 @@ class NotificationsStore(People, Store):
 
     # People, preferences and sessions kept from events ------------------------------------------
 
-    def remember_person(self, person: dict[str, Any]) -> None:
-        super().remember_person(person)
+    def remember_person(self, person: dict[str, Any]) -> bool:
+        before = self.people.find_one({"_id": person["user_id"]}, {"phone": 1})
+        if not super().remember_person(person):
+            return False  # the kept copy is newer: its phone stays the one replies come from
+        old_phone = before.get("phone") if before else None
+        if old_phone and old_phone != person.get("phone"):
+            # Replies from a number the person gave up are no longer theirs.
+            self.phones.delete_one({"_id": old_phone, "user_id": person["user_id"]})
         if person.get("phone"):
             self.phones.replace_one(
                 {"_id": person["phone"]}, {"_id": person["phone"], "user_id": person["user_id"]}, upsert=True
             )
+        return True
 
     def person_by_phone(self, phone: str) -> dict[str, Any] | None:
         doc = self.phones.find_one({"_id": phone})

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.scheduling import domain, meetings, schemas
 from services.scheduling.store import SchedulingStore
 from shared import calendar
 from shared.auth import Caller
@@ -18,6 +19,7 @@ from shared.events.contracts import (
     SESSION_NO_SHOW,
     SESSION_RESCHEDULED,
     USER_REGISTERED,
+    USER_UPDATED,
 )
 from shared.events.handling import on_event
 from shared.ids import new_id
@@ -28,8 +30,6 @@ from shared.rpc import ServiceRpc
 from shared.schemas import load
 from shared.service import NjiaService, rpc
 from shared.timers import every_seconds, scheduled
-
-from services.scheduling import domain, meetings, schemas
 
 MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
@@ -113,6 +113,11 @@ class SchedulingService(NjiaService):
 
     @on_event("accounts", USER_REGISTERED)
     def handle_user_registered(self, envelope: dict[str, Any]) -> None:
+        self.store.remember_person(person_from_event(envelope["data"]))
+
+    @on_event("accounts", USER_UPDATED)
+    def handle_user_updated(self, envelope: dict[str, Any]) -> None:
+        """A newer copy replaces the kept one; an older one, arriving late, changes nothing."""
         self.store.remember_person(person_from_event(envelope["data"]))
 
     def _person(self, user_id: str, caller: Caller) -> dict[str, Any]:

@@ -17,6 +17,7 @@ ROLES = ("client", "counselor", "branch_admin", "org_admin")
 ORGANIZATION_CREATED = "organization.created"
 BRANCH_CREATED = "branch.created"
 USER_REGISTERED = "user.registered"
+USER_UPDATED = "user.updated"
 
 
 class _Data(Schema):
@@ -54,6 +55,21 @@ class UserRegistered(_Data):
     phone = fields.String(allow_none=True, load_default=None)
     timezone = fields.String(required=True)
     language = fields.String(required=True)
+    # The person's version: 0 at sign-up, one more per change (see `user.updated`).
+    revision = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+@contract(USER_UPDATED, source="accounts")
+class UserUpdated(UserRegistered):
+    """A person changed their own details: everything `user.registered` carries, as it is now.
+
+    ``revision`` orders the changes of one person (1 for the first change): a consumer keeps the
+    copy with the highest revision and ignores an older event arriving after a newer one (or a
+    `user.registered`, revision 0, arriving after either)."""
+
+    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+    updated_at = fields.AwareDateTime(required=True, format="iso")
+    changed_fields = fields.List(fields.String(), load_default=list)
 
 
 SESSION_BOOKED = "session.booked"
@@ -74,6 +90,8 @@ class Participant(_Data):
     phone = fields.String(allow_none=True, load_default=None)
     timezone = fields.String(required=True)
     language = fields.String(required=True)
+    # The person's revision when this was written (see `user.updated`); 0 from older senders.
+    revision = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class _SessionFacts(_Data):
@@ -229,6 +247,9 @@ SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("scheduling", SESSION_BOOKED, "profiles", "handle_session_booked"),
     ("profiles", PROFILE_SYNC_REQUESTED, "profiles", "handle_profile_sync_requested"),
     ("accounts", USER_REGISTERED, "notifications", "handle_user_registered"),
+    ("accounts", USER_UPDATED, "scheduling", "handle_user_updated"),
+    ("accounts", USER_UPDATED, "assessments", "handle_user_updated"),
+    ("accounts", USER_UPDATED, "notifications", "handle_user_updated"),
     ("scheduling", SESSION_BOOKED, "notifications", "handle_session_booked"),
     ("scheduling", SESSION_RESCHEDULED, "notifications", "handle_session_rescheduled"),
     ("scheduling", SESSION_CANCELLED, "notifications", "handle_session_cancelled"),

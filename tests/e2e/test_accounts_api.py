@@ -38,6 +38,7 @@ def test_the_openapi_document_describes_every_accounts_route(anonymous):
         ("/api/v1/auth/token", "post"),
         ("/api/v1/auth/register", "post"),
         ("/api/v1/me", "get"),
+        ("/api/v1/me", "patch"),
         ("/api/v1/organization", "get"),
         ("/api/v1/branches", "post"),
         ("/api/v1/branches", "get"),
@@ -79,6 +80,49 @@ def test_a_client_signs_up_with_the_organization_slug_and_gets_the_branch_time_z
     assert client["role"] == "client"
     assert client["timezone"] == "Africa/Nairobi"
     assert client["phone"] == "+254722000000"
+
+
+def test_a_client_changes_their_language_and_time_zone_and_sees_them_on_their_own_page(
+    platform, org_admin, anonymous
+):
+    body = make_registration(org_admin.org["slug"], phone="0722000000")
+    assert anonymous.post("/api/v1/auth/register", body).status_code == 201
+    client = sign_in(platform, body["email"], body["password"])
+
+    changed = client.patch("/api/v1/me", {"language": "sw", "timezone": "America/New_York", "phone": None})
+
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["language"], changed.json()["timezone"], changed.json()["phone"]) == (
+        "sw",
+        "America/New_York",
+        None,
+    )
+    me = client.get("/api/v1/me").json()
+    assert (me["language"], me["timezone"], me["phone"], me["email"]) == (
+        "sw",
+        "America/New_York",
+        None,
+        body["email"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"timezone": "Africa/Nakuru"}, "timezone"),
+        ({"language": "fr"}, "language"),
+        ({"role": "org_admin"}, "role"),
+    ],
+)
+def test_a_bad_change_of_ones_own_details_is_a_validation_error_naming_the_field_and_changes_nothing(
+    org_admin, change, field
+):
+    before = org_admin.get("/api/v1/me").json()
+    response = org_admin.patch("/api/v1/me", {"name": "Someone Else", **change})
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["code"] == "validation_error" and field in error["details"]
+    assert org_admin.get("/api/v1/me").json() == before
 
 
 def test_wrong_password_is_unauthorized(anonymous, org_admin):

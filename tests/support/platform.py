@@ -212,6 +212,9 @@ class Api:
     def put(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.http.put(self.platform.url(path), json=body, timeout=30, **kwargs)
 
+    def patch(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
+        return self.http.patch(self.platform.url(path), json=body, timeout=30, **kwargs)
+
 
 def wait_for_port_closed(port: int, timeout: float = 10) -> None:
     def closed() -> bool:

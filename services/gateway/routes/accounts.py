@@ -80,6 +80,20 @@ class AccountsRoutes:
         return self.accounts_rpc.me()
 
     @api(
+        "PATCH",
+        "/api/v1/me",
+        doc=RouteDoc(
+            "Change the caller's own name, phone, time zone or language",
+            "accounts",
+            body=accounts.OwnDetails,
+            response=accounts.UserOut,
+            errors=(409,),
+        ),
+    )
+    def update_me(self, request: Request) -> dict[str, Any]:
+        return self.accounts_rpc.update_me(read_json(request))
+
+    @api(
         "POST",
         "/api/v1/branches",
         doc=RouteDoc(

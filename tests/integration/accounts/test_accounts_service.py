@@ -7,11 +7,16 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.accounts.service import AccountsService
 from services.gateway.service import GatewayService
-from shared.auth import GATEWAY
+from shared.auth import GATEWAY, TOKEN_KEY
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from shared.events.contracts import USER_UPDATED
+from shared.events.handling import on_event
+from shared.mongo import MongoStore, Store
 from shared.rpc import ServiceRpc
+from shared.service import NjiaService
 from tests.support.builders import make_branch, make_organization, make_registration, make_user
-from tests.support.containers import call
+from tests.support.containers import call, store_of
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -302,3 +307,120 @@ def test_the_service_only_person_lookup_is_refused_when_the_gateway_asks(
     assert call(relays["scheduling"], "ask", counselor["id"], token=client)["email"] == counselor["email"]
     with pytest.raises(Forbidden):
         call(relays[GATEWAY], "ask", counselor["id"], token=client)
+
+
+# A person changing their own details ------------------------------------------------------------
+
+heard: list[dict] = []
+
+
+class ListenerStore(Store):
+    pass
+
+
+class UpdateListener(NjiaService):
+    """Stands where a service keeping people hears `user.updated`."""
+
+    name = "update_listener"
+    store = MongoStore(ListenerStore, "update_listener")
+
+    @on_event("accounts", USER_UPDATED)
+    def handle_user_updated(self, envelope):
+        heard.append(envelope)
+
+
+def test_a_client_changes_their_language_and_time_zone_and_sees_them_when_they_look_again(
+    accounts, branch_people, container_factory, config
+):
+    heard.clear()
+    container_factory(UpdateListener, config).start()
+    client, token = branch_people["client"], branch_people["tokens"]["client"]
+
+    changed = call(
+        accounts,
+        "update_me",
+        {"language": "sw", "timezone": "Africa/Kampala", "name": " Kamau N. "},
+        token=token,
+    )
+
+    assert (changed["language"], changed["timezone"], changed["name"]) == ("sw", "Africa/Kampala", "Kamau N.")
+    me = call(accounts, "me", token=token)
+    assert (me["language"], me["timezone"], me["name"]) == ("sw", "Africa/Kampala", "Kamau N.")
+    assert me["email"] == client["email"] and me["created_at"] == client["created_at"]
+    # Other services hear of it once, with the person as they are now and their revision.
+    wait_until(lambda: heard, timeout=10, message="user.updated never arrived")
+    data = heard[0]["data"]
+    assert (data["user_id"], data["revision"], data["language"], data["timezone"]) == (
+        client["id"],
+        1,
+        "sw",
+        "Africa/Kampala",
+    )
+    assert data["changed_fields"] == ["language", "name", "timezone"]
+    assert data["email"] == client["email"] and data["org_id"] == client["org_id"]
+    assert store_of(accounts).users.find_one({"_id": client["id"]})["outbox"] == {}
+
+
+def test_a_counselor_removes_their_phone_number_and_a_second_change_is_the_next_revision(
+    accounts, branch_people
+):
+    counselor_token = branch_people["tokens"]["counselor"]
+    assert call(accounts, "update_me", {"phone": None}, token=counselor_token)["phone"] is None
+    assert call(accounts, "update_me", {"phone": "0712 345 678"}, token=counselor_token)["phone"] == (
+        "+254712345678"
+    )
+    # Asking for what is already so changes nothing and tells nobody.
+    call(accounts, "update_me", {"phone": "+254712345678"}, token=counselor_token)
+    kept = store_of(accounts).users.find_one({"_id": branch_people["counselor"]["id"]})
+    assert kept["revision"] == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"timezone": "Nairobi/Kenya", "language": "en"}, "timezone"),
+        ({"language": "fr"}, "language"),
+        ({"name": "   "}, "name"),
+        ({"phone": "12"}, "phone"),
+        ({"email": "new@example.org"}, "email"),
+        ({"role": "org_admin"}, "role"),
+        ({}, "body"),
+    ],
+)
+def test_a_bad_change_of_ones_details_names_the_field_and_changes_nothing(
+    accounts, branch_people, body, field
+):
+    token = branch_people["tokens"]["client"]
+    before = call(accounts, "me", token=token)
+    with pytest.raises(ValidationFailed) as info:
+        call(accounts, "update_me", body, token=token)
+    assert field in info.value.details
+    assert call(accounts, "me", token=token) == before
+    assert store_of(accounts).users.find_one({"_id": before["id"]}).get("revision", 0) == 0
+
+
+def test_changing_ones_details_needs_a_signed_in_person(accounts):
+    with pytest.raises(Unauthorized):
+        call(accounts, "update_me", {"language": "sw"})
+
+
+def test_ten_simultaneous_changes_of_one_person_run_one_at_a_time_each_its_own_revision(
+    accounts, branch_people, config
+):
+    token = branch_people["tokens"]["client"]
+    user_id = branch_people["client"]["id"]
+
+    def change(index):
+        with ServiceRpcProxy("accounts", config, context_data={TOKEN_KEY: token}) as proxy:
+            try:
+                return proxy.update_me({"name": f"Kamau {index}"})
+            except Conflict:
+                return None
+
+    done = [r for r in eventlet.GreenPool(10).imap(change, range(10)) if r]
+    kept = store_of(accounts).users.find_one({"_id": user_id})
+    # None undid another: as many revisions as changes that succeeded, the last one's name kept.
+    assert done and kept["revision"] == len(done)
+    assert kept["name"] in {r["name"] for r in done}
+    assert kept["outbox"] == {}
+    assert store_of(accounts).claims.find_one({"_id": f"changing:{user_id}"}) is None

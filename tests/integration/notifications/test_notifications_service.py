@@ -378,3 +378,42 @@ def test_an_sms_reply_hapana_cancels_the_clients_next_session(platform, people):
 
     with pytest.raises(Unauthorized):
         call(platform["notifications"], "sms_inbound", {"from": "+254712345678", "text": "2"}, "wrong")
+
+
+def test_a_client_who_switches_to_english_and_london_gets_their_next_reminder_that_way(
+    platform, people, smtp
+):
+    session, _ = book(platform, people)
+    confirmed = lambda: [m for m in smtp.messages if m["X-Njia-Delivery"].startswith("confirmation:")]  # noqa: E731
+    wait_until(lambda: len(confirmed()) == 2, timeout=15, message="the booking was not confirmed")
+    client = people["client"]
+    # Planned in Swahili for Nairobi, as the client was when they booked.
+    planned = deliveries(platform, session_id=session["id"], kind="reminder", recipient_id=client["id"])
+    assert planned and {d["recipient"]["language"] for d in planned} == {"sw"}
+
+    call(
+        platform["accounts"],
+        "update_me",
+        {"language": "en", "timezone": "Europe/London"},
+        token=client["token"],
+    )
+    kept = store_of(platform["notifications"])
+    wait_until(lambda: kept.person(client["id"])["revision"] == 1, timeout=10, message="change not heard")
+    assert (kept.person(client["id"])["language"], kept.person(client["id"])["timezone"]) == (
+        "en",
+        "Europe/London",
+    )
+    make_due(platform, session["id"])
+
+    reminders = wait_until(
+        lambda: [
+            m
+            for m in smtp.messages
+            if m["X-Njia-Delivery"].startswith(f"reminder:{session['id']}") and m["To"] == client["email"]
+        ],
+        timeout=15,
+        message="the client's reminder never arrived",
+    )
+    text = reminders[0].get_body(("plain",)).get_content()
+    assert reminders[0]["Subject"].startswith("Reminder:")
+    assert "GMT" in text or "BST" in text

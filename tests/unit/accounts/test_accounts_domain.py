@@ -9,10 +9,12 @@ from services.accounts.domain import (
     BranchRequired,
     RoleNotAllowed,
     User,
+    changed_details,
     check_new_user,
     defaults_from_branch,
     normalize_email,
     user_scope,
+    with_details,
 )
 
 NOW = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
@@ -151,3 +153,23 @@ def test_a_client_sees_all_of_themselves():
     client = User("usr_a", "org_1", "amina@example.org", "Amina", "client", NOW, phone="+254722000000")
 
     assert client.seen_by("usr_a", viewer_is_staff=False) == client.public()
+
+
+def test_a_change_of_ones_details_keeps_only_what_differs_and_counts_one_revision():
+    amina = User("usr_1", "org_1", "amina@example.org", "Amina", "client", NOW, "Africa/Nairobi", "sw")
+    changes = changed_details(amina, {"language": "en", "timezone": "Africa/Nairobi", "phone": None})
+    assert changes == {"language": "en"}
+    later = NOW.replace(hour=11)
+    changed = with_details(amina, changes, later)
+    assert (changed.language, changed.timezone, changed.revision, changed.updated_at) == (
+        "en",
+        "Africa/Nairobi",
+        1,
+        later,
+    )
+    assert with_details(changed, {"phone": "+254712345678"}, later).revision == 2
+
+
+def test_asking_for_what_is_already_so_is_no_change():
+    amina = User("usr_1", "org_1", "amina@example.org", "Amina", "client", NOW, language="sw")
+    assert changed_details(amina, {"name": "Amina", "language": "sw"}) == {}

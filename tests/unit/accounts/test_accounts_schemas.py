@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.accounts.schemas import CreateOrganization, CreateUser, Registration
+from services.accounts.schemas import CreateOrganization, CreateUser, OwnDetails, Registration
 from shared.errors import ValidationFailed
 from shared.schemas import load
 
@@ -100,3 +100,27 @@ def test_new_user_with_an_unknown_role_is_refused():
     body = {"email": "otieno@example.org", "name": "Otieno", "role": "superuser"}
 
     assert list(problems(CreateUser(), body)) == ["role"]
+
+
+def test_changing_ones_details_takes_any_of_them_trimmed_and_a_phone_may_be_removed():
+    assert load(OwnDetails(), {"name": " Amina ", "phone": None}) == {"name": "Amina", "phone": None}
+    assert load(OwnDetails(), {"phone": "0712 345 678", "language": "sw"}) == {
+        "phone": "+254712345678",
+        "language": "sw",
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"language": None}, "language"),
+        ({"name": ""}, "name"),
+        ({"password": "new one please"}, "password"),
+    ],
+)
+def test_a_bad_change_of_ones_details_names_the_field(body, field):
+    with pytest.raises(ValidationFailed) as info:
+        load(OwnDetails(), body)
+    assert field in info.value.details

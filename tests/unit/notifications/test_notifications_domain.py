@@ -1,5 +1,6 @@
 """services/notifications/domain.py: what goes to whom, on which channel, when; what a sweep reads."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -13,6 +14,7 @@ from services.notifications.domain import (
     buckets_between,
     buckets_to_sweep,
     check_offsets,
+    current_recipient,
     due_bucket,
     plan_reminders,
     plan_session_messages,
@@ -481,3 +483,17 @@ def test_a_regular_sweep_across_midnight_in_another_zone():
     buckets = buckets_to_sweep(at(3, 0, 5, day=11, tz=NAIROBI), at(2, 59, 58, day=11, tz=NAIROBI), False)
 
     assert buckets == ["20250310235940", "20250310235950", "20250311000000"]
+
+
+def test_a_message_goes_out_in_the_language_and_zone_the_person_chose_after_it_was_planned():
+    planned = person()
+    now_kept = replace(planned, language="en", timezone="Europe/London", role="", revision=1)
+    sent_to = current_recipient(planned, now_kept)
+    assert (sent_to.language, sent_to.timezone, sent_to.role) == ("en", "Europe/London", "client")
+
+
+def test_a_message_planned_from_a_newer_copy_of_the_person_keeps_that_copy():
+    planned = replace(person(), language="en", revision=3)
+    assert current_recipient(planned, replace(person(), revision=2)) is planned
+    assert current_recipient(planned, None) is planned
+    assert current_recipient(planned, replace(person(), user_id="usr_other", revision=9)) is planned
