@@ -54,7 +54,7 @@ function menuFor(user) {
 
 function header(path) {
   const user = session.user;
-  const languagePicker = h("select", { id: "language", on: { change: (event) => { setLanguage(event.target.value); render(); } } },
+  const languagePicker = h("select", { id: "language", on: { change: (event) => chooseAndKeep(event.target.value) } },
     Object.entries(LANGUAGES).map(([code, name]) => h("option", { value: code, selected: code === language(), lang: code }, name)));
   const unseen = user ? unseenCount() : 0;
   return h("header", { class: "top" },
@@ -69,6 +69,15 @@ function header(path) {
       h("a", { href: `#${target}`, "aria-current": path.startsWith(target) ? "page" : null },
         t(key), target === "/notifications" && unseen ? h("span", { class: "count" }, ` (${unseen})`) : null))))),
     h("div", { id: "flash", class: "flash", role: "status", "aria-live": "polite" }));
+}
+
+// A signed-in person's choice is kept on their account too: their emails and SMS follow it.
+export function chooseAndKeep(chosen) {
+  setLanguage(chosen);
+  render();
+  if (session.user && session.user.language !== chosen) {
+    api.patch("/me", { language: chosen }).then((user) => session.remember(user)).catch(() => {});
+  }
 }
 
 function signOut() {

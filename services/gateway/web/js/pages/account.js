@@ -17,6 +17,8 @@ async function signIn(email, password) {
   session.start(token.access_token, token.user);
   const me = await api.get("/me");
   session.remember(me);
+  // The account's language wins over whatever this browser showed before signing in.
+  setLanguage(me.language);
   return me;
 }
 
@@ -95,6 +97,8 @@ const OFFSETS = [10080, 1440, 120, 60, 30, 15];
 
 // "1 day before", "2 hours before": how long before a session a reminder goes.
 export function beforeLabel(minutes) {
+  if (minutes === 1440) return t("offset.day");
+  if (minutes === 60) return t("offset.hour");
   if (minutes % 1440 === 0) return t("offset.days", { n: minutes / 1440 });
   if (minutes % 60 === 0) return t("offset.hours", { n: minutes / 60 });
   return t("offset.minutes", { n: minutes });
@@ -112,13 +116,34 @@ async function settingsPage({ user, render }) {
         fields: [{ name: "language", label: t("nav.language"), type: "select", value: language(),
           options: Object.entries(LANGUAGES).map(([value, label]) => ({ value, label })) }],
         submit: t("common.save"),
-        onSubmit: async (values) => { setLanguage(values.language); flash(t("settings.saved")); render(); },
+        onSubmit: async (values) => {
+          session.remember(await api.patch("/me", { language: values.language }));
+          setLanguage(values.language);
+          flash(t("settings.saved"));
+          render();
+        },
       })),
     card(t("settings.you"),
-      h("dl", { class: "facts" },
-        h("dt", {}, t("field.name")), h("dd", {}, user.name),
-        h("dt", {}, t("field.email")), h("dd", {}, user.email),
-        h("dt", {}, t("field.timezone")), h("dd", {}, user.timezone))),
+      h("dl", { class: "facts" }, h("dt", {}, t("field.email")), h("dd", {}, user.email)),
+      form({
+        id: "details",
+        fields: [
+          { name: "name", label: t("field.name"), value: user.name, required: true, autocomplete: "name" },
+          { name: "phone", label: t("field.phone"), type: "tel", value: user.phone || "", autocomplete: "tel", hint: t("signup.phone_hint") },
+          { name: "timezone", label: t("field.timezone"), type: "select", value: user.timezone, options: timeZoneOptions(user.timezone),
+            hint: t("settings.timezone_hint") },
+        ],
+        submit: t("common.save"),
+        onSubmit: async (values) => {
+          const changed = {};
+          if (values.name !== user.name) changed.name = values.name;
+          if ((values.phone || null) !== (user.phone || null)) changed.phone = values.phone || null;
+          if (values.timezone !== user.timezone) changed.timezone = values.timezone;
+          if (Object.keys(changed).length) session.remember(await api.patch("/me", changed));
+          flash(t("settings.saved"));
+          render();
+        },
+      })),
     card(t("settings.notifications"),
       form({
         id: "preferences",
