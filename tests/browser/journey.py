@@ -89,7 +89,10 @@ def visit(driver: WebDriver, platform: Platform, route: str) -> None:
 
 
 def heading(driver: WebDriver) -> str:
-    return wait_for(driver, seen.visibility_of_element_located((By.CSS_SELECTOR, "main h1"))).text
+    """The page's heading; read in the page itself, as the app may re-render it at any moment."""
+    return str(
+        wait_for(driver, lambda d: d.execute_script("return document.querySelector('main h1')?.innerText"))
+    )
 
 
 def go(driver: WebDriver, route: str) -> str:

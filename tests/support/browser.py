@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver as Chromium
 from selenium.webdriver.chromium.webdriver import ChromiumDriver
@@ -72,7 +72,10 @@ def wait_for(
     """Wait until ``condition(driver)`` is truthy (an ``expected_conditions`` one or any callable) and
     return what it gave; otherwise fail naming the page and what its console said."""
     try:
-        return WebDriverWait(driver, timeout).until(condition)
+        # The app re-renders a page as answers arrive: an element read mid-render is simply asked again.
+        return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+            condition
+        )
     except TimeoutException:
         errors = console_errors(driver) if isinstance(driver, ChromiumDriver) else []
         said = "\n".join(errors) or "(no errors)"
