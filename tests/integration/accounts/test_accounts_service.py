@@ -10,12 +10,10 @@ from services.gateway.service import GatewayService
 from shared.auth import GATEWAY, TOKEN_KEY
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from shared.events.contracts import USER_UPDATED
-from shared.events.handling import on_event
-from shared.mongo import MongoStore, Store
 from shared.rpc import ServiceRpc
-from shared.service import NjiaService
 from tests.support.builders import make_branch, make_organization, make_registration, make_user
 from tests.support.containers import call, store_of
+from tests.support.recorders import event_recorder
 from tests.support.waiting import wait_until
 
 
@@ -311,22 +309,8 @@ def test_the_service_only_person_lookup_is_refused_when_the_gateway_asks(
 
 # A person changing their own details ------------------------------------------------------------
 
-heard: list[dict] = []
-
-
-class ListenerStore(Store):
-    pass
-
-
-class UpdateListener(NjiaService):
-    """Stands where a service keeping people hears `user.updated`."""
-
-    name = "update_listener"
-    store = MongoStore(ListenerStore, "update_listener")
-
-    @on_event("accounts", USER_UPDATED)
-    def handle_user_updated(self, envelope):
-        heard.append(envelope)
+# Stands where a service keeping people hears `user.updated`.
+UpdateListener, heard = event_recorder("accounts", USER_UPDATED, name="update_listener")
 
 
 def test_a_client_changes_their_language_and_time_zone_and_sees_them_when_they_look_again(

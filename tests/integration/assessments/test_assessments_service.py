@@ -14,29 +14,13 @@ from services.scheduling.service import SchedulingService
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.events.contracts import ASSESSMENT_COMPLETED
 from shared.events.envelope import validate_envelope
-from shared.events.handling import on_event
-from shared.mongo import MongoStore, Store
-from shared.service import NjiaService
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
 from tests.support.containers import call, start_containers, store_of
+from tests.support.recorders import event_recorder
 from tests.support.waiting import wait_until
 
-completed: list[dict] = []
-
-
-class RecorderStore(Store):
-    pass
-
-
-class RecorderService(NjiaService):
-    """Stands where notifications listens: records every assessment.completed."""
-
-    name = "assessment_recorder"
-    store = MongoStore(RecorderStore, "assessment_recorder")
-
-    @on_event("assessments", ASSESSMENT_COMPLETED)
-    def handle_assessment_completed(self, envelope):
-        completed.append(envelope)
+# Stands where notifications listens: records every assessment.completed.
+RecorderService, completed = event_recorder("assessments", ASSESSMENT_COMPLETED, name="assessment_recorder")
 
 
 def answers_with(inv, **sums):

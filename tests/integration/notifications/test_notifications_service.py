@@ -14,27 +14,14 @@ from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
 from shared.events.contracts import NOTIFICATION_FAILED, SESSION_BOOKED
 from shared.events.envelope import build
-from shared.events.handling import inbox_key, on_event
-from shared.mongo import MongoStore, Store, now
-from shared.service import NjiaService
+from shared.events.handling import inbox_key
+from shared.mongo import now
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
 from tests.support.containers import call, start_containers, store_of
+from tests.support.recorders import event_recorder
 from tests.support.waiting import wait_until
 
-failures: list[dict] = []
-
-
-class FailureWatcherStore(Store):
-    pass
-
-
-class FailureWatcher(NjiaService):
-    name = "failure_watcher"
-    store = MongoStore(FailureWatcherStore, "failure_watcher")
-
-    @on_event("notifications", NOTIFICATION_FAILED)
-    def handle_notification_failed(self, envelope):
-        failures.append(envelope)
+FailureWatcher, failures = event_recorder("notifications", NOTIFICATION_FAILED, name="failure_watcher")
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ from shared.config import load_settings
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.events.contracts import PROFILE_SYNC_FAILED, PROFILE_SYNCED, SESSION_BOOKED
 from shared.events.envelope import build, validate_envelope
-from shared.events.handling import on_event
 from shared.ids import new_id
-from shared.mongo import MongoStore, Store, now
-from shared.service import NjiaService, rpc
+from shared.mongo import now
+from shared.service import rpc
 from tests.support.containers import store_of
 from tests.support.linkedin_exports import csv_text, make_linkedin_export, zip_of
 from tests.support.provider_server import (
@@ -27,9 +26,9 @@ from tests.support.provider_server import (
     rate_limited,
     serve_github_user,
 )
+from tests.support.recorders import event_recorder
 from tests.support.waiting import wait_until
 
-received: list[dict] = []
 BACKOFF_SECONDS = 60
 RESUME = {
     "basics": {"name": "Wanjiru Kamau", "label": "Data analyst", "summary": "Counts things for the county."},
@@ -37,23 +36,8 @@ RESUME = {
 }
 
 
-class RecorderStore(Store):
-    pass
-
-
-class RecorderService(NjiaService):
-    """Stands where notifications and reports will: records every profile event."""
-
-    name = "recorder"
-    store = MongoStore(RecorderStore, "recorder")
-
-    @on_event("profiles", PROFILE_SYNCED)
-    def handle_profile_synced(self, envelope):
-        received.append(envelope)
-
-    @on_event("profiles", PROFILE_SYNC_FAILED)
-    def handle_profile_sync_failed(self, envelope):
-        received.append(envelope)
+# Stands where notifications and reports will: records every profile event.
+RecorderService, received = event_recorder("profiles", PROFILE_SYNCED, PROFILE_SYNC_FAILED, name="recorder")
 
 
 sessions_together: set[tuple[str, str]] = set()  # (counselor, client) as scheduling would answer

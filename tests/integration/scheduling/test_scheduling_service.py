@@ -15,46 +15,23 @@ from shared.events.contracts import (
     SESSION_RESCHEDULED,
 )
 from shared.events.envelope import validate_envelope
-from shared.events.handling import on_event
 from shared.links import session_page
-from shared.mongo import MongoStore, Store, now
-from shared.service import NjiaService
+from shared.mongo import now
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
 from tests.support.containers import call, start_containers, store_of
+from tests.support.recorders import event_recorder
 from tests.support.waiting import wait_until
 
-received: list[dict] = []
-
-
-class RecorderStore(Store):
-    pass
-
-
-class RecorderService(NjiaService):
-    """Stands where notifications will: records every session event it is sent."""
-
-    name = "recorder"
-    store = MongoStore(RecorderStore, "recorder")
-
-    @on_event("scheduling", SESSION_BOOKED)
-    def handle_session_booked(self, envelope):
-        received.append(envelope)
-
-    @on_event("scheduling", SESSION_RESCHEDULED)
-    def handle_session_rescheduled(self, envelope):
-        received.append(envelope)
-
-    @on_event("scheduling", SESSION_CANCELLED)
-    def handle_session_cancelled(self, envelope):
-        received.append(envelope)
-
-    @on_event("scheduling", SESSION_COMPLETED)
-    def handle_session_completed(self, envelope):
-        received.append(envelope)
-
-    @on_event("scheduling", SESSION_NO_SHOW)
-    def handle_session_no_show(self, envelope):
-        received.append(envelope)
+# Stands where notifications will: records every session event it is sent.
+RecorderService, received = event_recorder(
+    "scheduling",
+    SESSION_BOOKED,
+    SESSION_RESCHEDULED,
+    SESSION_CANCELLED,
+    SESSION_COMPLETED,
+    SESSION_NO_SHOW,
+    name="recorder",
+)
 
 
 JITSI = {
