@@ -121,7 +121,11 @@ export async function render() {
 async function boot() {
   await loadStrings();
   chooseLanguage(session.user && session.user.language);
-  whenSignedOut(() => navigate(`/sign-in?expired=1`));
+  // An expired sign-in comes back to the same page afterwards (with what was typed, see ui.js).
+  whenSignedOut(() => {
+    const here = location.hash.slice(1);
+    navigate(here.startsWith("/sign-in") ? "/sign-in?expired=1" : `/sign-in?expired=1&next=${encodeURIComponent(here)}`);
+  });
   window.addEventListener("hashchange", () => { if (location.hash.startsWith("#/") || !location.hash) render(); });
   await render();
   if (session.user) {

@@ -90,6 +90,7 @@ export function form({ fields, submit, onSubmit, id, secondary }) {
   const submitButton = h("button", { type: "submit", class: "primary" }, submit);
   const element = h("form", { id: formId, novalidate: true }, alert, body,
     h("div", { class: "actions" }, submitButton, secondary || null));
+  keepTyping(element, formId, controls);
   element.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(element, alert);
@@ -106,6 +107,7 @@ export function form({ fields, submit, onSubmit, id, secondary }) {
     element.setAttribute("aria-busy", "true");
     try {
       await onSubmit(values, element);
+      forgetTyping(formId);
     } catch (error) {
       showErrors(error, controls, alert);
     } finally {
@@ -114,6 +116,39 @@ export function form({ fields, submit, onSubmit, id, secondary }) {
     }
   });
   return element;
+}
+
+// What a person typed survives an error, a reload, going offline and an expired sign-in: it is
+// kept for this tab (never a password or a file) until the form is sent successfully.
+const typedKey = (formId) => `njia.typed.${formId}`;
+const routeNow = () => location.hash.split("?")[0];
+
+function keepTyping(element, formId, controls) {
+  const kept = (name, control) => control.type !== "password" && control.fieldType !== "file" && name;
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(typedKey(formId)) || "null");
+    if (saved && saved.at === routeNow()) {
+      for (const [name, value] of Object.entries(saved.values)) {
+        const control = controls[name];
+        if (!control || !kept(name, control)) continue;
+        if (control.fieldType === "checkbox") control.checked = Boolean(value);
+        else control.value = value;
+      }
+    }
+  } catch { /* storage unavailable (private mode): typing is simply not kept */ }
+  const save = () => {
+    const values = {};
+    for (const [name, control] of Object.entries(controls)) {
+      if (kept(name, control)) values[name] = control.fieldType === "checkbox" ? control.checked : control.value;
+    }
+    try { sessionStorage.setItem(typedKey(formId), JSON.stringify({ at: routeNow(), values })); } catch { /* as above */ }
+  };
+  element.addEventListener("input", save);
+  element.addEventListener("change", save);
+}
+
+function forgetTyping(formId) {
+  try { sessionStorage.removeItem(typedKey(formId)); } catch { /* as above */ }
 }
 
 function field(formId, spec, controls) {
