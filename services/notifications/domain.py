@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -164,6 +164,19 @@ def when_due(now: datetime, session_start: datetime | None, session_status: str 
     if session_start is not None and _utc(now) >= _utc(session_start):
         return SKIPPED
     return "send"
+
+
+def webhook_stopped(hook: Mapping[str, Any] | None, event_type: str) -> str | None:
+    """Why a planned webhook delivery is no longer sent, or None to send it. Read at send time, so
+    removing, pausing or narrowing a webhook stops deliveries already planned: they are cancelled,
+    not failed (the receiver did nothing wrong, and the failure count is left alone)."""
+    if hook is None:
+        return "webhook removed"
+    if not hook.get("active"):
+        return "webhook turned off"
+    if event_type not in hook.get("events", ()):
+        return f"webhook no longer subscribed to {event_type}"
+    return None
 
 
 def retry_delay(attempt: int, base_seconds: float, cap_seconds: float = 3600) -> float:

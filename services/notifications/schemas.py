@@ -66,18 +66,26 @@ class ReminderOut(StrictSchema):
 ReminderList = page_of(ReminderOut)
 
 
-class WebhookIn(StrictSchema):
-    """``allow_private`` is NJIA_WEBHOOK_ALLOW_PRIVATE: only then may ``url`` reach a private address."""
-
-    url = fields.Url(
-        required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000)
+def _webhook_url(required: bool) -> fields.Url:
+    return fields.Url(
+        required=required, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000)
     )
-    events = fields.List(
+
+
+def _webhook_events(required: bool) -> fields.List:
+    return fields.List(
         fields.String(validate=validate.OneOf(EVENTS)),
-        required=True,
+        required=required,
         validate=validate.Length(min=1, max=len(EVENTS)),
     )
-    secret = fields.String(required=True, load_only=True, validate=validate.Length(min=16, max=200))
+
+
+def _webhook_secret(required: bool) -> fields.String:
+    return fields.String(required=required, load_only=True, validate=validate.Length(min=16, max=200))
+
+
+class _WebhookUrlGuard(StrictSchema):
+    """``allow_private`` is NJIA_WEBHOOK_ALLOW_PRIVATE: only then may ``url`` reach a private address."""
 
     def __init__(self, *, allow_private: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -90,6 +98,22 @@ class WebhookIn(StrictSchema):
             check_url(value, FetchPolicy(allow_private=self.allow_private))
         except (FetchRefused, FetchFailed) as exc:
             raise ValidationError(str(exc)) from None
+
+
+class WebhookIn(_WebhookUrlGuard):
+    url = _webhook_url(required=True)
+    events = _webhook_events(required=True)
+    secret = _webhook_secret(required=True)
+
+
+class WebhookChanges(_WebhookUrlGuard):
+    """PATCH /api/v1/webhooks/{id}: any of these, checked as at registration; ``active: false`` pauses
+    deliveries, ``active: true`` turns the webhook back on (its failure count starts again at 0)."""
+
+    url = _webhook_url(required=False)
+    events = _webhook_events(required=False)
+    secret = _webhook_secret(required=False)
+    active = fields.Boolean()
 
 
 class WebhookOut(StrictSchema):

@@ -281,7 +281,14 @@ class NotificationsService(NjiaService):
                     at,
                     reason="session already started" if verdict == "skipped" else "session no longer booked",
                 )
-        if doc["channel"] != "webhook" and not self._preferences(doc["recipient_id"]).allows(doc["channel"]):
+        hook = None
+        if doc["channel"] == "webhook":
+            # Removed, paused or no longer subscribed since this was planned: cancelled, not failed.
+            hook = self.store.webhook(doc["facts"]["webhook_id"])
+            stopped = domain.webhook_stopped(hook, doc["facts"]["envelope"]["event_type"])
+            if stopped:
+                return self._settle(doc, domain.CANCELLED, at, reason=stopped)
+        elif not self._preferences(doc["recipient_id"]).allows(doc["channel"]):
             return self._settle(
                 doc, domain.CANCELLED, at, reason=f"{doc['channel']} turned off by the recipient"
             )
@@ -291,7 +298,7 @@ class NotificationsService(NjiaService):
             # Within half the lease, so no successor takes over a send that is still running.
             deadline = min(CHANNEL_DEADLINE_SECONDS, self.settings.delivery_lease_seconds / 2)
             with eventlet.Timeout(deadline, TransientFailure("no answer within the deadline")):
-                reference = self._through_channel(doc, at)
+                reference = self._through_channel(doc, at, hook)
         except TransientFailure as exc:
             if attempts >= self.settings.delivery_max_attempts:
                 return self._settle(doc, domain.FAILED, at, reason=str(exc), attempts=attempts)
@@ -361,11 +368,10 @@ class NotificationsService(NjiaService):
         self.store.set_delivery(doc["_id"], {**changes, **outbox_push(unpublished)})
         return status
 
-    def _through_channel(self, doc: dict[str, Any], at: datetime) -> str:
+    def _through_channel(self, doc: dict[str, Any], at: datetime, hook: dict[str, Any] | None) -> str:
         if doc["channel"] == "webhook":
-            hook = self.store.webhook(doc["facts"]["webhook_id"])
-            if hook is None or not hook["active"]:
-                raise PermanentFailure("webhook disabled or removed")
+            if hook is None:
+                raise PermanentFailure("webhook removed")
             return str(
                 self.channels.webhooks.post(hook["url"], hook["secret"], doc["facts"]["envelope"], doc["_id"])
             )
@@ -423,12 +429,14 @@ class NotificationsService(NjiaService):
         if failures >= self.settings.webhook_max_failures:
             changes.update({"active": False, "disabled_at": now()})
             for admin in self.store.org_admins(hook["org_id"]):
+                # Once per time it is turned off: each turning back on starts a new round.
+                since = hook.get("enabled_at") or hook["created_at"]
                 self.store.deliver_in_app(
-                    f"webhook-disabled:{hook['_id']}:{admin['user_id']}",
+                    f"webhook-disabled:{hook['_id']}:{since.isoformat()}:{admin['user_id']}",
                     admin["user_id"],
                     "A webhook was turned off",
-                    f"Njia turned off the webhook to {hook['url']} after "
-                    f"{failures} failed deliveries in a row. Fix the receiver, then add it again.",
+                    f"Njia turned off the webhook to {hook['url']} after {failures} failed "
+                    "deliveries in a row. Fix the receiver, then turn the webhook back on.",
                     "webhook_disabled",
                     None,
                     now(),
@@ -612,6 +620,55 @@ class NotificationsService(NjiaService):
             "items": [self._webhook_view(h) for h in self.store.webhooks_of(caller.org_id)],
             "next_cursor": None,
         }
+
+    @rpc
+    def remove_webhook(self, webhook_id: str) -> dict[str, Any]:
+        """The removed webhook; deliveries planned for it are cancelled (the sender also cancels any it
+        meets later). One already being sent at that moment may still arrive."""
+        caller = self.auth.caller("org_admin")
+        hook = self._own_webhook(caller, webhook_id)
+        if not self.store.remove_webhook(hook["_id"]):
+            raise NotFound("No such webhook.")  # another admin removed it just now
+        self.store.cancel_webhook_deliveries(hook["_id"], "webhook removed", now())
+        return self._webhook_view(hook)
+
+    @rpc
+    def enable_webhook(self, webhook_id: str) -> dict[str, Any]:
+        """On again (after Njia turned it off for failing, or an admin paused it), its failure count at
+        0. Events from now on are delivered; those that happened while it was off are not."""
+        caller = self.auth.caller("org_admin")
+        return self._change_webhook(self._own_webhook(caller, webhook_id), {"active": True})
+
+    @rpc
+    def update_webhook(self, webhook_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Any of url, events, secret, active; checked whole, as at registration, before anything is
+        written. Planned deliveries go out as the webhook is when they are sent."""
+        caller = self.auth.caller("org_admin")
+        hook = self._own_webhook(caller, webhook_id)
+        changes = load(schemas.WebhookChanges(allow_private=self.settings.webhook_allow_private), body)
+        return self._change_webhook(hook, changes)
+
+    def _own_webhook(self, caller: Caller, webhook_id: str) -> dict[str, Any]:
+        """The caller's organization's webhook; another organization's is as unknown as a made-up id."""
+        hook = self.store.webhook(webhook_id) if isinstance(webhook_id, str) else None
+        if hook is None or hook["org_id"] != caller.org_id:
+            raise NotFound("No such webhook.")
+        return hook
+
+    def _change_webhook(self, hook: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+        if not changes:
+            return self._webhook_view(hook)
+        at = now()
+        changes = {**changes, "updated_at": at}
+        if changes.get("active") is True:
+            changes["consecutive_failures"] = 0
+            if not hook["active"]:
+                changes.update({"enabled_at": at, "disabled_at": None})
+        elif changes.get("active") is False and hook["active"]:
+            changes["disabled_at"] = at
+        if not self.store.set_webhook(hook["_id"], changes):
+            raise NotFound("No such webhook.")  # removed meanwhile
+        return self._webhook_view({**hook, **changes})
 
     @staticmethod
     def _webhook_view(hook: dict[str, Any]) -> dict[str, Any]:

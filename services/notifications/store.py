@@ -14,7 +14,7 @@ from typing import Any
 
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.notifications.domain import SCHEDULED, Delivery, Preferences, due_bucket
+from services.notifications.domain import CANCELLED, SCHEDULED, Delivery, Preferences, due_bucket
 from shared.mongo import Store, page
 from shared.people import People
 
@@ -294,5 +294,17 @@ class NotificationsStore(People, Store):
     def webhooks_of(self, org_id: str) -> list[dict[str, Any]]:
         return list(self.webhooks.find({"org_id": org_id}))
 
-    def set_webhook(self, webhook_id: str, changes: dict[str, Any]) -> None:
-        self.webhooks.update_one({"_id": webhook_id}, {"$set": changes})
+    def set_webhook(self, webhook_id: str, changes: dict[str, Any]) -> bool:
+        """False when there is no such webhook (removed meanwhile)."""
+        return self.webhooks.update_one({"_id": webhook_id}, {"$set": changes}).matched_count == 1
+
+    def remove_webhook(self, webhook_id: str) -> bool:
+        """True for the one caller whose delete removed it (deleting by ``_id`` is atomic)."""
+        return self.webhooks.delete_one({"_id": webhook_id}).deleted_count == 1
+
+    def cancel_webhook_deliveries(self, webhook_id: str, reason: str, now: datetime) -> int:
+        """Its planned deliveries (retries included) are cancelled; those already settled stay."""
+        return self.deliveries.update_many(
+            {"recipient_id": webhook_id, "channel": "webhook", "status": SCHEDULED},
+            {"$set": {"status": CANCELLED, "settled_at": now, "last_error": reason}},
+        ).modified_count

@@ -99,6 +99,48 @@ class NotificationsRoutes:
         return self.notifications_rpc.list_webhooks()
 
     @api(
+        "PATCH",
+        "/api/v1/webhooks/<webhook_id>",
+        doc=RouteDoc(
+            "Change a webhook's url, events, secret or active (org admins); checked as at registration, "
+            "nothing written unless all is valid; active false pauses deliveries",
+            "notifications",
+            body=notifications.WebhookChanges,
+            response=notifications.WebhookOut,
+            errors=(403, 404),
+        ),
+    )
+    def update_webhook(self, request: Request, webhook_id: str) -> dict[str, Any]:
+        return self.notifications_rpc.update_webhook(webhook_id, read_json(request))
+
+    @api(
+        "POST",
+        "/api/v1/webhooks/<webhook_id>/enable",
+        doc=RouteDoc(
+            "Turn a webhook back on, its failure count at 0 (org admins); doing it twice changes nothing",
+            "notifications",
+            response=notifications.WebhookOut,
+            errors=(403, 404),
+        ),
+    )
+    def enable_webhook(self, request: Request, webhook_id: str) -> dict[str, Any]:
+        return self.notifications_rpc.enable_webhook(webhook_id)
+
+    @api(
+        "DELETE",
+        "/api/v1/webhooks/<webhook_id>",
+        doc=RouteDoc(
+            "Remove a webhook (org admins): 200 with the removed webhook; deliveries planned for it are "
+            "cancelled, not sent",
+            "notifications",
+            response=notifications.WebhookOut,
+            errors=(403, 404),
+        ),
+    )
+    def remove_webhook(self, request: Request, webhook_id: str) -> dict[str, Any]:
+        return self.notifications_rpc.remove_webhook(webhook_id)
+
+    @api(
         "POST",
         "/api/v1/sms/inbound",
         doc=RouteDoc(

@@ -19,6 +19,7 @@ from services.notifications.domain import (
     plan_reminders,
     plan_session_messages,
     retry_delay,
+    webhook_stopped,
     when_due,
 )
 
@@ -497,3 +498,11 @@ def test_a_message_planned_from_a_newer_copy_of_the_person_keeps_that_copy():
     assert current_recipient(planned, replace(person(), revision=2)) is planned
     assert current_recipient(planned, None) is planned
     assert current_recipient(planned, replace(person(), user_id="usr_other", revision=9)) is planned
+
+
+def test_a_planned_webhook_delivery_is_sent_only_while_its_webhook_is_there_on_and_wants_the_event():
+    hook = {"active": True, "events": ["session.booked"]}
+    assert webhook_stopped(hook, "session.booked") is None
+    assert webhook_stopped(None, "session.booked") == "webhook removed"
+    assert webhook_stopped({**hook, "active": False}, "session.booked") == "webhook turned off"
+    assert webhook_stopped(hook, "session.cancelled") == "webhook no longer subscribed to session.cancelled"

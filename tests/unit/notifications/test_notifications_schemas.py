@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.notifications.schemas import WebhookIn
+from services.notifications.schemas import WebhookChanges, WebhookIn
 from shared.errors import ValidationFailed
 from shared.schemas import load
 
@@ -38,3 +38,35 @@ def test_on_premises_a_webhook_may_reach_a_private_address_but_never_cloud_metad
     with pytest.raises(ValidationFailed) as caught:
         load(allowed, webhook("http://169.254.169.254/latest/meta-data/"))
     assert "url" in caught.value.details
+
+
+def test_a_webhook_change_may_give_any_one_field_or_none():
+    assert load(WebhookChanges(), {}) == {}
+    assert load(WebhookChanges(), {"active": False}) == {"active": False}
+    assert load(WebhookChanges(), {"events": ["session.cancelled"]}) == {"events": ["session.cancelled"]}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"url": "http://10.0.0.5/hooks"}, "url"),
+        ({"url": "ftp://93.184.215.14/hooks"}, "url"),
+        ({"events": []}, "events"),
+        ({"events": ["session.exploded"]}, "events.0"),
+        ({"secret": "short"}, "secret"),
+        ({"active": None}, "active"),
+        ({"created_by": "usr_x"}, "created_by"),
+    ],
+)
+def test_a_webhook_change_is_checked_as_a_registration_is_naming_the_field(change, field):
+    with pytest.raises(ValidationFailed) as caught:
+        load(WebhookChanges(), {"active": True, **change})
+    assert set(caught.value.details) == {field}
+
+
+def test_on_premises_a_webhook_may_be_moved_to_a_private_address_but_never_cloud_metadata():
+    allowed = WebhookChanges(allow_private=True)
+    assert load(allowed, {"url": "http://10.0.0.5/hooks"}) == {"url": "http://10.0.0.5/hooks"}
+    with pytest.raises(ValidationFailed) as caught:
+        load(allowed, {"url": "http://169.254.169.254/latest/meta-data/"})
+    assert set(caught.value.details) == {"url"}
