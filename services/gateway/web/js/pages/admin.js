@@ -2,7 +2,7 @@
 
 import { ApiError, all, api } from "../api.js";
 import { LANGUAGES, formatDateTime, formatNumber, localDate, locale, t } from "../i18n.js";
-import { button, card, empty, flash, form, h, page, table } from "../ui.js";
+import { button, card, empty, errorText, flash, form, h, page, table } from "../ui.js";
 import { browserTimeZone, timeZoneOptions } from "./account.js";
 
 const DAY = 86400000;
@@ -326,7 +326,32 @@ async function branchesPage({ user, render }) {
 
 const eventLabel = (event) => t(`admin.event.${event.replace(".", "_")}`);
 
-function webhookItem(hook, zone) {
+// Turn a webhook off or on again, or remove it (asked twice: a removal cannot be undone).
+function webhookActions(hook, render) {
+  const act = (request, done) => async (event) => {
+    event.currentTarget.disabled = true;
+    try {
+      await request();
+      flash(done);
+      render();
+    } catch (error) {
+      flash(errorText(error), "error");
+      event.currentTarget.disabled = false;
+    }
+  };
+  const toggle = hook.active
+    ? button(t("admin.webhook_turn_off"), act(() => api.patch(`/webhooks/${hook.id}`, { active: false }), t("admin.webhook_turned_off")),
+      { id: `webhook-${hook.id}-off` })
+    : button(t("admin.webhook_turn_on"), act(() => api.post(`/webhooks/${hook.id}/enable`), t("admin.webhook_turned_on")),
+      { id: `webhook-${hook.id}-on` });
+  const confirmRemove = button(t("admin.webhook_remove_confirm"), act(() => api.delete(`/webhooks/${hook.id}`), t("admin.webhook_removed")),
+    { class: "danger", id: `webhook-${hook.id}-remove-confirm` });
+  const remove = button(t("admin.webhook_remove"), () => { remove.replaceWith(confirmRemove); confirmRemove.focus(); },
+    { class: "danger", id: `webhook-${hook.id}-remove`, "aria-label": t("admin.webhook_remove_named", { url: hook.url }) });
+  return h("div", { class: "actions" }, toggle, remove);
+}
+
+function webhookItem(hook, zone, render) {
   const failures = hook.consecutive_failures || 0;
   return h("li", { id: `webhook-${hook.id}` },
     h("p", { class: "title admin-link-text" }, hook.url),
@@ -335,7 +360,8 @@ function webhookItem(hook, zone) {
       " ", failures ? h("span", { class: "admin-failures" }, t("admin.webhook_failures", { n: failures })) : null),
     h("p", { class: "meta" }, t("admin.webhook_events"), ": ", hook.events.map(eventLabel).join(", ")),
     h("p", { class: "meta" }, t("admin.webhook_created", { when: formatDateTime(hook.created_at, zone) })),
-    hook.active ? null : h("p", { class: "hint" }, t("admin.webhook_disabled_hint")));
+    hook.active ? null : h("p", { class: "hint" }, t("admin.webhook_disabled_hint")),
+    webhookActions(hook, render));
 }
 
 function randomSecret() {
@@ -407,7 +433,7 @@ async function webhooksPage({ user, render }) {
   return page(t("admin.webhooks_title"),
     h("p", {}, t("admin.webhooks_intro")),
     card(t("admin.webhooks_list"),
-      hooks.length ? [h("ul", { class: "list", id: "webhook-list" }, hooks.map((hook) => webhookItem(hook, zone))),
+      hooks.length ? [h("ul", { class: "list", id: "webhook-list" }, hooks.map((hook) => webhookItem(hook, zone, render))),
         h("p", { class: "meta" }, t("common.times_in", { zone }))]
         : empty(t("admin.no_webhooks"))),
     card(t("admin.add_webhook_title"), webhookForm(render)),
