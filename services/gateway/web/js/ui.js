@@ -125,9 +125,12 @@ const routeNow = () => location.hash.split("?")[0];
 
 function keepTyping(element, formId, controls) {
   const kept = (name, control) => control.type !== "password" && control.fieldType !== "file" && name;
+  // The page the form belongs to, fixed now: a focused field removed by a move to another page
+  // still reports its last change, after the address has already changed.
+  const at = routeNow();
   try {
     const saved = JSON.parse(sessionStorage.getItem(typedKey(formId)) || "null");
-    if (saved && saved.at === routeNow()) {
+    if (saved && saved.at === at) {
       for (const [name, value] of Object.entries(saved.values)) {
         const control = controls[name];
         if (!control || !kept(name, control)) continue;
@@ -141,7 +144,7 @@ function keepTyping(element, formId, controls) {
     for (const [name, control] of Object.entries(controls)) {
       if (kept(name, control)) values[name] = control.fieldType === "checkbox" ? control.checked : control.value;
     }
-    try { sessionStorage.setItem(typedKey(formId), JSON.stringify({ at: routeNow(), values })); } catch { /* as above */ }
+    try { sessionStorage.setItem(typedKey(formId), JSON.stringify({ at, values })); } catch { /* as above */ }
   };
   element.addEventListener("input", save);
   element.addEventListener("change", save);
