@@ -1,7 +1,7 @@
 // Admin pages: the branch report (chart and table), branches and their people, and webhooks.
 
 import { ApiError, all, api } from "../api.js";
-import { LANGUAGES, formatDateTime, formatNumber, localDate, locale, t } from "../i18n.js";
+import { LANGUAGES, addDays, formatDateTime, formatNumber, localDate, locale, startOfDay, t } from "../i18n.js";
 import { button, card, empty, errorText, flash, form, h, page, table } from "../ui.js";
 import { browserTimeZone, timeZoneOptions } from "./account.js";
 
@@ -12,29 +12,6 @@ const isOrgAdmin = (user) => user.role === "org_admin";
 const zoneOf = (user) => user.timezone || browserTimeZone();
 
 // --- dates ----------------------------------------------------------------------------------
-
-function shiftDate(date, days) {
-  const [year, month, day] = date.split("-").map(Number);
-  return new Date(Date.UTC(year, month - 1, day) + days * DAY).toISOString().slice(0, 10);
-}
-
-// "+03:00": how far a zone is from UTC at a moment.
-function offsetOf(timeZone, at) {
-  try {
-    const name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
-      .formatToParts(at).find((part) => part.type === "timeZoneName").value;
-    const match = /GMT([+-]\d{2}):?(\d{2})?/.exec(name);
-    return match ? `${match[1]}:${match[2] || "00"}` : "+00:00";
-  } catch {
-    return "+00:00";
-  }
-}
-
-// Midnight starting a local date in a zone, as RFC 3339 ("2026-12-01T00:00:00+03:00").
-function startOfDay(date, timeZone) {
-  const guess = new Date(`${date}T12:00:00Z`);
-  return `${date}T00:00:00${offsetOf(timeZone, guess)}`;
-}
 
 const isDate = (value) => /^\d{4}-\d{2}-\d{2}$/.test(value || "");
 
@@ -120,15 +97,15 @@ function reportTable(items) {
 async function reportPage({ query, user, navigate }) {
   const zone = zoneOf(user);
   const today = localDate(new Date().toISOString(), zone);
-  const from = isDate(query.from) ? query.from : shiftDate(today, -30);
-  const to = isDate(query.to) ? query.to : shiftDate(today, 30);
+  const from = isDate(query.from) ? query.from : addDays(today, -30);
+  const to = isDate(query.to) ? query.to : addDays(today, 30);
   let result = null;
   let problem = null;
   const tooLong = (first, last) => Date.parse(last) - Date.parse(first) > 365 * DAY;
   if (to < from) problem = t("admin.range_backwards");
   else if (tooLong(from, to)) problem = t("admin.range_too_long");
   else {
-    result = await api.get("/reports/branches", { from: startOfDay(from, zone), to: startOfDay(shiftDate(to, 1), zone) })
+    result = await api.get("/reports/branches", { from: startOfDay(from, zone), to: startOfDay(addDays(to, 1), zone) })
       .catch((error) => { if (error instanceof ApiError && error.status === 422) { problem = error; return null; } throw error; });
   }
   const period = { from: formatDate(from), to: formatDate(to) };

@@ -2,42 +2,15 @@
 // and the notes and outcome tools the session page shows a counselor.
 
 import { api, all, ApiError, session } from "../api.js";
-import { formatDateTime, formatDay, formatTime, localDate, t } from "../i18n.js";
+import { addDays, formatDateTime, formatDay, formatTime, localDate, startOfDay, t } from "../i18n.js";
 import { alertBox, button, card, empty, errorText, flash, form, h, page, status } from "../ui.js";
 import { timeZoneOptions } from "./account.js";
 import { resultSummary } from "./assessments.js";
 import { profileView } from "./profile.js";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-// --- local days in a time zone ---------------------------------------------------------------
-
-// How far a zone's wall clock is ahead of UTC at an instant, in milliseconds.
-function zoneOffset(instant, timeZone) {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit",
-  }).formatToParts(new Date(instant));
-  const get = (type) => Number(parts.find((part) => part.type === type).value);
-  return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second")) - instant;
-}
-
-// The instant a local date ("2026-12-01") begins in a zone, as RFC 3339 UTC.
-export function startOfDay(date, timeZone) {
-  const [year, month, day] = date.split("-").map(Number);
-  const wall = Date.UTC(year, month - 1, day);
-  const first = wall - zoneOffset(wall, timeZone);
-  // Summer time may change the offset that night; midnight may not even exist (then 01:00 begins the day).
-  const inside = [first, wall - zoneOffset(first, timeZone)]
-    .filter((instant) => localDate(new Date(instant).toISOString(), timeZone) === date);
-  return new Date(inside.length ? Math.min(...inside) : first).toISOString();
-}
-
-function addDays(date, days) {
-  const [year, month, day] = date.split("-").map(Number);
-  return new Date(Date.UTC(year, month - 1, day) + days * DAY_MS).toISOString().slice(0, 10);
-}
+// --- days ------------------------------------------------------------------------------------
 
 // "Thursday 26 November" of a local date (noon UTC of that date, read in UTC: the same calendar day).
 const dayName = (date) => formatDay(`${date}T12:00:00Z`, "UTC");
