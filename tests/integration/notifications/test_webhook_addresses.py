@@ -8,8 +8,7 @@ from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
 from shared.errors import ValidationFailed
 from shared.mongo import now
-from tests.support.builders import make_availability, make_branch, make_organization, make_user
-from tests.support.containers import call, start_containers, store_of
+from tests.support.containers import call, open_practice, start_containers, store_of
 from tests.support.waiting import wait_until
 
 SECRET = "a-webhook-secret-for-tests"
@@ -25,30 +24,7 @@ def platform(container_factory, config, smtp):
 
 @pytest.fixture
 def people(platform):
-    accounts = platform["accounts"]
-    body = make_organization()
-    org = call(accounts, "create_organization", body)
-    made = {
-        "org_id": org["id"],
-        "admin": call(accounts, "issue_token", {"email": body["admin"]["email"], "password": "pass-word-1"})[
-            "access_token"
-        ],
-    }
-    branch = call(accounts, "create_branch", make_branch(), token=made["admin"])
-    for role in ("counselor", "client"):
-        user = make_user(role, branch["id"])
-        made[f"{role}_id"] = call(accounts, "create_user", user, token=made["admin"])["id"]
-        made[role] = call(accounts, "issue_token", {"email": user["email"], "password": "pass-word-1"})[
-            "access_token"
-        ]
-    call(
-        platform["scheduling"],
-        "set_availability",
-        made["counselor_id"],
-        make_availability(),
-        token=made["counselor"],
-    )
-    return made
+    return open_practice(platform)
 
 
 @pytest.mark.parametrize("where", ["this machine", "cloud metadata"])

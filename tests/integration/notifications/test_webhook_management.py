@@ -11,8 +11,7 @@ from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.mongo import now
-from tests.support.builders import make_availability, make_branch, make_organization, make_user
-from tests.support.containers import call, start_containers, store_of
+from tests.support.containers import call, open_practice, start_containers, store_of
 from tests.support.waiting import wait_until
 
 SECRET = "a-webhook-secret-for-tests"
@@ -38,35 +37,9 @@ def platform(container_factory, config, smtp):
     )
 
 
-def sign_up(platform):
-    """A new organization: its admin, a counselor with free times and a client, as tokens and ids."""
-    accounts = platform["accounts"]
-    body = make_organization()
-    call(accounts, "create_organization", body)
-    admin = call(accounts, "issue_token", {"email": body["admin"]["email"], "password": "pass-word-1"})[
-        "access_token"
-    ]
-    branch = call(accounts, "create_branch", make_branch(), token=admin)
-    made = {"admin": admin}
-    for role in ("counselor", "client"):
-        user = make_user(role, branch["id"])
-        made[f"{role}_id"] = call(accounts, "create_user", user, token=admin)["id"]
-        made[role] = call(accounts, "issue_token", {"email": user["email"], "password": "pass-word-1"})[
-            "access_token"
-        ]
-    call(
-        platform["scheduling"],
-        "set_availability",
-        made["counselor_id"],
-        make_availability(),
-        token=made["counselor"],
-    )
-    return made
-
-
 @pytest.fixture
 def people(platform):
-    return sign_up(platform)
+    return open_practice(platform)
 
 
 @pytest.fixture
@@ -244,7 +217,7 @@ def test_a_planned_delivery_of_an_event_the_webhook_no_longer_wants_is_cancelled
 
 def test_another_organizations_admin_gets_not_found_and_the_webhook_is_untouched(platform, people, hook):
     notifications = platform["notifications"]
-    stranger = sign_up(platform)["admin"]
+    stranger = open_practice(platform)["admin"]
     for method, args in (
         ("update_webhook", (hook["id"], {"active": False})),
         ("enable_webhook", (hook["id"],)),
