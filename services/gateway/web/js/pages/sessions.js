@@ -27,11 +27,11 @@ function when(item, timeZone) {
 
 export function sessionItem(item, user) {
   const timeZone = user.timezone;
-  const window = joinWindow(item);
+  const joining = joinWindow(item);
   return h("li", { class: "session", "data-session-id": item.id },
     h("p", { class: "title" }, h("a", { href: `#/sessions/${item.id}` }, when(item, timeZone)), " ", status(item.status)),
     h("p", { class: "meta" }, otherParty(item, user), item.topic ? ` · ${item.topic}` : ""),
-    window.open && user.role !== "org_admin" && user.role !== "branch_admin"
+    joining.open && user.role !== "org_admin" && user.role !== "branch_admin"
       ? h("p", {}, h("a", { class: "button-link", href: `#/sessions/${item.id}?join=1` }, t("sessions.join_now")))
       : null);
 }
@@ -69,7 +69,7 @@ async function sessionsPage({ user, query }) {
 }
 
 function joinCard(item, user, autoJoin) {
-  const window = joinWindow(item);
+  const joining = joinWindow(item);
   const result = h("div", { "aria-live": "polite" });
   const join = async () => {
     try {
@@ -81,22 +81,23 @@ function joinCard(item, user, autoJoin) {
       result.replaceChildren(alertBox(error));
     }
   };
-  const joinButton = h("button", { type: "button", class: "primary", id: "join", disabled: !window.open, on: { click: join } }, t("sessions.join"));
-  const explain = window.over
+  const joinButton = h("button", { type: "button", class: "primary", id: "join", disabled: !joining.open, on: { click: join } }, t("sessions.join"));
+  const explain = joining.over
     ? t("sessions.join_over")
-    : window.open ? t("sessions.join_open", { closes: formatTime(item.end, user.timezone) })
-      : t("sessions.join_opens", { opens: formatDateTime(new Date(window.opens).toISOString(), user.timezone) });
-  if (window.open && autoJoin) join();
+    : joining.open ? t("sessions.join_open", { closes: formatTime(item.end, user.timezone) })
+      : t("sessions.join_opens", { opens: formatDateTime(new Date(joining.opens).toISOString(), user.timezone) });
+  const hint = h("p", { class: "hint", id: "join-hint" }, explain);
+  if (joining.open && autoJoin) join();
   // The button wakes up by itself when the window opens with the page left open.
-  const wait = window.opens - Date.now();
-  if (!window.open && !window.over && wait < 2 * 60 * 60 * 1000) {
+  const wait = joining.opens - Date.now();
+  if (!joining.open && !joining.over && wait < 2 * 60 * 60 * 1000) {
     setTimeout(() => {
       if (!joinButton.isConnected) return;
       joinButton.disabled = false;
-      joinButton.nextSibling.textContent = t("sessions.join_open", { closes: formatTime(item.end, user.timezone) });
+      hint.textContent = t("sessions.join_open", { closes: formatTime(item.end, user.timezone) });
     }, wait + 500);
   }
-  return card(t("sessions.video"), h("div", { class: "actions" }, joinButton, h("p", { class: "hint", id: "join-hint" }, explain)), result);
+  return card(t("sessions.video"), h("div", { class: "actions" }, joinButton, hint), result);
 }
 
 function rescheduleCard(item, user, ctx) {
