@@ -15,10 +15,8 @@ from typing import Any
 
 from kombu import Connection, Exchange, Queue
 
-from shared.config import load_settings
+from shared.config import BACKENDS, load_settings
 from shared.events.contracts import SUBSCRIPTIONS
-
-SERVICES_WITH_EVENTS = ("accounts", "scheduling", "assessments", "notifications", "profiles")
 
 
 def event_queue(source: str, event_type: str, service: str, handler: str) -> Queue:
@@ -67,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     dead = sub.add_parser("dead-letters", help="list or replay events whose handler kept failing")
     dead_sub = dead.add_subparsers(dest="action", required=True)
     listing = dead_sub.add_parser("list")
-    listing.add_argument("services", nargs="*", default=list(SERVICES_WITH_EVENTS))
+    listing.add_argument("services", nargs="*", default=list(BACKENDS))
     replay = dead_sub.add_parser("replay")
     replay.add_argument("service")
     replay.add_argument("id")

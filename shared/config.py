@@ -15,6 +15,9 @@ from typing import Any
 
 DEV_JWT_SECRET = "njia-development-secret-change-me"
 
+# Every service behind the gateway: each owns a database, publishes events and answers RPC.
+BACKENDS = ("accounts", "scheduling", "notifications", "profiles", "assessments")
+
 # name -> (default, description); the README's configuration table mirrors this.
 SETTINGS: dict[str, tuple[str, str]] = {
     "NJIA_ENV": ("development", "`development`, `test` or `production`; production refuses unsafe defaults"),

@@ -62,6 +62,7 @@ class Store:
         self.claims = db["claims"]
         self.inbox = db["event_inbox"]
         self.failed_events = db["failed_events"]
+        self.next_full_relay = 0.0  # when this process next reads every outbox (time.monotonic)
 
     def ensure_indexes(self) -> None:
         """Subclasses add their own; these serve the shared machinery."""

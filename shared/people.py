@@ -17,6 +17,8 @@ from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Caller
 from shared.errors import NotFound
+from shared.events.contracts import USER_REGISTERED, USER_UPDATED
+from shared.events.handling import on_event
 
 # What a service keeps of a person, and what an event names of a participant.
 PERSON_FIELDS = (
@@ -41,13 +43,17 @@ REMEMBER_ATTEMPTS = 5
 # A change drops this process's entry; other processes see it within the minute.
 RECENT_PEOPLE_SECONDS = 60.0
 RECENT_PEOPLE_MAX = 20_000
-_recent: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
 
 
 class People:
-    """Store mixin: the ``people`` collection, keyed by user id."""
+    """Store mixin: the ``people`` collection, keyed by user id, and the people this process read
+    lately (the store lives as long as its container: one per process and service)."""
 
     people: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recent_people: dict[str, tuple[float, dict[str, Any]]] = {}
 
     def remember_person(self, person: dict[str, Any]) -> bool:
         """Keep ``person`` unless the kept copy is newer; False when it was (nothing written).
@@ -86,19 +92,34 @@ class People:
                     return True
             return False
         finally:
-            _recent.pop((self.people.full_name, user_id), None)
+            self.recent_people.pop(user_id, None)
 
     def person(self, user_id: str) -> dict[str, Any] | None:
-        key = (self.people.full_name, user_id)
-        kept = _recent.get(key)
+        recent = self.recent_people
+        kept = recent.get(user_id)
         if kept and kept[0] > time.monotonic():
             return dict(kept[1])
         found: dict[str, Any] | None = self.people.find_one({"_id": user_id}, {"_id": 0})
         if found is not None:
-            if len(_recent) >= RECENT_PEOPLE_MAX:
-                _recent.clear()
-            _recent[key] = (time.monotonic() + RECENT_PEOPLE_SECONDS, dict(found))
+            if len(recent) >= RECENT_PEOPLE_MAX:
+                recent.clear()
+            recent[user_id] = (time.monotonic() + RECENT_PEOPLE_SECONDS, dict(found))
         return found
+
+
+class KeepsPeople:
+    """Service mixin: the people of accounts' events kept in the service's store (which mixes in
+    ``People``); a newer copy replaces the kept one, an older one arriving late changes nothing."""
+
+    store: Any
+
+    @on_event("accounts", USER_REGISTERED)
+    def handle_user_registered(self, envelope: dict[str, Any]) -> None:
+        self.store.remember_person(person_from_event(envelope["data"]))
+
+    @on_event("accounts", USER_UPDATED)
+    def handle_user_updated(self, envelope: dict[str, Any]) -> None:
+        self.store.remember_person(person_from_event(envelope["data"]))
 
 
 class _PeopleStore(Protocol):

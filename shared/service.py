@@ -23,7 +23,6 @@ from shared.logs import RequestLogging
 from shared.mongo import Store, now
 
 FULL_RELAY_SECONDS = 3600.0
-_next_full_relay: dict[str, float] = {}  # database -> when this process next reads every outbox
 
 
 def rpc(fn: Any) -> Any:
@@ -78,11 +77,10 @@ class NjiaService:
     @every("outbox_relay_seconds")
     def relay_outbox(self) -> None:
         # Flagged documents every tick; every document at a process's first tick and then hourly.
-        database = self.store.db.name
-        everything = time.monotonic() >= _next_full_relay.get(database, 0.0)
+        everything = time.monotonic() >= self.store.next_full_relay
         relay_outbox(self.store, self.events, everything)
         if everything:
-            _next_full_relay[database] = time.monotonic() + FULL_RELAY_SECONDS
+            self.store.next_full_relay = time.monotonic() + FULL_RELAY_SECONDS
 
     @every("event_retry_seconds")
     def retry_failed_events(self) -> None:

@@ -21,12 +21,11 @@ from services.gateway.routes.notifications import NotificationsRoutes
 from services.gateway.routes.profiles import ProfilesRoutes
 from services.gateway.routes.scheduling import SchedulingRoutes
 from services.gateway.routes.web import WebRoutes
+from shared.config import BACKENDS
 from shared.errors import NjiaError, Unavailable
 from shared.logs import RequestLogging
 from shared.service import SettingsProvider
 
-# Every service the platform needs answering before it is ready (each has a `<name>_rpc` from its routes).
-BACKENDS = ("accounts", "scheduling", "notifications", "profiles", "assessments")
 READINESS_TIMEOUT_SECONDS = 3.0
 
 

@@ -11,8 +11,9 @@ double publication (two relays, or a crash after publish) is harmless.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from kombu import Exchange
 from nameko.amqp.publish import Publisher
@@ -26,6 +27,7 @@ from shared.events.envelope import InvalidEvent, build, validate_envelope
 from shared.mongo import Store
 
 log = logging.getLogger(__name__)
+Written = TypeVar("Written")
 
 # On the request path give up quickly: the outbox keeps the event anyway.
 REQUEST_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
@@ -69,6 +71,27 @@ class EventPublisher:
             )
             return False
         return True
+
+    def record(
+        self,
+        store: Store,
+        collection: str,
+        doc_id: Any,
+        envelopes: list[dict[str, Any]],
+        write: Callable[[list[dict[str, Any]]], Written],
+        *,
+        fresh: bool = False,
+    ) -> Written:
+        """The outbox steps in one call: ``write(envelopes)`` stores the document with the events in
+        its outbox (one single-document write), then each is published and cleared. ``fresh``: the
+        document is new, so its outbox holds just these and one write clears it."""
+        written = write(envelopes)
+        if fresh and len(envelopes) == 1:
+            if self.publish(envelopes[0]):
+                store.outbox_only_event_sent(collection, doc_id, envelopes[0]["event_id"])
+        else:
+            self.deliver(store, collection, doc_id, envelopes)
+        return written
 
     def deliver(self, store: Store, collection: str, doc_id: Any, envelopes: list[dict[str, Any]]) -> int:
         """Publish what a write put in a document's outbox; returns how many went out."""

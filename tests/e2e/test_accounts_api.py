@@ -7,10 +7,10 @@ import pytest
 
 from shared.auth import Caller, Tokens
 from shared.clock import utc_now
-from shared.config import load_settings
+from shared.config import BACKENDS, load_settings
 from tests.e2e.conftest import sign_in
 from tests.support.builders import make_branch, make_organization, make_registration, make_user
-from tests.support.platform import BACKENDS, Api
+from tests.support.platform import Api
 
 
 def error_of(response):

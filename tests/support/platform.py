@@ -20,13 +20,13 @@ from typing import Any
 import requests
 
 from shared.admin import declare_queues
+from shared.config import BACKENDS
 from tests.support.databases import drop_databases
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "nameko.yaml"
 MANAGEMENT = os.environ.get("NJIA_TEST_RABBIT_MANAGEMENT", "http://127.0.0.1:15672")
-BACKENDS = ("accounts", "scheduling", "notifications", "profiles", "assessments")
 
 
 def service_target(service: str) -> str:

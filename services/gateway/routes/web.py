@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from werkzeug.wrappers import Request, Response
 
 from services.gateway.assets import Asset, load_assets
@@ -13,13 +15,12 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-_ASSETS: dict[str, Asset] = {}
 
 
+@functools.cache
 def _assets() -> dict[str, Asset]:
-    if not _ASSETS:
-        _ASSETS.update(load_assets())
-    return _ASSETS
+    """The app's files, read and compressed once per process: they change only with a release."""
+    return load_assets()
 
 
 def asset_response(request: Request, name: str) -> Response:

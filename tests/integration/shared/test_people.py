@@ -9,7 +9,6 @@ from services.accounts.service import AccountsService
 from services.assessments.service import AssessmentsService
 from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
-from shared import people as shared_people
 from shared.events.contracts import USER_REGISTERED, USER_UPDATED
 from shared.events.envelope import build
 from shared.events.handling import inbox_key
@@ -51,7 +50,7 @@ def test_a_client_booking_a_counselor_scheduling_has_not_heard_of_still_gets_the
     kept = store_of(scheduling).people
     wait_until(lambda: kept.find_one({"_id": counselor["id"]}), message="counselor never kept")
     kept.delete_one({"_id": counselor["id"]})
-    shared_people._recent.clear()  # and from what this process (the services' host) read lately
+    store_of(scheduling).recent_people.clear()  # and from what the service read lately
 
     slots = call(scheduling, "open_slots", {"counselor_id": counselor["id"]}, token=tokens["client"])["items"]
     session = call(
@@ -134,7 +133,8 @@ def everyone_handled(platform, handler, envelope):
 
 
 def kept_everywhere(platform, user_id):
-    shared_people._recent.clear()
+    for name in KEEPERS:
+        store_of(platform[name]).recent_people.clear()
     return {name: store_of(platform[name]).person(user_id) for name in KEEPERS}
 
 
