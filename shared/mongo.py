@@ -199,7 +199,8 @@ class Store:
     def record_failed_event(
         self, key: str, handler: str, envelope: dict[str, Any], error: str, now: datetime, retry_in: float
     ) -> None:
-        self.failed_events.update_one(
+        upsert(
+            self.failed_events,
             {"_id": key},
             {
                 "$setOnInsert": {"handler": handler, "envelope": envelope, "first_failed_at": now},
@@ -211,7 +212,6 @@ class Store:
                 },
                 "$inc": {"attempts": 1},
             },
-            upsert=True,
         )
 
     def failed_event(self, key: str) -> dict[str, Any] | None:
@@ -237,6 +237,24 @@ class Store:
             },
         )
         return result.modified_count == 1
+
+
+UPSERT_ATTEMPTS = 3
+
+
+def upsert(collection: Collection[dict[str, Any]], query: dict[str, Any], change: dict[str, Any]) -> Any:
+    """``replace_one`` (a plain document) or ``update_one`` (``$`` operators) with ``upsert=True``,
+    safe when two writers create the same document at once: FerretDB (and MongoDB, rarely) lets both
+    try the insert, and the loser's duplicate-key error is retried, when the document exists, as an
+    update of it."""
+    write = collection.update_one if any(key.startswith("$") for key in change) else collection.replace_one
+    for attempt in range(UPSERT_ATTEMPTS):
+        try:
+            return write(query, change, upsert=True)
+        except DuplicateKeyError:
+            if attempt == UPSERT_ATTEMPTS - 1:
+                raise
+    return None  # not reached: the last attempt returns or raises
 
 
 def with_outbox(doc: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
