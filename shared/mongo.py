@@ -312,7 +312,11 @@ def decode_cursor(cursor: str | None) -> str | None:
     if not cursor:
         return None
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        # Strict: the lenient decoder drops unknown characters, so "%%%" would read as the first page.
+        last_id = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
+        if not last_id or not last_id.isprintable():
+            raise ValueError("not a cursor")
+        return last_id
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("The cursor is not one Njia gave out.", {"cursor": ["Unknown cursor."]}) from None
 

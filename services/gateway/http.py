@@ -35,6 +35,7 @@ from shared.errors import (
     PayloadTooLarge,
     RateLimited,
     Unavailable,
+    ValidationFailed,
 )
 from shared.logs import REQUEST_ID_KEY
 
@@ -75,6 +76,40 @@ def error_response(error: NjiaError, request_id: str | None = None) -> Response:
     return json_response(error.status, error.to_body(), headers)
 
 
+NUL = "\x00"
+NUL_MESSAGE = "Text may not contain the NUL character (U+0000)."
+
+
+def nul_at(value: Any, path: str = "") -> str | None:
+    """Where in a parsed JSON value text holds U+0000 (``admin.name``, ``weekly.1.start``), if
+    anywhere: the database cannot store it, so it is refused here, naming the field."""
+    if isinstance(value, str):
+        return (path or "body") if NUL in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if NUL in str(key):
+                return here.replace(NUL, "\\u0000")
+            found = nul_at(item, here)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = nul_at(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
+
+
+def refuse_nul(request: Request) -> None:
+    """A path id holding U+0000 names nothing (404); a query value holding it is invalid (422)."""
+    if any(NUL in str(v) for v in (getattr(request, "path_values", None) or {}).values()):
+        raise NotFound(f"There is nothing at {request.path.replace(NUL, '%00')}.")
+    for name, value in request.args.items(multi=True):
+        if NUL in name or NUL in value:
+            raise ValidationFailed(details={name.replace(NUL, "\\u0000"): [NUL_MESSAGE]})
+
+
 def read_json(request: Request) -> Any:
     """The request body as JSON, or the 400/413 API.md names."""
     mimetype = (request.mimetype or "").lower()
@@ -96,6 +131,9 @@ def read_json(request: Request) -> Any:
         raise BadRequest(
             "The body holds text that is not valid Unicode.", {"body": ["Invalid Unicode."]}
         ) from None
+    where = nul_at(body)
+    if where:
+        raise ValidationFailed(details={where: [NUL_MESSAGE]})
     return body
 
 
@@ -178,6 +216,7 @@ class ApiEndpoint(HttpRequestHandler):
         context = self.server.context_data_from_headers(request)
         request_id = context[REQUEST_ID_KEY]
         try:
+            refuse_nul(request)
             if self.doc.auth:
                 self.tokens.verify(context.get(TOKEN_KEY))  # 401 here, before any service is asked
             args, kwargs = self.get_entrypoint_parameters(request)

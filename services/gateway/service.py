@@ -62,6 +62,8 @@ class GatewayService(
             proxy.health.call(READINESS_TIMEOUT_SECONDS)
         except (NjiaError, RemoteError) as exc:
             return f"unavailable: {exc}"[:200]
+        except Exception as exc:  # a probe: a broker not yet set up (no RPC exchange) is "not ready"
+            return f"unavailable: {type(exc).__name__}"
         return "ok"
 
     @api(
