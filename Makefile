@@ -5,10 +5,10 @@ PY := $(VENV)/bin/python
 LOCAL := deploy/local
 
 .DEFAULT_GOAL := help
-.PHONY: help setup up down logs status replica test test-unit test-integration test-e2e bench lint fmt
+.PHONY: help setup up down logs status replica test test-unit test-integration test-e2e screenshots bench lint fmt
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 setup: ## install everything (venv, RabbitMQ, FerretDB) and start the broker and database
 	@bash $(LOCAL)/setup.sh
@@ -39,6 +39,9 @@ test-integration: ## integration tests against the real RabbitMQ and FerretDB
 
 test-e2e: ## the platform as processes, over HTTP
 	@$(PY) -m pytest tests/e2e -q
+
+screenshots: ## refresh the README's screenshots under docs/screenshots by running the browser tests
+	@NJIA_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser -q
 
 bench: ## benchmarks: ratios to the framework floor, p50/p99
 	@$(PY) -m tests.bench.run
