@@ -29,7 +29,7 @@ PAGES = {
     "counselor": ["/agenda", "/week", "/availability", "/session", "/notifications", "/settings"],
     "admin": ["/report", "/branches", "/sessions", "/webhooks", "/settings"],
 }
-# The Swahili pages the README shows.
+# The Swahili pages docs/web-app.md shows.
 PHOTOGRAPHED = ("/assessments", "/profile", "/week")
 # Every text node, and the texts a screen reader reads from attributes.
 VISIBLE_TEXTS = """
