@@ -2,7 +2,7 @@
 # One image for every Njia service. The command picks the service:
 #   docker run njia nameko run --config deploy/nameko.yaml services.accounts.service:AccountsService
 # Without a command it runs the gateway. Settings come from NJIA_* environment
-# variables (deploy/nameko.yaml maps each one; the README lists them all).
+# variables (deploy/nameko.yaml maps each one; docs/configuration.md lists them all).
 
 # --- build: install the project and its pinned dependencies into a venv ------------
 FROM python:3.11-slim AS build
