@@ -50,10 +50,10 @@ up() {
   for s in $(services); do start_one "$s" 1; done
   say "waiting for $HTTP_URL/readyz"
   local i=0
-  until curl -fsS "$HTTP_URL/readyz" >/dev/null 2>&1; do
+  until curl -fsS "$HTTP_URL/readyz?require=all" >/dev/null 2>&1; do
     i=$((i + 1))
     if [ "$i" -gt 120 ]; then
-      curl -sS "$HTTP_URL/readyz" || true
+      curl -sS "$HTTP_URL/readyz?require=all" || true
       die "Njia did not become ready in 60 s; see 'make logs'"
     fi
     sleep 0.5

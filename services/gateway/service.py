@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import eventlet
+from kombu import Connection
+from marshmallow import Schema, fields, validate
 from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Request, Response
 
@@ -27,6 +29,34 @@ from shared.logs import RequestLogging
 from shared.service import SettingsProvider
 
 READINESS_TIMEOUT_SECONDS = 3.0
+METRICS = "text/plain; version=0.0.4"
+
+
+class ReadinessQuery(Schema):
+    require = fields.String(
+        validate=validate.OneOf(["all"]),
+        metadata={"description": "`all`: ready only when every service and its database answer"},
+    )
+
+
+def broker_state(amqp_uri: str) -> str:
+    """``ok`` when RabbitMQ takes a connection now."""
+    try:
+        with Connection(amqp_uri, connect_timeout=READINESS_TIMEOUT_SECONDS) as conn:
+            conn.connect()
+    except Exception as exc:  # any failure to connect is "not answering"
+        return f"unavailable: {type(exc).__name__}"
+    return "ok"
+
+
+def metrics_text(health: dict[str, Any]) -> str:
+    lines = [
+        "# HELP njia_up Whether the part answers (1) or not (0).",
+        "# TYPE njia_up gauge",
+        f'njia_up{{part="broker"}} {int(health["broker"] == "ok")}',
+    ]
+    lines += [f'njia_up{{part="{name}"}} {int(state == "ok")}' for name, state in health["services"].items()]
+    return "\n".join(lines) + "\n"
 
 
 class GatewayService(
@@ -43,18 +73,44 @@ class GatewayService(
     def healthz(self, request: Request) -> dict[str, str]:
         return {"status": "ok"}
 
-    @api("GET", "/readyz", doc=RouteDoc("Every service and its database answer", "health", auth=False))
+    @api(
+        "GET",
+        "/readyz",
+        doc=RouteDoc(
+            "Whether this gateway takes traffic: it and the broker answer (200, `degraded` when a "
+            "service does not); `?require=all` also needs every service and its database",
+            "health",
+            auth=False,
+            query=ReadinessQuery,
+            errors=(503,),
+        ),
+    )
     def readyz(self, request: Request) -> Response:
-        pool = eventlet.GreenPool(len(BACKENDS))
-        results = dict(zip(BACKENDS, pool.imap(self._backend_state, BACKENDS), strict=True))
-        ready = all(state == "ok" for state in results.values())
-        body = {"status": "ready" if ready else "unavailable", "services": results}
+        # One service down must not take every gateway out of its load balancer (booking would die
+        # with profiles): readiness is the gateway and its broker; each service is shown beside it.
+        health = self._health()
+        down = sorted(name for name, state in health["services"].items() if state != "ok")
+        ready = health["broker"] == "ok" and not (down and request.args.get("require") == "all")
+        body = {**health, "status": "ready" if not down else "degraded" if ready else "unavailable"}
         if not ready:
-            failing = sorted(name for name, state in results.items() if state != "ok")
-            body["error"] = Unavailable(
-                f"Not answering: {', '.join(failing)}.", {"services": results}
-            ).to_body()["error"]
+            failing = ["broker"] if health["broker"] != "ok" else down
+            body["error"] = Unavailable(f"Not answering: {', '.join(failing)}.", health).to_body()["error"]
         return json_response(200 if ready else 503, body)
+
+    @api(
+        "GET",
+        "/metrics",
+        doc=RouteDoc("Health as Prometheus metrics", "health", auth=False, content_type=METRICS),
+    )
+    def metrics(self, request: Request) -> Response:
+        health = self._health()
+        return Response(metrics_text(health), status=200, content_type=METRICS)
+
+    def _health(self) -> dict[str, Any]:
+        pool = eventlet.GreenPool(len(BACKENDS) + 1)
+        broker = pool.spawn(broker_state, self.settings.amqp_uri)
+        services = dict(zip(BACKENDS, pool.imap(self._backend_state, BACKENDS), strict=True))
+        return {"broker": broker.wait(), "services": services}
 
     def _backend_state(self, backend: str) -> str:
         proxy = getattr(self, f"{backend}_rpc")

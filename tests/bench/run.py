@@ -36,6 +36,7 @@ from tests.support.builders import make_availability, make_branch, make_organiza
 from tests.support.platform import Platform
 
 ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA = ROOT.parent / "shared" / "data"  # public data beside the repository, not in a user's clone
 BACKENDS = {"postgresql": "127.0.0.1:27017", "sqlite": "127.0.0.1:27018"}
 
 BOOKING = "POST /api/v1/sessions (distinct slots)"
@@ -345,11 +346,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "\nAssessments: scoring plus matching against the full O*NET table, in process (target p50 < 20 ms)"
     )
-    subprocess.run(
-        [sys.executable, "-m", "tests.integration.assessments.matching_timing", "--runs", "1000"],
-        cwd=ROOT,
-        check=False,
-    )
+    if (SHARED_DATA / "onet").is_dir():
+        subprocess.run(
+            [sys.executable, "-m", "tests.integration.assessments.matching_timing", "--runs", "1000"],
+            cwd=ROOT,
+            check=False,
+        )
+    else:
+        print(f"  skipped: the O*NET files it reads are not here ({SHARED_DATA} is absent)")
     if args.reminders:
         print(
             f"\nReminder burst ({args.reminders} reminders due in one minute, 2 notifications replicas, "

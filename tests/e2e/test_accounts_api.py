@@ -27,7 +27,7 @@ def test_health_and_readiness_answer_when_the_platform_is_up(anonymous):
     assert anonymous.get("/healthz").json() == {"status": "ok"}
     ready = anonymous.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "services": {name: "ok" for name in BACKENDS}}
+    assert ready.json() == {"status": "ready", "broker": "ok", "services": {name: "ok" for name in BACKENDS}}
 
 
 def test_the_openapi_document_describes_every_accounts_route(anonymous):

@@ -90,7 +90,7 @@ class Platform:
         def ready() -> bool:
             self._check_alive()
             try:
-                return requests.get(self.url("/readyz"), timeout=2).status_code == 200
+                return requests.get(self.url("/readyz?require=all"), timeout=5).status_code == 200
             except requests.RequestException:
                 return False
 
