@@ -284,3 +284,21 @@ def check(settings: Settings) -> None:
             raise ConfigurationError("NJIA_ARGON2_MEMORY_KIB below 19456 is too weak for production")
         if settings.argon2_time_cost < 2:
             raise ConfigurationError("NJIA_ARGON2_TIME_COST below 2 is too weak for production")
+        check_mailer(settings)
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "")
+
+
+def check_mailer(settings: Settings) -> None:
+    """Production sends real email: a development mail catcher or sender would swallow every
+    confirmation and reminder while retrying until they are skipped."""
+    if settings.smtp_host.strip().lower() in LOOPBACK_HOSTS:
+        raise ConfigurationError(
+            "NJIA_SMTP_HOST must name your mail server in production (it is "
+            f"{settings.smtp_host!r}, the development mail catcher): see deploy/PRODUCTION.md"
+        )
+    if settings.email_from == SETTINGS["NJIA_EMAIL_FROM"][0] or "@" not in settings.email_from:
+        raise ConfigurationError(
+            "NJIA_EMAIL_FROM must be an address of your organization's domain in production"
+        )

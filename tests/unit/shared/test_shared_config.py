@@ -149,9 +149,27 @@ def test_production_refuses_weak_argon2_memory():
         )
 
 
+PRODUCTION_MAILER = {"NJIA_SMTP_HOST": "smtp.example.org", "NJIA_EMAIL_FROM": "Njia <no-reply@example.org>"}
+
+
+@pytest.mark.parametrize(
+    "mailer, named",
+    [
+        ({}, "NJIA_SMTP_HOST"),
+        ({"NJIA_SMTP_HOST": "localhost"}, "NJIA_SMTP_HOST"),
+        ({"NJIA_SMTP_HOST": "smtp.example.org"}, "NJIA_EMAIL_FROM"),
+    ],
+)
+def test_production_refuses_to_start_with_the_development_mailer(mailer, named):
+    with pytest.raises(ConfigurationError, match=named):
+        load_settings({"NJIA_ENV": "production", "NJIA_JWT_SECRET": STRONG_SECRET, **mailer})
+
+
 def test_production_starts_with_a_strong_secret_and_enough_argon2_memory(monkeypatch):
     monkeypatch.setenv("NJIA_ENV", "production")
     monkeypatch.setenv("NJIA_JWT_SECRET", STRONG_SECRET)
+    for name, value in PRODUCTION_MAILER.items():
+        monkeypatch.setenv(name, value)
 
     settings = load_settings({"NJIA_ARGON2_MEMORY_KIB": "19456"})
 
