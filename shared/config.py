@@ -18,7 +18,7 @@ DEV_JWT_SECRET = "njia-development-secret-change-me"
 # Every service behind the gateway: each owns a database, publishes events and answers RPC.
 BACKENDS = ("accounts", "scheduling", "notifications", "profiles", "assessments")
 
-# name -> (default, description); the README's configuration table mirrors this.
+# name -> (default, description); docs/configuration.md's table mirrors this.
 SETTINGS: dict[str, tuple[str, str]] = {
     "NJIA_ENV": ("development", "`development`, `test` or `production`; production refuses unsafe defaults"),
     "NJIA_AMQP_URI": ("amqp://guest:guest@127.0.0.1:5672/", "RabbitMQ connection URI"),
