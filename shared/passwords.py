@@ -9,8 +9,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from eventlet import tpool
 from eventlet.semaphore import Semaphore
+from nameko.extensions import DependencyProvider
 
-from shared.config import Settings
+from shared.config import Settings, load_settings
 
 # A hash to verify against when the email is unknown, so both paths take as long.
 _DECOY_PASSWORD = "njia-decoy-password"
@@ -41,3 +42,14 @@ class Passwords:
             )
         except (VerificationError, InvalidHashError):
             return False
+
+
+class PasswordHashing(DependencyProvider):
+    """``passwords = PasswordHashing()`` in a service: one ``Passwords`` per container, built from
+    the container's settings when it starts, so its bound on hashes at once holds for all workers."""
+
+    def setup(self) -> None:
+        self.passwords = Passwords(load_settings(self.container.config))
+
+    def get_dependency(self, worker_ctx: Any) -> Passwords:
+        return self.passwords

@@ -25,11 +25,9 @@ from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, Validatio
 from shared.events.contracts import BRANCH_CREATED, ORGANIZATION_CREATED, USER_REGISTERED, USER_UPDATED
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
-from shared.passwords import Passwords
+from shared.passwords import PasswordHashing
 from shared.schemas import load
 from shared.service import NjiaService, rpc
-
-_passwords: dict[tuple[int, int], Passwords] = {}
 
 
 def _as_api_error(exc: AccountsError) -> Exception:
@@ -46,15 +44,9 @@ def _page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any
 class AccountsService(NjiaService):
     name = "accounts"
     store: AccountsStore = MongoStore(AccountsStore, "accounts")  # type: ignore[assignment]
+    passwords = PasswordHashing()
 
     # Helpers ------------------------------------------------------------------
-
-    @property
-    def passwords(self) -> Passwords:
-        key = (self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
-        if key not in _passwords:
-            _passwords[key] = Passwords(self.settings)
-        return _passwords[key]
 
     @staticmethod
     def _person(user: User) -> dict[str, Any]:
@@ -66,12 +58,13 @@ class AccountsService(NjiaService):
         return self.events.new(USER_REGISTERED, self._person(user), user.created_at)
 
     def _add_user(self, user: User) -> dict[str, Any]:
-        event = self._registered(user)
+        event, at = self._registered(user), now()
         try:
-            self.store.add_user(user, [event], now())
+            self.events.record(
+                self.store, "users", user.id, [event], lambda e: self.store.add_user(user, e, at), fresh=True
+            )
         except EmailTaken as exc:
             raise Conflict(str(exc), {"email": [str(exc)]}) from None
-        self.events.deliver(self.store, "users", user.id, [event])
         return user.public()
 
     # Organizations and sign-up ------------------------------------------------------
@@ -101,10 +94,18 @@ class AccountsService(NjiaService):
         )
         admin_event = self._registered(admin)
         try:
-            self.store.create_organization(org, admin, [org_event], [admin_event], at)
+            # One store call writes both documents: the organization's event goes out first, as
+            # record does it, then the admin's, from the admin's own document.
+            self.events.record(
+                self.store,
+                "organizations",
+                org.id,
+                [org_event],
+                lambda events: self.store.create_organization(org, admin, events, [admin_event], at),
+                fresh=True,
+            )
         except AccountsError as exc:
             raise _as_api_error(exc) from None
-        self.events.deliver(self.store, "organizations", org.id, [org_event])
         self.events.deliver(self.store, "users", admin.id, [admin_event])
         return {
             "id": org.id,
@@ -188,8 +189,9 @@ class AccountsService(NjiaService):
             changed = with_details(user, changes, at)
             data = {**self._person(changed), "updated_at": at, "changed_fields": sorted(changes)}
             event = self.events.new(USER_UPDATED, data, at)
-            self.store.change_user(changed, [event])
-            self.events.deliver(self.store, "users", user.id, [event])
+            self.events.record(
+                self.store, "users", user.id, [event], lambda events: self.store.change_user(changed, events)
+            )
         finally:
             self.store.end_change(caller.user_id)
         return changed.public()
@@ -228,8 +230,14 @@ class AccountsService(NjiaService):
             },
             branch.created_at,
         )
-        self.store.add_branch(branch, [event])
-        self.events.deliver(self.store, "branches", branch.id, [event])
+        self.events.record(
+            self.store,
+            "branches",
+            branch.id,
+            [event],
+            lambda events: self.store.add_branch(branch, events),
+            fresh=True,
+        )
         return vars(branch)
 
     @rpc
