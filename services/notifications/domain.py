@@ -45,6 +45,32 @@ class Recipient:
         return channel == "in_app"
 
 
+def recipient_of(person: Mapping[str, Any]) -> Recipient:
+    """A kept person (or an event's participant) as a message's recipient; copies from before
+    revisions existed count as revision 0."""
+    return Recipient(
+        user_id=person["user_id"],
+        role=person["role"],
+        name=person["name"],
+        email=person.get("email"),
+        phone=person.get("phone"),
+        timezone=person.get("timezone") or "UTC",
+        language=person.get("language") or "en",
+        revision=int(person.get("revision") or 0),
+    )
+
+
+def moment(value: Any) -> datetime:
+    """A time from an event's facts: a datetime as it is, else read from its ISO text."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def older_than_kept(facts: Mapping[str, Any], kept: Mapping[str, Any] | None) -> bool:
+    """A session event older than the one already handled (a retried `session.booked` arriving
+    after `session.cancelled`)."""
+    return kept is not None and int(kept.get("revision", 0)) > int(facts.get("revision", 0))
+
+
 def current_recipient(planned: Recipient, kept: Recipient | None) -> Recipient:
     """Whom a planned message reaches at send time, and in which language and zone: the person as
     kept now when that copy is at least as new as the one the message was planned with (they may
@@ -156,6 +182,25 @@ def plan_reminders(
     return planned
 
 
+def plan_webhooks(
+    envelope: Mapping[str, Any], hooks: Sequence[Mapping[str, Any]], now: datetime
+) -> list[Delivery]:
+    """The event, due now, to each of its organization's webhooks that wants it."""
+    facts = envelope["data"]
+    return [
+        Delivery(
+            id=f"webhook:{hook['_id']}:{envelope['event_id']}",
+            kind="webhook",
+            channel="webhook",
+            recipient_id=hook["_id"],
+            due_at=now,
+            session_id=facts.get("session_id"),
+            facts={"webhook_id": hook["_id"], "envelope": envelope},
+        )
+        for hook in hooks
+    ]
+
+
 def when_due(now: datetime, session_start: datetime | None, session_status: str | None) -> str:
     """A due reminder is sent, even late, while its session is booked and not yet started;
     otherwise it is skipped (recorded, never silently dropped)."""
@@ -177,6 +222,19 @@ def webhook_stopped(hook: Mapping[str, Any] | None, event_type: str) -> str | No
     if event_type not in hook.get("events", ()):
         return f"webhook no longer subscribed to {event_type}"
     return None
+
+
+def webhook_changes(hook: Mapping[str, Any], changes: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """What an admin's change writes: turned on, its failure count starts again at 0 (and it was
+    enabled now, if it was off); turned off, it was disabled now."""
+    written = {**changes, "updated_at": now}
+    if changes.get("active") is True:
+        written["consecutive_failures"] = 0
+        if not hook["active"]:
+            written.update({"enabled_at": now, "disabled_at": None})
+    elif changes.get("active") is False and hook["active"]:
+        written["disabled_at"] = now
+    return written
 
 
 def retry_delay(attempt: int, base_seconds: float, cap_seconds: float = 3600) -> float:

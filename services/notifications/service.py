@@ -35,7 +35,7 @@ from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.links import session_page
 from shared.mongo import MongoStore, now, outbox_push
-from shared.people import person_from_event, revision_of
+from shared.people import person_from_event
 from shared.rpc import ServiceRpc
 from shared.schemas import PageQuery, load
 from shared.service import NjiaService, rpc
@@ -75,23 +75,6 @@ class ActAs(DependencyProvider):
         return act_as
 
 
-def _when(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-
-
-def _recipient(person: dict[str, Any]) -> domain.Recipient:
-    return domain.Recipient(
-        user_id=person["user_id"],
-        role=person["role"],
-        name=person["name"],
-        email=person.get("email"),
-        phone=person.get("phone"),
-        timezone=person.get("timezone") or "UTC",
-        language=person.get("language") or "en",
-        revision=revision_of(person),
-    )
-
-
 class NotificationsService(NjiaService):
     name = "notifications"
     store: NotificationsStore = MongoStore(NotificationsStore, "notifications")  # type: ignore[assignment]
@@ -115,44 +98,31 @@ class NotificationsService(NjiaService):
     ) -> list[tuple[domain.Recipient, domain.Preferences]]:
         people = []
         for role in who:
-            person = _recipient(facts[role])
+            person = domain.recipient_of(facts[role])
             people.append((person, self.store.preferences_of(person.user_id)))
         return people
 
     def _keep_session(self, envelope: dict[str, Any], at: datetime) -> bool:
-        """Keep the session as this event tells it. False when the event is older than one already
-        handled (a retried `session.booked` after `session.cancelled`): nothing is kept and no message
-        planned, but webhook receivers still hear of it, revision and all."""
+        """Keep the session as this event tells it. False for an event older than one handled: nothing
+        kept or planned, but webhook receivers still hear of it, revision and all."""
         facts = envelope["data"]
-        kept = self.store.session(facts["session_id"])
-        if kept is not None and kept.get("revision", 0) > facts.get("revision", 0):
+        if domain.older_than_kept(facts, self.store.session(facts["session_id"])):
             log.info("older session event ignored", extra={"session_id": facts["session_id"]})
             self.store.plan(self._plan_webhooks(envelope), at)
             return False
-        self.store.remember_session(facts, _when(facts["start"]), _when(facts["end"]))
+        self.store.remember_session(facts, domain.moment(facts["start"]), domain.moment(facts["end"]))
         return True
 
     def _plan_webhooks(self, envelope: dict[str, Any]) -> list[domain.Delivery]:
-        facts = envelope["data"]
-        return [
-            domain.Delivery(
-                id=f"webhook:{hook['_id']}:{envelope['event_id']}",
-                kind="webhook",
-                channel="webhook",
-                recipient_id=hook["_id"],
-                due_at=now(),
-                session_id=facts.get("session_id"),
-                facts={"webhook_id": hook["_id"], "envelope": envelope},
-            )
-            for hook in self.store.webhooks_for(facts["org_id"], envelope["event_type"])
-        ]
+        hooks = self.store.webhooks_for(envelope["data"]["org_id"], envelope["event_type"])
+        return domain.plan_webhooks(envelope, hooks, now())
 
     @on_event("scheduling", SESSION_BOOKED)
     def handle_session_booked(self, envelope: dict[str, Any]) -> None:
         facts, at = envelope["data"], now()
         if not self._keep_session(envelope, at):
             return
-        start = _when(facts["start"])
+        start = domain.moment(facts["start"])
         both = self._participants(facts, ("client", "counselor"))
         planned = (
             domain.plan_session_messages("confirmation", facts["session_id"], start, both, at, facts)
@@ -167,7 +137,7 @@ class NotificationsService(NjiaService):
         facts, at = envelope["data"], now()
         if not self._keep_session(envelope, at):
             return
-        start = _when(facts["start"])
+        start = domain.moment(facts["start"])
         # Reminders for any other start are cancelled; those for this start (new, or cancelled by an
         # earlier move away from it, or planned by a first handling of this same event) are scheduled.
         self.store.cancel_other_reminders(facts["session_id"], start, at)
@@ -189,7 +159,7 @@ class NotificationsService(NjiaService):
         self.store.cancel_scheduled(facts["session_id"], at)
         both = self._participants(facts, ("client", "counselor"))
         planned = domain.plan_session_messages(
-            "cancelled", facts["session_id"], _when(facts["start"]), both, at, facts
+            "cancelled", facts["session_id"], domain.moment(facts["start"]), both, at, facts
         ) + self._plan_webhooks(envelope)
         self.store.plan(planned, at)
 
@@ -206,7 +176,7 @@ class NotificationsService(NjiaService):
             return
         counselor = self._participants(facts, ("counselor",))
         planned = domain.plan_session_messages(
-            "no_show", facts["session_id"], _when(facts["start"]), counselor, at, facts
+            "no_show", facts["session_id"], domain.moment(facts["start"]), counselor, at, facts
         ) + self._plan_webhooks(envelope)
         self.store.plan(planned, at)
 
@@ -379,7 +349,7 @@ class NotificationsService(NjiaService):
         planned = domain.Recipient(**doc["recipient"])
         # The person may have changed their language, zone or phone since this was planned.
         kept = self.store.person(planned.user_id)
-        person = domain.current_recipient(planned, _recipient(kept) if kept else None)
+        person = domain.current_recipient(planned, domain.recipient_of(kept) if kept else None)
         if not person.reachable_by(doc["channel"]):
             raise PermanentFailure(f"the recipient has no address for {doc['channel']} any more")
         message = messages.render(doc["kind"], person.language, facts, vars(person), self.settings.public_url)
@@ -408,8 +378,8 @@ class NotificationsService(NjiaService):
     def _ics(self, facts: dict[str, Any], at: datetime) -> bytes:
         entry = calendar.counseling_session(
             facts["session_id"],
-            _when(facts["start"]),
-            _when(facts["end"]),
+            domain.moment(facts["start"]),
+            domain.moment(facts["end"]),
             facts["counselor"],
             facts["client"],
             facts.get("topic"),
@@ -468,7 +438,7 @@ class NotificationsService(NjiaService):
         local = at.astimezone(zone)
         if (
             local.hour >= self.settings.agenda_hour
-            and _when(facts["start"]).astimezone(zone).date() == local.date()
+            and domain.moment(facts["start"]).astimezone(zone).date() == local.date()
         ):
             self._plan_agenda(counselor, local, at)
 
@@ -480,7 +450,7 @@ class NotificationsService(NjiaService):
         )
         if not sessions:
             return
-        person = _recipient(counselor)
+        person = domain.recipient_of(counselor)
         prefs = self.store.preferences_of(person.user_id)
         facts = {
             "date": local.date().isoformat(),
@@ -658,14 +628,7 @@ class NotificationsService(NjiaService):
     def _change_webhook(self, hook: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         if not changes:
             return self._webhook_view(hook)
-        at = now()
-        changes = {**changes, "updated_at": at}
-        if changes.get("active") is True:
-            changes["consecutive_failures"] = 0
-            if not hook["active"]:
-                changes.update({"enabled_at": at, "disabled_at": None})
-        elif changes.get("active") is False and hook["active"]:
-            changes["disabled_at"] = at
+        changes = domain.webhook_changes(hook, changes, now())
         if not self.store.set_webhook(hook["_id"], changes):
             raise NotFound("No such webhook.")  # removed meanwhile
         return self._webhook_view({**hook, **changes})

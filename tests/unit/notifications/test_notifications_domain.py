@@ -16,9 +16,13 @@ from services.notifications.domain import (
     check_offsets,
     current_recipient,
     due_bucket,
+    older_than_kept,
     plan_reminders,
     plan_session_messages,
+    plan_webhooks,
+    recipient_of,
     retry_delay,
+    webhook_changes,
     webhook_stopped,
     when_due,
 )
@@ -506,3 +510,57 @@ def test_a_planned_webhook_delivery_is_sent_only_while_its_webhook_is_there_on_a
     assert webhook_stopped(None, "session.booked") == "webhook removed"
     assert webhook_stopped({**hook, "active": False}, "session.booked") == "webhook turned off"
     assert webhook_stopped(hook, "session.cancelled") == "webhook no longer subscribed to session.cancelled"
+
+
+def test_a_kept_person_without_zone_language_or_revision_is_reached_in_utc_and_english():
+    kept = {"user_id": "usr_1", "role": "client", "name": "Wanjiru Kamau", "email": "w@example.org"}
+    assert recipient_of(kept) == Recipient(
+        "usr_1", "client", "Wanjiru Kamau", "w@example.org", None, "UTC", "en", revision=0
+    )
+    assert recipient_of({**kept, "timezone": "Africa/Nairobi", "language": "sw", "revision": 4}).revision == 4
+
+
+def test_a_session_event_older_than_the_one_kept_is_older_and_an_equal_or_newer_one_is_not():
+    assert older_than_kept({"revision": 1}, {"revision": 2})
+    assert not older_than_kept({"revision": 2}, {"revision": 2})
+    assert not older_than_kept({"revision": 3}, {"revision": 2})
+    assert not older_than_kept({"revision": 0}, None)
+    assert not older_than_kept({}, {})  # from senders before revisions
+
+
+def test_an_event_goes_to_each_webhook_that_wants_it_once_per_webhook_and_event():
+    envelope = {"event_id": "evt_1", "event_type": "session.booked", "data": {"session_id": "ses_1"}}
+    planned = plan_webhooks(envelope, [{"_id": "wh_1"}, {"_id": "wh_2"}], NOW)
+
+    assert [d.id for d in planned] == ["webhook:wh_1:evt_1", "webhook:wh_2:evt_1"]
+    assert {(d.kind, d.channel, d.due_at, d.session_id) for d in planned} == {
+        ("webhook", "webhook", NOW, "ses_1")
+    }
+    assert planned[0].facts == {"webhook_id": "wh_1", "envelope": envelope}
+
+
+def test_a_webhook_turned_back_on_starts_counting_failures_again_and_one_turned_off_says_when():
+    off = {"active": False}
+    on = {"active": True}
+    assert webhook_changes(off, {"active": True}, NOW) == {
+        "active": True,
+        "updated_at": NOW,
+        "consecutive_failures": 0,
+        "enabled_at": NOW,
+        "disabled_at": None,
+    }
+    assert webhook_changes(on, {"active": True}, NOW) == {
+        "active": True,
+        "updated_at": NOW,
+        "consecutive_failures": 0,
+    }
+    assert webhook_changes(on, {"active": False}, NOW) == {
+        "active": False,
+        "updated_at": NOW,
+        "disabled_at": NOW,
+    }
+    assert webhook_changes(off, {"active": False}, NOW) == {"active": False, "updated_at": NOW}
+    assert webhook_changes(on, {"url": "https://example.org/h"}, NOW) == {
+        "url": "https://example.org/h",
+        "updated_at": NOW,
+    }
