@@ -47,6 +47,6 @@ bench: ## benchmarks: ratios to the framework floor, p50/p99
 	@$(PY) -m tests.bench.run
 
 lint: ## ruff, import-linter, mypy
-	@$(VENV)/bin/ruff check shared services tests
+	@$(VENV)/bin/ruff check shared services tests deploy
 	@$(VENV)/bin/lint-imports
 	@$(VENV)/bin/mypy

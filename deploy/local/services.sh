@@ -32,6 +32,20 @@ start_one() {  # start_one SERVICE [REPLICA]
   say "started $service #$replica (log: $logfile)"
 }
 
+MAILBOX_URL="http://${NJIA_SMTP_HOST:-127.0.0.1}:${NJIA_MAILBOX_PORT:-8025}"
+
+start_mailbox() {  # the development mail catcher, unless email goes to a real server
+  case "${NJIA_SMTP_HOST:-127.0.0.1}" in 127.0.0.1|localhost) ;; *) return 0 ;; esac
+  local pidfile="$NJIA_RUN/svc-mailbox-1.pid"
+  if pid_alive "$pidfile"; then say "mailbox already running"; return 0; fi
+  (cd "$NJIA_ROOT" || exit 1
+   nohup "$NJIA_VENV/bin/python" deploy/local/mailbox.py >>"$NJIA_LOGS/mailbox-1.log" 2>&1 </dev/null &
+   echo $! >"$pidfile")
+  wait_port "${NJIA_SMTP_HOST:-127.0.0.1}" "${NJIA_SMTP_PORT:-1025}" 10 \
+    || die "the mailbox did not start; see $NJIA_LOGS/mailbox-1.log"
+  say "started the mailbox: email Njia sends is at $MAILBOX_URL"
+}
+
 up() {
   [ -x "$NAMEKO" ] || die "run 'make setup' first"
   if ! bash "$(dirname "$0")/rabbitmq.sh" status | grep -q running; then
@@ -46,6 +60,7 @@ up() {
   fi
   # Event queues exist before any service publishes, so no event finds an exchange with no queue.
   (cd "$NJIA_ROOT" && "$NJIA_VENV/bin/njia-admin" declare-queues >/dev/null)
+  start_mailbox
   local s
   for s in $(services); do start_one "$s" 1; done
   say "waiting for $HTTP_URL/readyz"
@@ -58,7 +73,7 @@ up() {
     fi
     sleep 0.5
   done
-  say "Njia is up: $HTTP_URL  (API docs: $HTTP_URL/openapi.json)"
+  say "Njia is up: $HTTP_URL  (API docs: $HTTP_URL/openapi.json; email it sends: $MAILBOX_URL)"
 }
 
 replica() {  # replica SERVICE: one more competing consumer of SERVICE

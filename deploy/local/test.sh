@@ -6,7 +6,7 @@ cd "$NJIA_ROOT"
 bash "$(dirname "$0")/rabbitmq.sh" start >/dev/null
 bash "$(dirname "$0")/ferretdb.sh" start >/dev/null
 say "lint"
-"$NJIA_VENV/bin/ruff" check shared services tests
+"$NJIA_VENV/bin/ruff" check shared services tests deploy
 "$NJIA_VENV/bin/lint-imports" --no-cache >/dev/null || "$NJIA_VENV/bin/lint-imports" --no-cache
 "$NJIA_VENV/bin/mypy" --no-error-summary
 say "tests"

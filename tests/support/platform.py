@@ -165,6 +165,11 @@ class MadeUpPlatform(Platform):
         self.env["NJIA_HTTP_HOST"] = "127.0.0.1"
         self.env["NJIA_RUN_DIR"] = str(self.logs / "run")
         self.env["NJIA_LOG_DIR"] = str(self.logs)
+        # Its own mailbox, beside a developer's `make up` and its mailbox on the default ports.
+        self.env["NJIA_SMTP_PORT"] = str(free_port())
+        self.env["NJIA_MAILBOX_PORT"] = str(free_port())
+        self.env["NJIA_MAILBOX_DIR"] = str(self.logs / "mail")
+        self.mailbox_url = f"http://127.0.0.1:{self.env['NJIA_MAILBOX_PORT']}"
 
     def start(self) -> MadeUpPlatform:
         self._create_vhost()
