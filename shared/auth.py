@@ -18,6 +18,7 @@ from shared.config import Settings, load_settings
 from shared.errors import Forbidden, Unauthorized
 
 TOKEN_KEY = "auth_token"
+ADDRESS_KEY = "client_address"  # who sent the HTTP request (for per-address limits), set by the gateway
 ALGORITHM = "HS256"
 ISSUER = "njia"
 ADMIN_ROLES = frozenset({"org_admin", "branch_admin"})
@@ -113,10 +114,13 @@ def bearer_token(header: str | None) -> str | None:
 class Authenticator:
     """What a worker sees as ``self.auth``."""
 
-    def __init__(self, tokens: Tokens, token: str | None, parent_call_id: str | None = None) -> None:
+    def __init__(
+        self, tokens: Tokens, token: str | None, parent_call_id: str | None = None, address: str = ""
+    ) -> None:
         self._tokens = tokens
         self._token = token
         self._parent_call_id = parent_call_id
+        self.address = address  # the HTTP client's address; empty when no HTTP request started this
 
     def caller(self, *roles: str) -> Caller:
         """The verified caller (401 if none), optionally required to hold one of ``roles`` (403)."""
@@ -139,4 +143,9 @@ class Auth(DependencyProvider):
         self.tokens = Tokens.from_settings(load_settings(self.container.config))
 
     def get_dependency(self, worker_ctx: Any) -> Authenticator:
-        return Authenticator(self.tokens, worker_ctx.data.get(TOKEN_KEY), worker_ctx.immediate_parent_call_id)
+        return Authenticator(
+            self.tokens,
+            worker_ctx.data.get(TOKEN_KEY),
+            worker_ctx.immediate_parent_call_id,
+            str(worker_ctx.data.get(ADDRESS_KEY) or ""),
+        )

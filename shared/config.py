@@ -112,6 +112,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "how often each assessments process checks whether an import changed the occupations table",
     ),
     "NJIA_LOG_LEVEL": ("INFO", "log level of every service (JSON lines on stderr)"),
+    "NJIA_FORWARDED_HOPS": (
+        "0",
+        "proxies in front of the gateway (load balancer, ingress) whose X-Forwarded-For names the client",
+    ),
+    "NJIA_SIGN_UPS_PER_HOUR": ("20", "sign-ups (organizations and clients) one address may make in an hour"),
 }
 
 
@@ -174,6 +179,8 @@ class Settings:
     fetch_allow_private: bool
     occupations_refresh_seconds: float
     log_level: str
+    forwarded_hops: int
+    sign_ups_per_hour: int
 
     @property
     def is_production(self) -> bool:
@@ -199,6 +206,12 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         if not math.isfinite(value) or value <= 0:
             raise ConfigurationError(f"{name} must be a positive finite number, not {raw!r}")
         return value
+
+    def count(name: str) -> int:
+        raw = get(name).strip()
+        if not raw.isdigit():
+            raise ConfigurationError(f"{name} must be a whole number (0 or more), not {raw!r}")
+        return int(raw)
 
     def flag(name: str) -> bool:
         return get(name).strip().lower() in ("1", "true", "yes")
@@ -257,6 +270,8 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         fetch_allow_private=flag("NJIA_FETCH_ALLOW_PRIVATE"),
         occupations_refresh_seconds=number("NJIA_OCCUPATIONS_REFRESH_SECONDS", float),
         log_level=get("NJIA_LOG_LEVEL").upper(),
+        forwarded_hops=count("NJIA_FORWARDED_HOPS"),
+        sign_ups_per_hour=number("NJIA_SIGN_UPS_PER_HOUR", int),
     )
     check(settings)
     return settings

@@ -14,6 +14,8 @@ TEST_ENV = {
     "NJIA_ENV": "test",
     "NJIA_ARGON2_TIME_COST": "1",
     "NJIA_ARGON2_MEMORY_KIB": "1024",
+    # Every test signs up from 127.0.0.1; the limit itself is tested with its own low value.
+    "NJIA_SIGN_UPS_PER_HOUR": "1000000",
 }
 
 

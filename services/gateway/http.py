@@ -25,7 +25,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from shared.auth import TOKEN_KEY, Tokens, bearer_token
+from shared.auth import ADDRESS_KEY, TOKEN_KEY, Tokens, bearer_token
 from shared.config import load_settings
 from shared.errors import (
     BadRequest,
@@ -150,8 +150,25 @@ def read_optional_json(request: Request) -> Any:
     return read_json(request)
 
 
+def client_address(request: Request, forwarded_hops: int) -> str:
+    """Who sent the request: the peer, or with ``forwarded_hops`` trusted proxies in front (a load
+    balancer, an ingress) the address the outermost of them saw, from X-Forwarded-For (the hops a
+    client adds itself come before those and are never trusted)."""
+    if forwarded_hops:
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+        if len(hops) >= forwarded_hops:
+            return hops[-forwarded_hops][:64]
+    return request.remote_addr or "unknown"
+
+
 class ApiServer(WebServer):
     """nameko's web server, with JSON 404/405 and the request id taken from headers."""
+
+    forwarded_hops = 0
+
+    def setup(self) -> None:
+        super().setup()
+        self.forwarded_hops = load_settings(self.container.config).forwarded_hops
 
     def get_wsgi_app(self) -> Any:
         return ApiWsgiApp(self)
@@ -159,7 +176,7 @@ class ApiServer(WebServer):
     def context_data_from_headers(self, request: Request) -> dict[str, Any]:
         incoming = request.headers.get("X-Request-Id", "")
         request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
-        data = {REQUEST_ID_KEY: request_id}
+        data = {REQUEST_ID_KEY: request_id, ADDRESS_KEY: client_address(request, self.forwarded_hops)}
         token = bearer_token(request.headers.get("Authorization"))
         if token:
             data[TOKEN_KEY] = token

@@ -59,6 +59,7 @@ class Platform:
             "NJIA_ARGON2_TIME_COST": "1",
             "NJIA_ARGON2_MEMORY_KIB": "1024",
             "NJIA_LOG_LEVEL": "WARNING",
+            "NJIA_SIGN_UPS_PER_HOUR": "1000000",  # every test signs up from 127.0.0.1
             **(env or {}),
         }
 
