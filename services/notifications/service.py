@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from nameko.extensions import DependencyProvider
 
 from services.notifications import domain, schemas
+from services.notifications.agenda import AgendaPlanner, Agendas, AgendaState
 from services.notifications.channels import Channels
 from services.notifications.sending import Sender, Sending, SendingState
 from services.notifications.store import NotificationsStore
@@ -26,7 +26,6 @@ from shared.events.contracts import (
 )
 from shared.events.handling import on_event
 from shared.ids import new_id
-from shared.links import session_page
 from shared.mongo import MongoStore, now
 from shared.people import person_from_event
 from shared.rpc import ServiceRpc
@@ -35,9 +34,6 @@ from shared.service import NjiaService, rpc
 from shared.timers import every_seconds, scheduled
 
 log = logging.getLogger(__name__)
-
-_agendas_looked_at: dict[tuple[str, str], date] = {}  # (database, counselor) -> local day looked at
-_agendas_planned: set[tuple[str, str, date]] = set()  # (database, counselor, local day)
 
 
 class ActAs(DependencyProvider):
@@ -57,6 +53,7 @@ class NotificationsService(NjiaService):
     scheduling_rpc = ServiceRpc("scheduling")
     act_as = ActAs()
     sending: SendingState = Sending()  # type: ignore[assignment]
+    agendas: AgendaState = Agendas()  # type: ignore[assignment]
 
     # Facts kept from events --------------------------------------------------------------------
 
@@ -106,7 +103,7 @@ class NotificationsService(NjiaService):
             + self._plan_webhooks(envelope)
         )
         self.store.plan(planned, at)
-        self._plan_agenda_on_booking(facts, at)
+        self._agenda_planner().plan_on_booking(facts, at)
 
     @on_event("scheduling", SESSION_RESCHEDULED)
     def handle_session_rescheduled(self, envelope: dict[str, Any]) -> None:
@@ -176,70 +173,10 @@ class NotificationsService(NjiaService):
     def plan_agendas(self) -> None:
         """At NJIA_AGENDA_HOUR in each counselor's time zone, today's sessions; planned by deterministic
         id, so every replica may plan it and it is still sent once."""
-        at = now()
-        for counselor in self.store.counselors():
-            local = at.astimezone(ZoneInfo(counselor.get("timezone") or "UTC"))
-            if local.hour < self.settings.agenda_hour:
-                continue
-            # Once a day per counselor: the day's sessions are read at the agenda hour, not every sweep
-            # (a counselor's first session booked later that day brings the agenda with it).
-            key = (self.store.people.full_name, counselor["user_id"])
-            if _agendas_looked_at.get(key) != local.date():
-                self._plan_agenda(counselor, local, at)
-                _agendas_looked_at[key] = local.date()
+        self._agenda_planner().plan_due(now())
 
-    def _plan_agenda_on_booking(self, facts: dict[str, Any], at: datetime) -> None:
-        """A session booked after the agenda hour for later today: the day's agenda, if none went yet."""
-        counselor = facts["counselor"]
-        zone = ZoneInfo(counselor.get("timezone") or "UTC")
-        local = at.astimezone(zone)
-        if (
-            local.hour >= self.settings.agenda_hour
-            and domain.moment(facts["start"]).astimezone(zone).date() == local.date()
-        ):
-            self._plan_agenda(counselor, local, at)
-
-    def _plan_agenda(self, counselor: dict[str, Any], local: datetime, at: datetime) -> None:
-        """The agenda of the counselor's local day holding ``local``, if they have sessions that day."""
-        day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        sessions = self.store.sessions_of_counselor_between(
-            counselor["user_id"], day_start, day_start + timedelta(days=1)
-        )
-        if not sessions:
-            return
-        person = domain.recipient_of(counselor)
-        prefs = self.store.preferences_of(person.user_id)
-        facts = {
-            "date": local.date().isoformat(),
-            "sessions": [
-                {
-                    "start": s["start"].isoformat(),
-                    "end": s["end"].isoformat(),
-                    "session_id": s["_id"],
-                    "client_name": s.get("client_name", ""),
-                    "topic": s.get("topic"),
-                    "join_path": session_page(s["_id"]),
-                }
-                for s in sessions
-            ],
-        }
-        planned = [
-            domain.Delivery(
-                id=f"agenda:{person.user_id}:{local.date().isoformat()}:{channel}",
-                kind="agenda",
-                channel=channel,
-                recipient_id=person.user_id,
-                due_at=at,
-                facts=facts,
-                recipient=vars(person),
-            )
-            for channel in ("email", "in_app")
-            if prefs.allows(channel) and person.reachable_by(channel)
-        ]
-        self.store.plan(planned, at)
-        if len(_agendas_planned) > 50_000:  # past days' entries: forgetting them costs a re-read at most
-            _agendas_planned.clear()
-        _agendas_planned.add((self.store.people.full_name, person.user_id, local.date()))
+    def _agenda_planner(self) -> AgendaPlanner:
+        return AgendaPlanner(self.store, self.settings, self.agendas)
 
     # People's own settings and inbox ------------------------------------------------------------------------
 

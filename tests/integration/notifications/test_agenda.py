@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import services.notifications.service as notifications_service
 from services.accounts.service import AccountsService
 from services.notifications import messages
+from services.notifications.agenda import Agendas, AgendaState
 from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
 from shared.links import session_page
@@ -141,6 +141,11 @@ def agenda_deliveries(platform) -> list[dict[str, Any]]:
     return list(store_of(platform["notifications"]).deliveries.find({"kind": "agenda"}))
 
 
+def agenda_state(container) -> AgendaState:
+    """Which counselors a running container has looked at today (its Agendas provider's state)."""
+    return next(ext for ext in container.extensions if isinstance(ext, Agendas)).state
+
+
 def sweep_a_few_times(platform) -> None:
     """Several sweeps of this replica (its timers, and by hand), then of a replica in another
     process, which has not looked at anyone yet today."""
@@ -148,9 +153,9 @@ def sweep_a_few_times(platform) -> None:
     for _ in range(3):
         call(platform["notifications"], "plan_agendas")
         call(platform["notifications"], "send_due")
-    # The look-once memo is per process: another process's replica plans again, by the same ids.
+    # The look-once memo is per container: another process's replica plans again, by the same ids.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(notifications_service, "_agendas_looked_at", {}, raising=False)
+        patch.setattr(agenda_state(platform["notifications"]), "looked_at", {})
         call(platform["notifications"], "plan_agendas")
         call(platform["notifications"], "send_due")
     time.sleep(5 * SWEEP_SECONDS)
