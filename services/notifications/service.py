@@ -21,13 +21,11 @@ from shared.events.contracts import (
     SESSION_COMPLETED,
     SESSION_NO_SHOW,
     SESSION_RESCHEDULED,
-    USER_REGISTERED,
-    USER_UPDATED,
 )
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
-from shared.people import person_from_event
+from shared.people import KeepsPeople
 from shared.rpc import ServiceRpc
 from shared.schemas import PageQuery, load
 from shared.service import NjiaService, rpc
@@ -46,7 +44,7 @@ class ActAs(DependencyProvider):
         return act_as
 
 
-class NotificationsService(NjiaService):
+class NotificationsService(KeepsPeople, NjiaService):
     name = "notifications"
     store: NotificationsStore = MongoStore(NotificationsStore, "notifications")  # type: ignore[assignment]
     channels = Channels()
@@ -56,15 +54,6 @@ class NotificationsService(NjiaService):
     agendas: AgendaState = Agendas()  # type: ignore[assignment]
 
     # Facts kept from events --------------------------------------------------------------------
-
-    @on_event("accounts", USER_REGISTERED)
-    def handle_user_registered(self, envelope: dict[str, Any]) -> None:
-        self.store.remember_person(person_from_event(envelope["data"]))
-
-    @on_event("accounts", USER_UPDATED)
-    def handle_user_updated(self, envelope: dict[str, Any]) -> None:
-        """A newer copy replaces the kept one; an older one, arriving late, changes nothing."""
-        self.store.remember_person(person_from_event(envelope["data"]))
 
     def _participants(
         self, facts: dict[str, Any], who: tuple[str, ...]
@@ -361,7 +350,5 @@ class NotificationsService(NjiaService):
             except (NotFound, Forbidden):
                 return {"handled": False, "reason": "session not found"}
         else:
-            self.store.sessions.update_one(
-                {"_id": session["_id"]}, {"$set": {"confirmed_by_client_at": now()}}
-            )
+            self.store.confirm_session_by_client(session["_id"], now())
         return {"handled": True, "action": action, "session_id": session["_id"]}

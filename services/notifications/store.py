@@ -110,6 +110,10 @@ class NotificationsStore(People, Store):
             upsert=True,
         )
 
+    def confirm_session_by_client(self, session_id: str, now: datetime) -> None:
+        """The client answered an SMS to say they will come."""
+        self.sessions.update_one({"_id": session_id}, {"$set": {"confirmed_by_client_at": now}})
+
     def session(self, session_id: str) -> dict[str, Any] | None:
         return self.sessions.find_one({"_id": session_id})
 
