@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from services.assessments.domain import (
     LabourFigures,
@@ -58,3 +59,15 @@ def _zone_countries() -> dict[str, str]:
 def region_of_timezone(zone: str | None) -> str | None:
     """The country a branch's time zone lies in (``Africa/Nairobi`` -> ``KE``), if it names one."""
     return _zone_countries().get(zone or "")
+
+
+def kept_branch(branch_id: str, org_id: str, name: str, timezone: str) -> dict[str, Any]:
+    """A branch as assessments keeps it (from ``branch.created``, or asked of accounts): its region
+    says whose labour figures its clients see."""
+    return {
+        "branch_id": branch_id,
+        "org_id": org_id,
+        "name": name,
+        "timezone": timezone,
+        "region": region_of_timezone(timezone),
+    }

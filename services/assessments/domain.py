@@ -27,6 +27,7 @@ import itertools
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from services.assessments.inventories import INVENTORIES, Inventory
 
@@ -134,7 +135,12 @@ class Scored:
     @property
     def is_flat(self) -> bool:
         """Every area scored the same: no interest stands out, so nothing can be matched."""
-        return len(set(self.scores.values())) == 1
+        return is_flat(self.scores)
+
+
+def is_flat(scores: Mapping[str, int]) -> bool:
+    """Every area scored the same (a result's or a client's latest interest profile)."""
+    return len(set(scores.values())) == 1
 
 
 def score(inv: Inventory, answers: Mapping[str, int]) -> Scored:
@@ -419,6 +425,60 @@ def may_see_result(
     if viewer_role == "branch_admin":
         return viewer_branch is not None and viewer_branch == branch_id
     return viewer_role == "counselor" and counsels_client
+
+
+class Viewer(Protocol):
+    """Who asks (``shared.auth.Caller`` is one)."""
+
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def org_id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def branch_id(self) -> str | None: ...
+
+
+def may_see(viewer: Viewer, result: Mapping[str, Any], counsels_client: bool) -> bool:
+    """``may_see_result`` of a kept result; ``counsels_client``: the viewer counsels its client."""
+    return may_see_result(
+        client_id=result["client_id"],
+        org_id=result["org_id"],
+        branch_id=result.get("branch_id"),
+        viewer_id=viewer.user_id,
+        viewer_role=viewer.role,
+        viewer_org=viewer.org_id,
+        viewer_branch=viewer.branch_id,
+        counsels_client=counsels_client,
+    )
+
+
+def results_scope(viewer: Viewer, key: str | None, client_id: str | None) -> dict[str, Any] | None:
+    """What a list of results reads for ``viewer`` (``client_id``: the client asked for, if any);
+    None when they may see none of those. A counselor's list is further kept to their clients
+    (``counselor_clients``)."""
+    scope: dict[str, Any] = {"org_id": viewer.org_id}
+    if key:
+        scope["key"] = key
+    if viewer.role == "counselor":
+        return scope
+    if viewer.role == "client":
+        if client_id and client_id != viewer.user_id:
+            return None
+        return {**scope, "client_id": viewer.user_id}
+    if viewer.role == "branch_admin":
+        scope["branch_id"] = viewer.branch_id
+    if client_id:
+        scope["client_id"] = client_id
+    return scope
+
+
+def counselor_clients(clients: list[str], client_id: str | None) -> list[str]:
+    """The clients whose results a counselor's list reads: theirs, or the one asked for if theirs."""
+    if client_id:
+        return [client_id] if client_id in clients else []
+    return clients
 
 
 # Documents (the packaged table, the database) -------------------------------------------------
