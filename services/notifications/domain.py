@@ -201,6 +201,39 @@ def plan_webhooks(
     ]
 
 
+SUMMARY_CHANNELS = ("email", "in_app")
+
+
+def plan_assessment_summaries(
+    facts: Mapping[str, Any], counselors: Sequence[tuple[Recipient, Preferences]], now: datetime
+) -> list[Delivery]:
+    """A client's finished assessment, summed up for each of their counselors in the app and by
+    email: once per result, counselor and channel however often the event is handled."""
+    summary = {
+        "result_id": facts["result_id"],
+        "key": facts["key"],
+        "title": facts["title"],
+        "code": facts.get("code"),
+        "top_matches": [match["title"] for match in facts.get("top_matches") or ()],
+        "client_name": facts["client"]["name"],
+        "result_path": facts["result_path"],
+    }
+    return [
+        Delivery(
+            id=f"assessment_summary:{facts['result_id']}:{person.user_id}:{channel}",
+            kind="assessment_summary",
+            channel=channel,
+            recipient_id=person.user_id,
+            due_at=_utc(now),
+            facts=summary,
+            recipient=vars(person),
+        )
+        for person, prefs in counselors
+        for channel in SUMMARY_CHANNELS
+        if prefs.allows(channel) and person.reachable_by(channel)
+    ]
+
+
 def when_due(now: datetime, session_start: datetime | None, session_status: str | None) -> str:
     """A due reminder is sent, even late, while its session is booked and not yet started;
     otherwise it is skipped (recorded, never silently dropped)."""

@@ -16,6 +16,7 @@ from services.notifications.store import NotificationsStore
 from shared.auth import TOKEN_KEY, Caller, Tokens
 from shared.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from shared.events.contracts import (
+    ASSESSMENT_COMPLETED,
     SESSION_BOOKED,
     SESSION_CANCELLED,
     SESSION_COMPLETED,
@@ -58,11 +59,13 @@ class NotificationsService(KeepsPeople, NjiaService):
     def _participants(
         self, facts: dict[str, Any], who: tuple[str, ...]
     ) -> list[tuple[domain.Recipient, domain.Preferences]]:
-        people = []
-        for role in who:
-            person = domain.recipient_of(facts[role])
-            people.append((person, self.store.preferences_of(person.user_id)))
-        return people
+        return self._with_preferences([facts[role] for role in who])
+
+    def _with_preferences(
+        self, people: list[dict[str, Any]]
+    ) -> list[tuple[domain.Recipient, domain.Preferences]]:
+        recipients = [domain.recipient_of(person) for person in people]
+        return [(person, self.store.preferences_of(person.user_id)) for person in recipients]
 
     def _keep_session(self, envelope: dict[str, Any], at: datetime) -> bool:
         """Keep the session as this event tells it. False for an event older than one handled: nothing
@@ -141,6 +144,15 @@ class NotificationsService(KeepsPeople, NjiaService):
             "no_show", facts["session_id"], domain.moment(facts["start"]), counselor, at, facts
         ) + self._plan_webhooks(envelope)
         self.store.plan(planned, at)
+
+    # Assessments ----------------------------------------------------------------------------------------
+
+    @on_event("assessments", ASSESSMENT_COMPLETED)
+    def handle_assessment_completed(self, envelope: dict[str, Any]) -> None:
+        """The client's counselors (those who may see the result) hear of it in the app and by email."""
+        facts, at = envelope["data"], now()
+        counselors = self._with_preferences(facts["counselors"])
+        self.store.plan(domain.plan_assessment_summaries(facts, counselors, at), at)
 
     # Sending ------------------------------------------------------------------------------------------
 

@@ -340,6 +340,21 @@ def test_an_assessment_summary_lists_the_top_matches():
     assert "<li" in message.html and "Registered Nurses</li>" in message.html
 
 
+def test_a_counselor_hears_of_a_clients_results_and_a_summary_without_a_code_names_none():
+    english = render_for(COUNSELOR, "assessment_summary", "en", result_path="/results/res_1")
+    values = render_for(COUNSELOR, "assessment_summary", "en", title="Work values", code=None)
+    swahili = render_for(COUNSELOR, "assessment_summary", "sw", code=None)
+
+    assert english.subject == f"{CLIENT['name']} completed Interest Profiler"
+    assert f"{CLIENT['name']} has completed Interest Profiler. Their code is SIA.\n" in english.text
+    assert f"{PUBLIC_URL}/results/res_1" in english.text and "(code SIA)" in english.sms
+    assert f"{CLIENT['name']} has completed Work values.\n\nOccupations that fit them best:" in values.text
+    for message in (values, swahili):
+        assert "None" not in message.text + message.sms + message.html
+        assert "code" not in message.sms and "msimbo" not in message.sms.lower()
+    assert "Msimbo" not in swahili.text
+
+
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown notification kind"):
         render("birthday", "en", make_session_facts(), CLIENT, PUBLIC_URL)

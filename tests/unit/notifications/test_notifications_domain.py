@@ -17,6 +17,7 @@ from services.notifications.domain import (
     current_recipient,
     due_bucket,
     older_than_kept,
+    plan_assessment_summaries,
     plan_reminders,
     plan_session_messages,
     plan_webhooks,
@@ -564,3 +565,38 @@ def test_a_webhook_turned_back_on_starts_counting_failures_again_and_one_turned_
         "url": "https://example.org/h",
         "updated_at": NOW,
     }
+
+
+def test_a_finished_assessment_is_summed_up_for_each_counselor_in_the_app_and_by_email_once():
+    facts = {
+        "result_id": "res_1",
+        "key": "riasec",
+        "title": "Interest profiler",
+        "code": "SIA",
+        "top_matches": [{"soc_code": "25-2031.00", "title": "Secondary School Teachers", "fit": 0.9}],
+        "client": {"name": "Wanjiru Kamau"},
+        "result_path": "/results/res_1",
+        "scores": {"S": 38.0},
+    }
+    amina = person("usr_amina", "counselor", email="amina@example.org")
+    baraka = person("usr_baraka", "counselor", email="baraka@example.org")
+    planned = plan_assessment_summaries(facts, [(amina, prefs()), (baraka, prefs(email=False))], NOW)
+
+    assert [d.id for d in planned] == [
+        "assessment_summary:res_1:usr_amina:email",
+        "assessment_summary:res_1:usr_amina:in_app",
+        "assessment_summary:res_1:usr_baraka:in_app",
+    ]  # no SMS: a summary is read at leisure
+    assert planned == plan_assessment_summaries(facts, [(amina, prefs()), (baraka, prefs(email=False))], NOW)
+    assert {(d.kind, d.due_at, d.session_id) for d in planned} == {("assessment_summary", NOW, None)}
+    assert planned[0].facts == {
+        "result_id": "res_1",
+        "key": "riasec",
+        "title": "Interest profiler",
+        "code": "SIA",
+        "top_matches": ["Secondary School Teachers"],
+        "client_name": "Wanjiru Kamau",
+        "result_path": "/results/res_1",
+    }
+    assert planned[0].recipient["user_id"] == "usr_amina"
+    assert plan_assessment_summaries(facts, [], NOW) == []
