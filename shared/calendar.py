@@ -17,6 +17,9 @@ from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vText
 
 PRODID = "-//Njia//Njia career counseling//EN"
 UID_DOMAIN = "njia"
+# ORGANIZER must be an address: where the organizer's own is not for the reader, one that reaches
+# nobody (the reserved .invalid domain, RFC 2606).
+HIDDEN_ORGANIZER_EMAIL = "counselor@njia.invalid"
 ALARM_BEFORE = timedelta(minutes=15)
 FEED_REFRESH = timedelta(minutes=15)
 FEED_TOKEN_PURPOSE = "calendar-feed:"
@@ -174,8 +177,11 @@ def counseling_session(
     status: str,
     join_page_url: str,
     sequence: int = 0,
+    organizer_contact: bool = True,
 ) -> CalendarEntry:
-    """A Njia session as a calendar entry: the counselor organizes, the client attends."""
+    """A Njia session as a calendar entry: the counselor organizes, the client attends.
+    ``organizer_contact``: whether the reader may see the counselor's email (see
+    ``shared.people.sees_contact``); if not, the organizer is named without it."""
     return CalendarEntry(
         session_id=session_id,
         start=start,
@@ -183,7 +189,7 @@ def counseling_session(
         summary=f"Career counseling: {counselor['name']} with {client['name']}",
         description=topic or "Career counseling session",
         organizer_name=counselor["name"],
-        organizer_email=counselor["email"],
+        organizer_email=counselor["email"] if organizer_contact else HIDDEN_ORGANIZER_EMAIL,
         attendee_name=client["name"],
         attendee_email=client.get("email"),
         join_page_url=join_page_url,

@@ -34,6 +34,9 @@ PERSON_FIELDS = (
     "revision",
 )
 PARTICIPANT_FIELDS = ("user_id", "role", "name", "email", "phone", "timezone", "language", "revision")
+# How to reach a person: what a client never sees of anyone but themselves (API, calendars, messages).
+CONTACT_FIELDS = ("email", "phone")
+STAFF_ROLES = ("counselor", "branch_admin", "org_admin")
 # A kept copy that changed under a writer's feet is read again this many times before giving up.
 REMEMBER_ATTEMPTS = 5
 
@@ -126,6 +129,12 @@ class _PeopleStore(Protocol):
     def remember_person(self, person: dict[str, Any]) -> bool: ...
 
     def person(self, user_id: str) -> dict[str, Any] | None: ...
+
+
+def sees_contact(viewer_id: str, viewer_role: str, person_id: str) -> bool:
+    """The one rule for contact details: staff see everyone's in their organization; a client
+    only their own (a client learns their counselor's name, not their email or phone)."""
+    return viewer_role in STAFF_ROLES or viewer_id == person_id
 
 
 def revision_of(person: dict[str, Any]) -> int:

@@ -8,11 +8,13 @@ from icalendar import Calendar
 
 from shared.calendar import (
     CalendarEntry,
+    counseling_session,
     counselor_feed,
     counselor_of_feed_token,
     feed_token,
     session_calendar,
 )
+from shared.people import sees_contact
 
 NOW = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 NAIROBI = timezone(timedelta(hours=3))
@@ -297,3 +299,39 @@ def test_unknown_session_status_is_refused():
 def test_calendar_entry_cannot_be_changed_after_it_is_made():
     with pytest.raises(dataclasses.FrozenInstanceError):
         make_entry().summary = "changed"  # type: ignore[misc]
+
+
+def _client_and_counselor():
+    counselor = {
+        "user_id": "usr_c",
+        "role": "counselor",
+        "name": "Amina Odhiambo",
+        "email": "amina@njia.example",
+    }
+    client = {"user_id": "usr_k", "role": "client", "name": "Brian Kiprono", "email": "brian@example.org"}
+    return counselor, client
+
+
+@pytest.mark.parametrize(
+    "reader, shown",
+    [("client", False), ("counselor", True)],
+)
+def test_a_clients_calendar_names_the_counselor_without_their_email_as_the_users_api_does(reader, shown):
+    counselor, client = _client_and_counselor()
+    viewer = client if reader == "client" else counselor
+    entry = counseling_session(
+        "ses_1",
+        START,
+        END,
+        counselor,
+        client,
+        None,
+        "booked",
+        JOIN_PAGE,
+        organizer_contact=sees_contact(viewer["user_id"], viewer["role"], counselor["user_id"]),
+    )
+    ics = session_calendar(entry, NOW)
+    assert (b"amina@njia.example" in ics) is shown
+    organizer = only_event(ics)["organizer"]
+    assert organizer.params["CN"] == "Amina Odhiambo"
+    assert str(organizer) == ("mailto:amina@njia.example" if shown else "mailto:counselor@njia.invalid")

@@ -25,7 +25,8 @@ def test_attempts_older_than_the_window_do_not_count():
 
 def test_more_attempts_than_the_limit_wait_for_enough_of_them_to_age_out():
     attempts = [NOW - timedelta(minutes=m) for m in (14, 12, 9, 4, 3, 2, 1)]
-    # Seven in the window: three must age out before one more is allowed; the third is 9 minutes old -> 6 minutes.
+    # Seven in the window: three must age out before one more is allowed;
+    # the third of them is 9 minutes old, so 6 minutes.
     assert wait_for(FIVE_IN_15_MINUTES, attempts, NOW) == 6 * 60
 
 
