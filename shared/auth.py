@@ -19,6 +19,7 @@ from shared.errors import Forbidden, Unauthorized
 
 TOKEN_KEY = "auth_token"
 ADDRESS_KEY = "client_address"  # who sent the HTTP request (for per-address limits), set by the gateway
+IDEMPOTENCY_KEY = "idempotency_key"  # the client's Idempotency-Key header, when it sent one
 ALGORITHM = "HS256"
 ISSUER = "njia"
 ADMIN_ROLES = frozenset({"org_admin", "branch_admin"})
@@ -115,12 +116,18 @@ class Authenticator:
     """What a worker sees as ``self.auth``."""
 
     def __init__(
-        self, tokens: Tokens, token: str | None, parent_call_id: str | None = None, address: str = ""
+        self,
+        tokens: Tokens,
+        token: str | None,
+        parent_call_id: str | None = None,
+        address: str = "",
+        idempotency_key: str | None = None,
     ) -> None:
         self._tokens = tokens
         self._token = token
         self._parent_call_id = parent_call_id
         self.address = address  # the HTTP client's address; empty when no HTTP request started this
+        self.idempotency_key = idempotency_key  # the client's own key for this request, if it gave one
 
     def caller(self, *roles: str) -> Caller:
         """The verified caller (401 if none), optionally required to hold one of ``roles`` (403)."""
@@ -148,4 +155,5 @@ class Auth(DependencyProvider):
             worker_ctx.data.get(TOKEN_KEY),
             worker_ctx.immediate_parent_call_id,
             str(worker_ctx.data.get(ADDRESS_KEY) or ""),
+            worker_ctx.data.get(IDEMPOTENCY_KEY) or None,
         )

@@ -25,7 +25,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from shared.auth import ADDRESS_KEY, TOKEN_KEY, Tokens, bearer_token
+from shared.auth import ADDRESS_KEY, IDEMPOTENCY_KEY, TOKEN_KEY, Tokens, bearer_token
 from shared.config import load_settings
 from shared.errors import (
     BadRequest,
@@ -161,6 +161,18 @@ def client_address(request: Request, forwarded_hops: int) -> str:
     return request.remote_addr or "unknown"
 
 
+def idempotency_key(header: str) -> str:
+    """The client's Idempotency-Key (the IETF draft's header): a retry with the same key and body
+    gets the first answer. Quoted or not; printable ASCII, at most 255 characters."""
+    key = header.strip().strip('"')
+    if not 0 < len(key) <= 255 or not key.isascii() or not key.isprintable():
+        raise BadRequest(
+            "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
+            {"Idempotency-Key": ["1 to 255 printable ASCII characters."]},
+        )
+    return key
+
+
 class ApiServer(WebServer):
     """nameko's web server, with JSON 404/405 and the request id taken from headers."""
 
@@ -234,6 +246,8 @@ class ApiEndpoint(HttpRequestHandler):
         request_id = context[REQUEST_ID_KEY]
         try:
             refuse_nul(request)
+            if "Idempotency-Key" in request.headers:
+                context[IDEMPOTENCY_KEY] = idempotency_key(request.headers["Idempotency-Key"])
             if self.doc.auth:
                 self.tokens.verify(context.get(TOKEN_KEY))  # 401 here, before any service is asked
             args, kwargs = self.get_entrypoint_parameters(request)

@@ -255,4 +255,5 @@ SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("scheduling", SESSION_CANCELLED, "notifications", "handle_session_cancelled"),
     ("scheduling", SESSION_COMPLETED, "notifications", "handle_session_completed"),
     ("scheduling", SESSION_NO_SHOW, "notifications", "handle_session_no_show"),
+    ("assessments", ASSESSMENT_COMPLETED, "notifications", "handle_assessment_completed"),
 )

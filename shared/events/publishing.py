@@ -17,13 +17,14 @@ from typing import Any, TypeVar
 
 from kombu import Exchange
 from nameko.amqp.publish import Publisher
-from nameko.constants import PERSISTENT
+from nameko.constants import CALL_ID_STACK_CONTEXT_KEY, PERSISTENT
 from nameko.events import get_event_exchange
 from nameko.extensions import DependencyProvider
 from nameko.messaging import HeaderEncoder
 
 from shared.config import load_settings
 from shared.events.envelope import InvalidEvent, build, validate_envelope
+from shared.logs import REQUEST_ID_KEY
 from shared.mongo import Store
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,15 @@ class Events(DependencyProvider):
 
 
 class _Headers(HeaderEncoder):
-    """nameko's header encoding of context data (request id) for event messages."""
+    """nameko's header encoding of context data for event messages: the request id and call ids
+    only. An event is a fact for every consumer; the caller's token, address or idempotency key
+    stay with the request."""
+
+    CARRIED = (REQUEST_ID_KEY, CALL_ID_STACK_CONTEXT_KEY)
+
+    def get_message_headers(self, worker_ctx: Any) -> dict[str, Any]:
+        data = worker_ctx.context_data
+        return {self._get_header_name(k): data[k] for k in self.CARRIED if data.get(k) is not None}
 
 
 def relay_outbox(store: Store, events: EventPublisher, everything: bool = False) -> int:
