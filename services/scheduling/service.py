@@ -18,14 +18,11 @@ from shared.events.contracts import (
     SESSION_COMPLETED,
     SESSION_NO_SHOW,
     SESSION_RESCHEDULED,
-    USER_REGISTERED,
-    USER_UPDATED,
 )
-from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.links import session_page
 from shared.mongo import MongoStore, now
-from shared.people import known_person, participant, person_from_event
+from shared.people import KeepsPeople, known_person, participant
 from shared.rpc import ServiceRpc
 from shared.schemas import load
 from shared.service import NjiaService, rpc
@@ -34,7 +31,6 @@ from shared.timers import every_seconds, scheduled
 MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
 NO_SHOW_LOOK_BACK = timedelta(days=2)
-_no_show_swept: set[str] = set()  # databases this process has swept for no-shows once in full
 
 
 def _next_version(session: dict[str, Any]) -> dict[str, int]:
@@ -104,21 +100,12 @@ def _slot_conflict(exc: domain.SchedulingError) -> Conflict:
     return Conflict(str(exc), {"start": [str(exc)], "reason": exc.reason})
 
 
-class SchedulingService(NjiaService):
+class SchedulingService(KeepsPeople, NjiaService):
     name = "scheduling"
     store: SchedulingStore = MongoStore(SchedulingStore, "sessions")  # type: ignore[assignment]
     accounts_rpc = ServiceRpc("accounts")
 
     # People ----------------------------------------------------------------------
-
-    @on_event("accounts", USER_REGISTERED)
-    def handle_user_registered(self, envelope: dict[str, Any]) -> None:
-        self.store.remember_person(person_from_event(envelope["data"]))
-
-    @on_event("accounts", USER_UPDATED)
-    def handle_user_updated(self, envelope: dict[str, Any]) -> None:
-        """A newer copy replaces the kept one; an older one, arriving late, changes nothing."""
-        self.store.remember_person(person_from_event(envelope["data"]))
 
     def _person(self, user_id: str, caller: Caller) -> dict[str, Any]:
         return known_person(self.store, self.accounts_rpc, user_id, caller)
@@ -615,8 +602,7 @@ class SchedulingService(NjiaService):
         started_before = at - timedelta(minutes=grace)
         # A process's first sweep reads every session still booked (some may have waited through
         # downtime); later ones read the last two days.
-        swept = self.store.sessions.full_name in _no_show_swept
-        since = started_before - NO_SHOW_LOOK_BACK if swept else None
+        since = started_before - NO_SHOW_LOOK_BACK if self.store.swept_for_no_shows else None
         for session in self.store.due_for_no_show(started_before, since):
             joined = session.get("client_joined_at") is not None
             if not domain.should_mark_no_show(at, session["start"], session["status"], joined, grace):
@@ -625,7 +611,7 @@ class SchedulingService(NjiaService):
                 self._settle(session, "no_show", at, None)
             except Conflict:
                 continue  # another replica's sweep, or the counselor, settled it first
-        _no_show_swept.add(self.store.sessions.full_name)
+        self.store.swept_for_no_shows = True
 
     # Joining -----------------------------------------------------------------------------------
 

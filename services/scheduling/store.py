@@ -35,6 +35,8 @@ class SchedulingStore(People, Store):
         self.joins = db["joins"]
         self.shares = db["shares"]
         self.policies = db["policies"]
+        # This process's first no-show sweep reads every session still booked; later ones fewer.
+        self.swept_for_no_shows = False
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
@@ -57,8 +59,6 @@ class SchedulingStore(People, Store):
         for doc in list(self.sessions.find({"start_week": {"$exists": False}}, {"start": 1})):
             self.sessions.update_one({"_id": doc["_id"]}, {"$set": {"start_week": start_week(doc["start"])}})
         self.claim(START_WEEK_FILED, "migration", now())
-
-    # People (kept from user.registered) -------------------------------------------
 
     # Availability -------------------------------------------------------------------
 
