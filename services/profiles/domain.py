@@ -17,10 +17,10 @@ A re-sync that brings nothing new changes no ``changed_at``, so it changes nothi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 LINKEDIN = "linkedin"
 JSON_RESUME = "json_resume"
@@ -348,6 +348,15 @@ def observe(previous: Snapshot | None, source: str, values: Mapping[str, Any], n
     return Snapshot(source, kept, changed_at)
 
 
+def after_reading(
+    previous: Snapshot | None, source: str, values: Mapping[str, Any] | None, now: datetime
+) -> Snapshot:
+    """The snapshot after a source was read; ``values`` None: it said nothing changed since."""
+    if values is None:
+        return previous or observe(None, source, {}, now)
+    return observe(previous, source, values, now)
+
+
 def edit(previous: Snapshot | None, changes: Mapping[str, Any], now: datetime) -> Snapshot:
     """The client's own edits: a value pins the field, ``None`` gives it back to the sources."""
     values = dict(previous.values) if previous else {}
@@ -421,6 +430,11 @@ class SourceState:
     error_code: str | None = None
 
 
+def rereads_itself(kind: str, config: Mapping[str, Any]) -> bool:
+    """Only what can change by itself is re-read on schedule: GitHub and a JSON Resume URL."""
+    return kind == GITHUB or (kind == JSON_RESUME and bool(config.get("url")))
+
+
 def backoff_delay(failures: int, base: timedelta, cap: timedelta) -> timedelta:
     """Exponential: ``base`` after the first failure, doubling each time, never above ``cap``."""
     if failures <= 0:
@@ -470,6 +484,34 @@ def sync_failed(
 
 def is_due(state: SourceState, now: datetime) -> bool:
     return state.next_sync_at is not None and state.next_sync_at <= now
+
+
+# Who sees a profile ---------------------------------------------------------------------
+
+
+class Viewer(Protocol):
+    """Who asks (``shared.auth.Caller`` is one)."""
+
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def org_id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def branch_id(self) -> str | None: ...
+
+
+def staff_may_see(viewer: Viewer, profile: Mapping[str, Any] | None, counsels: Callable[[], bool]) -> bool:
+    """Staff see a client's profile of their own organization: its admins, the admins of the
+    client's branch, and the client's counselors (``counsels`` is asked only of a counselor)."""
+    if profile is None or profile["org_id"] != viewer.org_id:
+        return False
+    if viewer.role == "org_admin":
+        return True
+    if viewer.role == "branch_admin" and profile.get("branch_id") == viewer.branch_id:
+        return True
+    return viewer.role == "counselor" and counsels()
 
 
 # Export ---------------------------------------------------------------------------------

@@ -59,6 +59,31 @@ def snapshot_of(doc: dict[str, Any] | None, kind: str) -> domain.Snapshot | None
     return domain.Snapshot(kind, unpack(doc.get("values")), doc.get("changed_at") or {})
 
 
+def manual_of(profile: dict[str, Any] | None) -> domain.Snapshot | None:
+    """The client's own edits kept in their profile (as ``ProfilesStore.profile`` reads it)."""
+    manual = (profile or {}).get("manual") or {}
+    if not manual.get("values"):
+        return None
+    return domain.Snapshot(domain.MANUAL, manual["values"], manual.get("changed_at") or {})
+
+
+def new_sync(
+    sync_id: str, facts: dict[str, Any], kinds: list[str], reason: str, at: datetime, claims: list[str]
+) -> dict[str, Any]:
+    """A sync asked for, as ``add_sync`` keeps it; ``claims``: the re-sync claims it releases when done."""
+    return {
+        "_id": sync_id,
+        **facts,
+        "sources": kinds,
+        "reason": reason,
+        "status": "pending",
+        "requested_at": at,
+        "finished_at": None,
+        "results": {},
+        "claims": claims,
+    }
+
+
 def state_of(doc: dict[str, Any] | None, kind: str) -> domain.SourceState:
     if doc is None:
         return domain.SourceState(kind)

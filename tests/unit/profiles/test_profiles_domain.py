@@ -1,6 +1,7 @@
 """services/profiles/domain.py: reading each source, the merge rules, provenance, backoff, export."""
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -247,3 +248,46 @@ def test_an_empty_profile_exports_an_empty_but_valid_resume():
 def test_fields_unknown_to_the_profile_are_ignored():
     assert "bogus" not in observe(None, LINKEDIN, {"bogus": "x", "headline": "A"}, at(0)).values
     assert domain.FIELDS[0] == "name"
+
+
+# --- reading again, and who sees a profile --------------------------------------------------------
+
+
+def test_a_source_that_says_nothing_changed_keeps_its_snapshot():
+    before = observe(None, GITHUB, {"name": "Wanjiru"}, at(0))
+    assert domain.after_reading(before, GITHUB, None, at(1)) == before
+    assert domain.after_reading(None, GITHUB, None, at(1)) == observe(None, GITHUB, {}, at(1))
+    assert domain.after_reading(before, GITHUB, {"name": "Wanjiru K."}, at(1)).changed_at["name"] == at(1)
+
+
+def test_only_github_and_a_json_resume_url_are_read_again_on_schedule():
+    assert domain.rereads_itself(GITHUB, {"username": "wanjiru"})
+    assert domain.rereads_itself(JSON_RESUME, {"url": "https://example.org/resume.json"})
+    assert not domain.rereads_itself(JSON_RESUME, {"document_json": "{}"})
+    assert not domain.rereads_itself(LINKEDIN, {"upload_id": "sync_1"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    role: str
+    org_id: str = "org_nakuru"
+    branch_id: str | None = "br_town"
+    user_id: str = "usr_viewer"
+
+
+def test_staff_of_the_clients_organization_see_a_profile_counselors_only_their_clients():
+    profile = {"org_id": "org_nakuru", "branch_id": "br_town"}
+    asked = []
+
+    def counsels():
+        asked.append(True)
+        return True
+
+    assert domain.staff_may_see(Viewer("org_admin", branch_id=None), profile, counsels)
+    assert domain.staff_may_see(Viewer("branch_admin"), profile, counsels)
+    assert not domain.staff_may_see(Viewer("branch_admin", branch_id="br_lake"), profile, counsels)
+    assert asked == []  # only a counselor is asked about
+    assert domain.staff_may_see(Viewer("counselor"), profile, counsels)
+    assert not domain.staff_may_see(Viewer("counselor"), profile, lambda: False)
+    assert not domain.staff_may_see(Viewer("org_admin", org_id="org_mombasa"), profile, counsels)
+    assert not domain.staff_may_see(Viewer("org_admin"), None, counsels)
