@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.scheduling import domain, meetings, schemas
+from services.scheduling import access, domain, meetings, schemas
 from services.scheduling.store import SchedulingStore
 from shared import calendar
 from shared.auth import Caller
 from shared.clock import isoformat
-from shared.errors import Conflict, Forbidden, NotFound, TooEarly, ValidationFailed
+from shared.errors import Conflict, Forbidden, NjiaError, NotFound, TooEarly, ValidationFailed
 from shared.events.contracts import (
     SESSION_BOOKED,
     SESSION_CANCELLED,
@@ -31,6 +34,53 @@ from shared.timers import every_seconds, scheduled
 MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
 NO_SHOW_LOOK_BACK = timedelta(days=2)
+STAFF = ("counselor", "branch_admin", "org_admin")
+Rule = Callable[[access.Caller, access.SessionParties], bool]
+
+# What each refusal of access.py is over the API: error, message, details.
+REFUSALS: dict[type[access.Refused], tuple[type[NjiaError], str | None, dict[str, list[str]] | None]] = {
+    access.BookingForSomeoneElse: (
+        Forbidden,
+        "Clients book for themselves.",
+        {"client_id": ["Leave it out, or use your own id."]},
+    ),
+    access.ClientNotNamed: (
+        ValidationFailed,
+        None,
+        {"client_id": ["Staff booking for a client must name the client."]},
+    ),
+    access.NotAClient: (ValidationFailed, None, {"client_id": ["That person is not a client."]}),
+    access.ClientOfAnotherBranch: (
+        Forbidden,
+        "Staff of a branch book for clients of their own branch.",
+        None,
+    ),
+    access.CounselorOfAnotherBranch: (
+        Forbidden,
+        "Staff of a branch book with counselors of their own branch.",
+        None,
+    ),
+    access.OfAnotherOrganization: (NotFound, "No such person.", None),
+}
+
+
+@contextmanager
+def _refusals_as_api_errors() -> Iterator[None]:
+    try:
+        yield
+    except access.Refused as exc:
+        kind, message, details = REFUSALS[type(exc)]
+        raise kind(message, details) from None
+
+
+def person_facts(doc: dict[str, Any]) -> access.Person:
+    return access.Person(doc["user_id"], doc["role"], doc["org_id"], doc.get("branch_id"))
+
+
+def parties(session: dict[str, Any]) -> access.SessionParties:
+    return access.SessionParties(
+        session["org_id"], session.get("branch_id"), session["counselor_id"], session["client_id"]
+    )
 
 
 def _next_version(session: dict[str, Any]) -> dict[str, int]:
@@ -126,7 +176,8 @@ class SchedulingService(KeepsPeople, NjiaService):
     def set_availability(self, counselor_id: str, body: dict[str, Any]) -> dict[str, Any]:
         caller = self.auth.caller()
         counselor = self._counselor(counselor_id, caller)
-        self._may_manage(caller, counselor)
+        if not access.may_manage_availability(caller, person_facts(counselor)):
+            raise Forbidden("Only the counselor or their admins manage this availability.")
         data = load(schemas.AvailabilityIn(), body)
         doc = {
             "counselor_id": counselor_id,
@@ -169,14 +220,6 @@ class SchedulingService(KeepsPeople, NjiaService):
             "updated_at",
         )
         return {k: doc[k] for k in keys}
-
-    @staticmethod
-    def _may_manage(caller: Caller, counselor: dict[str, Any]) -> None:
-        if caller.user_id == counselor["user_id"] or caller.is_org_admin:
-            return
-        if caller.role == "branch_admin" and caller.branch_id == counselor["branch_id"]:
-            return
-        raise Forbidden("Only the counselor or their admins manage this availability.")
 
     # Slots -------------------------------------------------------------------------------
 
@@ -225,18 +268,11 @@ class SchedulingService(KeepsPeople, NjiaService):
     def book_session(self, body: dict[str, Any]) -> dict[str, Any]:
         caller = self.auth.caller()
         data = load(schemas.BookingIn(), body)
-        client = self._client_for_booking(caller, data["client_id"])
-        at = now()
+        with _refusals_as_api_errors():
+            client = self._client_for_booking(caller, data["client_id"])
+            at = now()
+            counselors = self._counselors_for_booking(caller, data)
         start = data["start"]
-        if data["counselor_id"]:
-            counselors = [self._counselor(data["counselor_id"], caller)]
-            if (
-                caller.role in ("branch_admin", "counselor")
-                and counselors[0]["branch_id"] != caller.branch_id
-            ):
-                raise Forbidden("Staff of a branch book with counselors of their own branch.")
-        else:
-            counselors = self._branch_counselors_by_load(data["branch_id"], caller, start)
         last_error: Exception = Conflict(
             "No counselor of this branch is free at that time.",
             {"start": ["No counselor of this branch is free at that time."]},
@@ -251,25 +287,16 @@ class SchedulingService(KeepsPeople, NjiaService):
         raise last_error
 
     def _client_for_booking(self, caller: Caller, client_id: str | None) -> dict[str, Any]:
-        if caller.role == "client":
-            if client_id and client_id != caller.user_id:
-                raise Forbidden(
-                    "Clients book for themselves.", {"client_id": ["Leave it out, or use your own id."]}
-                )
-            return self._person(caller.user_id, caller)
-        if not client_id:
-            raise ValidationFailed(
-                details={"client_id": ["Staff booking for a client must name the client."]}
-            )
-        client = self._person(client_id, caller)
-        if client["role"] != "client":
-            raise ValidationFailed(details={"client_id": ["That person is not a client."]})
-        if caller.role in ("branch_admin", "counselor") and client.get("branch_id") not in (
-            None,
-            caller.branch_id,
-        ):
-            raise Forbidden("Staff of a branch book for clients of their own branch.")
+        client = self._person(access.client_to_book_for(caller, client_id), caller)
+        access.check_client_for_booking(caller, person_facts(client))
         return client
+
+    def _counselors_for_booking(self, caller: Caller, data: dict[str, Any]) -> list[dict[str, Any]]:
+        if not data["counselor_id"]:
+            return self._branch_counselors_by_load(data["branch_id"], caller, data["start"])
+        counselor = self._counselor(data["counselor_id"], caller)
+        access.check_counselor_for_booking(caller, person_facts(counselor))
+        return [counselor]
 
     def _branch_counselors_by_load(
         self, branch_id: str, caller: Caller, start: datetime
@@ -380,21 +407,12 @@ class SchedulingService(KeepsPeople, NjiaService):
 
     # Reading sessions ----------------------------------------------------------------------------
 
-    def _visible(self, session_id: str, caller: Caller) -> dict[str, Any]:
+    def _visible(self, session_id: str, caller: Caller, may: Rule = access.can_see_session) -> dict[str, Any]:
+        """The session if the caller may see it (or do what ``may`` asks); else 404, as if none."""
         session = self.store.session(session_id)
-        if session is None or not self._can_see(session, caller):
+        if session is None or not may(caller, parties(session)):
             raise NotFound("No such session.")
         return session
-
-    @staticmethod
-    def _can_see(session: dict[str, Any], caller: Caller) -> bool:
-        if session["org_id"] != caller.org_id:
-            return False
-        if caller.role == "org_admin":
-            return True
-        if caller.role == "branch_admin":
-            return bool(session["branch_id"] == caller.branch_id)
-        return caller.user_id in (session["client_id"], session["counselor_id"])
 
     @rpc
     def get_session(self, session_id: str) -> dict[str, Any]:
@@ -405,18 +423,10 @@ class SchedulingService(KeepsPeople, NjiaService):
     def list_sessions(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
         caller = self.auth.caller()
         params = load(schemas.SessionQuery(), query or {})
-        scope: dict[str, Any] = {"org_id": caller.org_id}
-        if caller.role == "client":
-            scope["client_id"] = caller.user_id
-        elif caller.role == "counselor":
-            scope["counselor_id"] = caller.user_id
-        elif caller.role == "branch_admin":
-            scope["branch_id"] = caller.branch_id
-        for key in ("status", "counselor_id", "client_id"):
-            if params[key]:
-                if key in scope and scope[key] != params[key]:
-                    return {"items": [], "next_cursor": None}
-                scope[key] = params[key]
+        asked = access.session_scope(caller, {k: params[k] for k in ("status", "counselor_id", "client_id")})
+        if asked is None:
+            return {"items": [], "next_cursor": None}
+        scope: dict[str, Any] = dict(asked)
         if params["from_"] or params["to"]:
             scope["start"] = {}
             if params["from_"]:
@@ -454,7 +464,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         data = load(schemas.RescheduleIn(), body)
         session = self._booked(session_id, caller)
         at = now()
-        if caller.role == "client":
+        if access.bound_by_policy(caller):
             limit = self.store.policy(session["org_id"])["max_reschedules"]
             if session.get("reschedule_count", 0) >= limit:
                 raise Conflict(
@@ -528,7 +538,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         data = load(schemas.CancelIn(), body or {})
         session = self._booked(session_id, caller)
         at = now()
-        late = caller.role == "client" and domain.is_late_cancel(
+        late = access.bound_by_policy(caller) and domain.is_late_cancel(
             at, session["start"], self.store.policy(session["org_id"])["late_cancel_hours"]
         )
         status = "late_cancelled" if late else "cancelled"
@@ -569,10 +579,10 @@ class SchedulingService(KeepsPeople, NjiaService):
 
     @rpc
     def complete_session(self, session_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        caller = self.auth.caller("counselor", "branch_admin", "org_admin")
+        caller = self.auth.caller(*STAFF)
         data = load(schemas.CompleteIn(), body or {})
         session = self._booked(session_id, caller)
-        if caller.role == "counselor" and session["counselor_id"] != caller.user_id:
+        if not access.may_settle(caller, parties(session)):
             raise NotFound("No such session.")
         at = now()
         if at < session["start"]:
@@ -618,9 +628,7 @@ class SchedulingService(KeepsPeople, NjiaService):
     @rpc
     def join_session(self, session_id: str) -> dict[str, Any]:
         caller = self.auth.caller()
-        session = self._visible(session_id, caller)
-        if caller.user_id not in (session["client_id"], session["counselor_id"]):
-            raise NotFound("No such session.")
+        session = self._visible(session_id, caller, access.may_join)
         at = now()
         if session["status"] != "booked":
             raise Conflict(
@@ -683,7 +691,7 @@ class SchedulingService(KeepsPeople, NjiaService):
     @rpc
     def calendar_feed_url(self, counselor_id: str) -> dict[str, str]:
         caller = self.auth.caller()
-        if caller.user_id != counselor_id:
+        if not access.may_get_calendar_feed(caller, counselor_id):
             raise Forbidden("Only the counselor gets their private calendar feed.")
         token = calendar.feed_token(self.settings.jwt_secret, counselor_id)
         return {"url": f"{self.settings.public_url}/api/v1/calendar-feeds/{token}.ics"}
@@ -706,9 +714,7 @@ class SchedulingService(KeepsPeople, NjiaService):
     @rpc
     def add_note(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
         caller = self.auth.caller("counselor")
-        session = self._visible(session_id, caller)
-        if session["counselor_id"] != caller.user_id:
-            raise NotFound("No such session.")
+        session = self._visible(session_id, caller, access.may_write_notes)
         data = load(schemas.NoteIn(), body)
         at = now()
         note = {
@@ -727,26 +733,15 @@ class SchedulingService(KeepsPeople, NjiaService):
     @rpc
     def list_notes(self, session_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
         caller = self.auth.caller()
-        session = self.store.session(session_id)
-        if session is None or session["org_id"] != caller.org_id or not self._may_read_notes(session, caller):
-            raise NotFound("No such session.")
+        self._visible(session_id, caller, self._may_read_notes)
         params = load(schemas.PageQuery(), query or {})
         notes, next_cursor = self.store.notes_of(session_id, params["limit"], params["cursor"])
         zone = self._zone(caller)
         return {"items": [self._note_view(n, zone) for n in notes], "next_cursor": next_cursor}
 
-    def _may_read_notes(self, session: dict[str, Any], caller: Caller) -> bool:
-        """Clients never; the session's counselor; admins; other counselors of the branch if shared."""
-        if caller.role == "org_admin":
-            return True
-        if caller.role == "branch_admin":
-            return bool(session["branch_id"] == caller.branch_id)
-        if caller.role != "counselor":
-            return False
-        if session["counselor_id"] == caller.user_id:
-            return True
-        same_branch = caller.branch_id is not None and caller.branch_id == session["branch_id"]
-        return same_branch and caller.user_id in self.store.shared_with(session["client_id"])
+    def _may_read_notes(self, caller: access.Caller, session: access.SessionParties) -> bool:
+        shared_with = partial(self.store.shared_with, session.client_id)
+        return access.may_read_notes(caller, session, shared_with)
 
     @staticmethod
     def _note_view(note: dict[str, Any], zone: str) -> dict[str, Any]:
@@ -765,8 +760,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         client = self._person(client_id, caller)
         if client["role"] != "client":
             raise NotFound("No such client.")
-        own_branch = caller.role == "branch_admin" and client.get("branch_id") == caller.branch_id
-        if caller.user_id != client_id and not (caller.is_org_admin or own_branch):
+        if not access.may_share_record(caller, person_facts(client)):
             raise Forbidden("The client or their admins decide who sees the client's record.")
         data = load(schemas.SharingIn(), body)
         counselors = [self._counselor(cid, caller)["user_id"] for cid in dict.fromkeys(data["counselor_ids"])]
@@ -794,9 +788,11 @@ class SchedulingService(KeepsPeople, NjiaService):
         start, end = params["from_"], params["to"]
         if end <= start or end - start > timedelta(days=366):
             raise ValidationFailed(details={"to": ["Must be after from, and at most a year later."]})
-        branches = self.accounts_rpc.list_branches({"limit": 200})["items"]
-        if caller.role == "branch_admin":
-            branches = [b for b in branches if b["id"] == caller.branch_id]
+        branches = [
+            branch
+            for branch in self.accounts_rpc.list_branches({"limit": 200})["items"]
+            if access.may_see_branch_report(caller, branch["id"])
+        ]
         sessions = self.store.sessions_between({"org_id": caller.org_id}, start, end)
         availability = self.store.availability_of_org(caller.org_id)
         items = []
