@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 CHANNELS = ("email", "sms", "in_app")
 DEFAULT_OFFSETS = (1440, 60)
@@ -242,6 +242,29 @@ def when_due(now: datetime, session_start: datetime | None, session_status: str 
     if session_start is not None and _utc(now) >= _utc(session_start):
         return SKIPPED
     return "send"
+
+
+class Viewer(Protocol):
+    """Who asks (``shared.auth.Caller``, which domain code does not import)."""
+
+    user_id: str
+    org_id: str
+    role: str
+    branch_id: str | None
+
+
+def sees_reminders(viewer: Viewer, session: Mapping[str, Any] | None) -> bool:
+    """A session's reminders are seen by its counselor, its branch's admins and its organization's
+    admins; a session of another organization is as unknown as one never booked."""
+    return (
+        session is not None
+        and session["org_id"] == viewer.org_id
+        and (
+            viewer.role == "org_admin"
+            or (viewer.role == "branch_admin" and session["branch_id"] == viewer.branch_id)
+            or session["counselor_id"] == viewer.user_id
+        )
+    )
 
 
 def webhook_stopped(hook: Mapping[str, Any] | None, event_type: str) -> str | None:

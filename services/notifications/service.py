@@ -8,7 +8,7 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 
-from services.notifications import domain, schemas
+from services.notifications import domain, schemas, views
 from services.notifications.agenda import AgendaPlanner, Agendas, AgendaState
 from services.notifications.channels import Channels
 from services.notifications.sending import Sender, Sending, SendingState
@@ -184,7 +184,7 @@ class NotificationsService(KeepsPeople, NjiaService):
     @rpc
     def get_preferences(self) -> dict[str, Any]:
         caller = self.auth.caller()
-        return self._preferences_view(self.store.preferences_of(caller.user_id))
+        return views.preferences_view(self.store.preferences_of(caller.user_id))
 
     @rpc
     def set_preferences(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -197,66 +197,22 @@ class NotificationsService(KeepsPeople, NjiaService):
         prefs = domain.Preferences(reminder_offsets_minutes=tuple(offsets), **data["channels"])
         self.store.save_preferences(caller.user_id, prefs, now())
         self._sender().forget_preferences(caller.user_id)
-        return self._preferences_view(prefs)
-
-    @staticmethod
-    def _preferences_view(prefs: domain.Preferences) -> dict[str, Any]:
-        return {
-            "channels": {"email": prefs.email, "sms": prefs.sms, "in_app": prefs.in_app},
-            "reminder_offsets_minutes": list(prefs.reminder_offsets_minutes),
-        }
+        return views.preferences_view(prefs)
 
     @rpc
     def list_notifications(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
         caller = self.auth.caller()
         params = load(PageQuery(), query or {})
         items, next_cursor = self.store.inbox_of(caller.user_id, params["limit"], params["cursor"])
-        return {
-            "items": [
-                {
-                    "id": i["_id"],
-                    "kind": i["kind"],
-                    "subject": i["subject"],
-                    "text": i["text"],
-                    "session_id": i.get("session_id"),
-                    "created_at": i["created_at"],
-                    "read": i["read"],
-                }
-                for i in items
-            ],
-            "next_cursor": next_cursor,
-        }
+        return {"items": [views.notification_view(i) for i in items], "next_cursor": next_cursor}
 
     @rpc
     def session_reminders(self, session_id: str) -> dict[str, Any]:
         caller = self.auth.caller("counselor", "branch_admin", "org_admin")
-        session = self.store.session(session_id)
-        visible = (
-            session is not None
-            and session["org_id"] == caller.org_id
-            and (
-                caller.role == "org_admin"
-                or (caller.role == "branch_admin" and session["branch_id"] == caller.branch_id)
-                or session["counselor_id"] == caller.user_id
-            )
-        )
-        if not visible:
+        if not domain.sees_reminders(caller, self.store.session(session_id)):
             raise NotFound("No such session.")
-        items = [
-            {
-                "offset_minutes": d["offset_minutes"],
-                "channel": d["channel"],
-                "recipient_id": d["recipient_id"],
-                "due_at": d["due_at"],
-                "status": d["status"],
-                "sent_at": d.get("sent_at"),
-                "attempts": d.get("attempts", 0),
-                "last_error": d.get("last_error"),
-                "possible_duplicate": d.get("possible_duplicate", False),
-            }
-            for d in self.store.deliveries_of_session(session_id, "reminder")
-        ]
-        return {"items": items, "next_cursor": None}
+        items = self.store.deliveries_of_session(session_id, "reminder")
+        return {"items": [views.reminder_view(d) for d in items], "next_cursor": None}
 
     # Webhooks ------------------------------------------------------------------------------------------
 
@@ -264,25 +220,15 @@ class NotificationsService(KeepsPeople, NjiaService):
     def add_webhook(self, body: dict[str, Any]) -> dict[str, Any]:
         caller = self.auth.caller("org_admin")
         data = load(schemas.WebhookIn(allow_private=self.settings.webhook_allow_private), body)
-        hook = {
-            "_id": new_id("wh"),
-            "org_id": caller.org_id,
-            "url": data["url"],
-            "events": data["events"],
-            "secret": data["secret"],
-            "active": True,
-            "consecutive_failures": 0,
-            "created_at": now(),
-            "created_by": caller.user_id,
-        }
+        hook = views.new_webhook(new_id("wh"), caller.org_id, caller.user_id, data, now())
         self.store.add_webhook(hook)
-        return self._webhook_view(hook)
+        return views.webhook_view(hook)
 
     @rpc
     def list_webhooks(self) -> dict[str, Any]:
         caller = self.auth.caller("org_admin")
         return {
-            "items": [self._webhook_view(h) for h in self.store.webhooks_of(caller.org_id)],
+            "items": [views.webhook_view(h) for h in self.store.webhooks_of(caller.org_id)],
             "next_cursor": None,
         }
 
@@ -295,7 +241,7 @@ class NotificationsService(KeepsPeople, NjiaService):
         if not self.store.remove_webhook(hook["_id"]):
             raise NotFound("No such webhook.")  # another admin removed it just now
         self.store.cancel_webhook_deliveries(hook["_id"], "webhook removed", now())
-        return self._webhook_view(hook)
+        return views.webhook_view(hook)
 
     @rpc
     def enable_webhook(self, webhook_id: str) -> dict[str, Any]:
@@ -322,22 +268,11 @@ class NotificationsService(KeepsPeople, NjiaService):
 
     def _change_webhook(self, hook: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         if not changes:
-            return self._webhook_view(hook)
+            return views.webhook_view(hook)
         changes = domain.webhook_changes(hook, changes, now())
         if not self.store.set_webhook(hook["_id"], changes):
             raise NotFound("No such webhook.")  # removed meanwhile
-        return self._webhook_view({**hook, **changes})
-
-    @staticmethod
-    def _webhook_view(hook: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": hook["_id"],
-            "url": hook["url"],
-            "events": hook["events"],
-            "active": hook["active"],
-            "consecutive_failures": hook.get("consecutive_failures", 0),
-            "created_at": hook["created_at"],
-        }
+        return views.webhook_view({**hook, **changes})
 
     # Two-way SMS ----------------------------------------------------------------------------------------
 

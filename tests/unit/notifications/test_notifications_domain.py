@@ -1,6 +1,6 @@
 """services/notifications/domain.py: what goes to whom, on which channel, when; what a sweep reads."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -23,6 +23,7 @@ from services.notifications.domain import (
     plan_webhooks,
     recipient_of,
     retry_delay,
+    sees_reminders,
     webhook_changes,
     webhook_stopped,
     when_due,
@@ -600,3 +601,24 @@ def test_a_finished_assessment_is_summed_up_for_each_counselor_in_the_app_and_by
     }
     assert planned[0].recipient["user_id"] == "usr_amina"
     assert plan_assessment_summaries(facts, [], NOW) == []
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: str
+    role: str
+    org_id: str = "org_1"
+    branch_id: str | None = None
+
+
+def test_a_sessions_reminders_are_seen_by_its_counselor_and_its_branch_and_organization_admins_only():
+    session = {"org_id": "org_1", "branch_id": "br_1", "counselor_id": "usr_counselor"}
+
+    assert sees_reminders(Viewer("usr_counselor", "counselor"), session)
+    assert sees_reminders(Viewer("usr_admin", "branch_admin", branch_id="br_1"), session)
+    assert sees_reminders(Viewer("usr_owner", "org_admin"), session)
+    assert not sees_reminders(Viewer("usr_other", "counselor"), session)
+    assert not sees_reminders(Viewer("usr_admin", "branch_admin", branch_id="br_2"), session)
+    assert not sees_reminders(Viewer("usr_owner", "org_admin", org_id="org_2"), session)
+    assert not sees_reminders(Viewer("usr_counselor", "counselor", org_id="org_2"), session)
+    assert not sees_reminders(Viewer("usr_counselor", "counselor"), None)
