@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from services.scheduling import access, domain, meetings, schemas
+from services.scheduling import access, domain, meetings, schemas, views
 from services.scheduling.store import SchedulingStore
 from shared import calendar
 from shared.auth import Caller
-from shared.clock import isoformat
 from shared.errors import Conflict, Forbidden, NjiaError, NotFound, TooEarly, ValidationFailed
 from shared.events.contracts import (
     SESSION_BOOKED,
@@ -23,9 +21,8 @@ from shared.events.contracts import (
     SESSION_RESCHEDULED,
 )
 from shared.ids import new_id
-from shared.links import session_page
 from shared.mongo import MongoStore, now
-from shared.people import KeepsPeople, known_person, participant
+from shared.people import KeepsPeople, known_person
 from shared.rpc import ServiceRpc
 from shared.schemas import load
 from shared.service import NjiaService, rpc
@@ -73,77 +70,9 @@ def _refusals_as_api_errors() -> Iterator[None]:
         raise kind(message, details) from None
 
 
-def person_facts(doc: dict[str, Any]) -> access.Person:
-    return access.Person(doc["user_id"], doc["role"], doc["org_id"], doc.get("branch_id"))
-
-
-def parties(session: dict[str, Any]) -> access.SessionParties:
-    return access.SessionParties(
-        session["org_id"], session.get("branch_id"), session["counselor_id"], session["client_id"]
-    )
-
-
 def _next_version(session: dict[str, Any]) -> dict[str, int]:
     """The version a change gives a session: what ``_claim_change`` claims, and its event's revision."""
     return {"version": session.get("version", 0) + 1}
-
-
-def _hhmm(value: str) -> time:
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
-
-
-def availability_from(doc: dict[str, Any]) -> domain.Availability:
-    return domain.Availability(
-        counselor_id=doc["counselor_id"],
-        timezone=doc["timezone"],
-        weekly=tuple(
-            domain.WeeklyHours(w["weekday"], _hhmm(w["start"]), _hhmm(w["end"])) for w in doc["weekly"]
-        ),
-        exceptions=tuple(
-            domain.DateException(
-                date.fromisoformat(e["date"]),
-                e["available"],
-                _hhmm(e["start"]) if e.get("start") else None,
-                _hhmm(e["end"]) if e.get("end") else None,
-            )
-            for e in doc["exceptions"]
-        ),
-        session_minutes=doc["session_minutes"],
-        buffer_minutes=doc["buffer_minutes"],
-        min_notice_minutes=doc["min_notice_minutes"],
-    )
-
-
-def busy_of(docs: list[dict[str, Any]], counselor_id: str, skip: str | None = None) -> list[domain.Interval]:
-    return [
-        domain.Interval(d["start"], d["end"])
-        for d in docs
-        if d["counselor_id"] == counselor_id and d["_id"] != skip
-    ]
-
-
-def in_zone(moment: datetime, zone: str) -> str:
-    return isoformat(moment.astimezone(ZoneInfo(zone)))
-
-
-def session_view(doc: dict[str, Any], zone: str) -> dict[str, Any]:
-    """A session as API.md shows it, its times in the viewer's time zone."""
-    return {
-        "id": doc["_id"],
-        "status": doc["status"],
-        "counselor_id": doc["counselor_id"],
-        "client_id": doc["client_id"],
-        "branch_id": doc.get("branch_id"),
-        "start": in_zone(doc["start"], zone),
-        "end": in_zone(doc["end"], zone),
-        "topic": doc.get("topic"),
-        "created_at": in_zone(doc["created_at"], zone),
-        "reschedule_count": doc.get("reschedule_count", 0),
-        "cancel_reason": doc.get("cancel_reason"),
-        "counselor_name": doc["counselor"]["name"],
-        "client_name": doc["client"]["name"],
-    }
 
 
 def _slot_conflict(exc: domain.SchedulingError) -> Conflict:
@@ -176,27 +105,15 @@ class SchedulingService(KeepsPeople, NjiaService):
     def set_availability(self, counselor_id: str, body: dict[str, Any]) -> dict[str, Any]:
         caller = self.auth.caller()
         counselor = self._counselor(counselor_id, caller)
-        if not access.may_manage_availability(caller, person_facts(counselor)):
+        if not access.may_manage_availability(caller, views.person(counselor)):
             raise Forbidden("Only the counselor or their admins manage this availability.")
-        data = load(schemas.AvailabilityIn(), body)
-        doc = {
-            "counselor_id": counselor_id,
-            "org_id": counselor["org_id"],
-            "branch_id": counselor["branch_id"],
-            "timezone": data["timezone"],
-            "weekly": data["weekly"],
-            "exceptions": [{**e, "date": e["date"].isoformat()} for e in data["exceptions"]],
-            "session_minutes": data["session_minutes"],
-            "buffer_minutes": data["buffer_minutes"],
-            "min_notice_minutes": data["min_notice_minutes"],
-            "updated_at": now(),
-        }
+        doc = views.availability_doc(counselor, load(schemas.AvailabilityIn(), body), now())
         try:
-            domain.check_availability(availability_from(doc))
+            domain.check_availability(views.availability_from(doc))
         except domain.InvalidAvailability as exc:
             raise ValidationFailed(details={exc.field or "body": [str(exc)]}) from None
         self.store.save_availability(doc)
-        return self._availability_view(doc)
+        return views.availability_view(doc)
 
     @rpc
     def get_availability(self, counselor_id: str) -> dict[str, Any]:
@@ -205,21 +122,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         doc = self.store.availability_of(counselor_id)
         if doc is None:
             raise NotFound("This counselor has not set their availability yet.")
-        return self._availability_view(doc)
-
-    @staticmethod
-    def _availability_view(doc: dict[str, Any]) -> dict[str, Any]:
-        keys = (
-            "counselor_id",
-            "timezone",
-            "weekly",
-            "exceptions",
-            "session_minutes",
-            "buffer_minutes",
-            "min_notice_minutes",
-            "updated_at",
-        )
-        return {k: doc[k] for k in keys}
+        return views.availability_view(doc)
 
     # Slots -------------------------------------------------------------------------------
 
@@ -246,21 +149,7 @@ class SchedulingService(KeepsPeople, NjiaService):
                 if d["org_id"] == caller.org_id
             ]
             booked = self.store.booked_where({"branch_id": params["branch_id"]}, start, end) if docs else []
-        items = []
-        for doc in docs:
-            av = availability_from(doc)
-            for slot in domain.open_slots(av, busy_of(booked, av.counselor_id), start, end, at):
-                items.append((slot.start, av.counselor_id, slot.end))
-        items.sort()
-        tz = ZoneInfo(zone)
-        return {
-            "items": [
-                {"counselor_id": c, "start": isoformat(s.astimezone(tz)), "end": isoformat(e.astimezone(tz))}
-                for s, c, e in items
-            ],
-            "next_cursor": None,
-            "timezone": zone,
-        }
+        return views.slots_view(views.slots_of(docs, booked, start, end, at), zone)
 
     # Booking ---------------------------------------------------------------------------------
 
@@ -288,14 +177,14 @@ class SchedulingService(KeepsPeople, NjiaService):
 
     def _client_for_booking(self, caller: Caller, client_id: str | None) -> dict[str, Any]:
         client = self._person(access.client_to_book_for(caller, client_id), caller)
-        access.check_client_for_booking(caller, person_facts(client))
+        access.check_client_for_booking(caller, views.person(client))
         return client
 
     def _counselors_for_booking(self, caller: Caller, data: dict[str, Any]) -> list[dict[str, Any]]:
         if not data["counselor_id"]:
             return self._branch_counselors_by_load(data["branch_id"], caller, data["start"])
         counselor = self._counselor(data["counselor_id"], caller)
-        access.check_counselor_for_booking(caller, person_facts(counselor))
+        access.check_counselor_for_booking(caller, views.person(counselor))
         return [counselor]
 
     def _branch_counselors_by_load(
@@ -310,9 +199,9 @@ class SchedulingService(KeepsPeople, NjiaService):
         )
         free = []
         for doc in docs:
-            av = availability_from(doc)
+            av = views.availability_from(doc)
             try:
-                domain.check_slot(av, busy_of(booked, av.counselor_id), start, at)
+                domain.check_slot(av, views.busy_of(booked, av.counselor_id), start, at)
             except domain.SlotUnavailable:
                 continue
             week = domain.week_of(start, av.timezone)
@@ -339,19 +228,17 @@ class SchedulingService(KeepsPeople, NjiaService):
                 "This counselor has not opened any times yet.",
                 {"start": ["No availability set."], "reason": domain.OUTSIDE_AVAILABILITY},
             )
-        av = availability_from(doc)
+        av = views.availability_from(doc)
         try:
             slot = domain.check_slot(av, [], start, at)
         except domain.SlotUnavailable as exc:
             raise _slot_conflict(exc) from None
-        session_id = new_id("ses")
-        # The counselor's time and the client's, claimed together (one round trip when free).
-        taken = self.store.claim_time(
-            domain.counselor_claim_keys(counselor["user_id"], slot, av.buffer_minutes)
-            + domain.client_claim_keys(client["user_id"], slot),
-            session_id,
-            at,
+        session = views.new_session(
+            new_id("ses"), counselor, client, caller.user_id, slot, av.buffer_minutes, topic, at
         )
+        session_id = session["_id"]
+        # The counselor's time and the client's, claimed together (one round trip when free).
+        taken = self.store.claim_time(views.claim_keys(session, slot, av.buffer_minutes), session_id, at)
         if taken and taken.startswith("client:"):
             raise Conflict(
                 "The client already has a session at that time.",
@@ -362,62 +249,27 @@ class SchedulingService(KeepsPeople, NjiaService):
                 "That time was just taken; choose another.",
                 {"start": ["That time is already booked."], "reason": "slot_taken"},
             )
-        session = {
-            "_id": session_id,
-            "org_id": counselor["org_id"],
-            "branch_id": counselor["branch_id"],
-            "counselor_id": counselor["user_id"],
-            "client_id": client["user_id"],
-            "counselor": participant(counselor),
-            "client": participant(client),
-            "start": slot.start,
-            "end": slot.end,
-            "buffer_minutes": av.buffer_minutes,
-            "topic": topic,
-            "status": "booked",
-            "created_at": at,
-            "booked_by": caller.user_id,
-            "room": meetings.new_room_name(),
-            "reschedule_count": 0,
-            "client_joined_at": None,
-        }
-        event = self.events.new(SESSION_BOOKED, {**self._facts(session), "booked_by": caller.user_id}, at)
+        event = self.events.new(SESSION_BOOKED, {**views.facts(session), "booked_by": caller.user_id}, at)
         self.store.add_session(session, [event])
         # A new session's outbox holds just this event: cleared in one write once published.
         if self.events.publish(event):
             self.store.outbox_only_event_sent("sessions", session_id, event["event_id"])
         viewer = client if caller.user_id == client["user_id"] else None
-        return session_view(session, viewer["timezone"] if viewer else self._zone(caller))
-
-    @staticmethod
-    def _facts(session: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "session_id": session["_id"],
-            "org_id": session["org_id"],
-            "branch_id": session["branch_id"],
-            "status": session["status"],
-            "start": session["start"],
-            "end": session["end"],
-            "topic": session.get("topic"),
-            "counselor": session["counselor"],
-            "client": session["client"],
-            "join_path": session_page(session["_id"]),
-            "revision": session.get("version", 0),
-        }
+        return views.session_view(session, viewer["timezone"] if viewer else self._zone(caller))
 
     # Reading sessions ----------------------------------------------------------------------------
 
     def _visible(self, session_id: str, caller: Caller, may: Rule = access.can_see_session) -> dict[str, Any]:
         """The session if the caller may see it (or do what ``may`` asks); else 404, as if none."""
         session = self.store.session(session_id)
-        if session is None or not may(caller, parties(session)):
+        if session is None or not may(caller, views.parties(session)):
             raise NotFound("No such session.")
         return session
 
     @rpc
     def get_session(self, session_id: str) -> dict[str, Any]:
         caller = self.auth.caller()
-        return session_view(self._visible(session_id, caller), self._zone(caller))
+        return views.session_view(self._visible(session_id, caller), self._zone(caller))
 
     @rpc
     def list_sessions(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -435,7 +287,7 @@ class SchedulingService(KeepsPeople, NjiaService):
                 scope["start"]["$lt"] = params["to"]
         docs, next_cursor = self.store.sessions_where(scope, params["limit"], params["cursor"])
         zone = self._zone(caller)
-        return {"items": [session_view(d, zone) for d in docs], "next_cursor": next_cursor}
+        return {"items": [views.session_view(d, zone) for d in docs], "next_cursor": next_cursor}
 
     # Changing sessions ----------------------------------------------------------------------------
 
@@ -475,18 +327,14 @@ class SchedulingService(KeepsPeople, NjiaService):
         doc = self.store.availability_of(session["counselor_id"])
         if doc is None:
             raise Conflict("The counselor has no availability.", {"reason": domain.OUTSIDE_AVAILABILITY})
-        av = availability_from(doc)
+        av = views.availability_from(doc)
         try:
             slot = domain.check_slot(av, [], data["start"], at)
         except domain.SlotUnavailable as exc:
             raise _slot_conflict(exc) from None
-        old = domain.Interval(session["start"], session["end"])
-        new_keys = domain.counselor_claim_keys(
-            session["counselor_id"], slot, av.buffer_minutes
-        ) + domain.client_claim_keys(session["client_id"], slot)
-        old_keys = domain.counselor_claim_keys(
-            session["counselor_id"], old, session.get("buffer_minutes", 0)
-        ) + domain.client_claim_keys(session["client_id"], old)
+        old = views.session_time(session)
+        new_keys = views.claim_keys(session, slot, av.buffer_minutes)
+        old_keys = views.held_keys(session)
         # Claim the new time before freeing the old: a failed reschedule leaves the session as it was.
         if self.store.claim_time(new_keys, session_id, at):
             raise Conflict(
@@ -504,7 +352,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         event = self.events.new(
             SESSION_RESCHEDULED,
             {
-                **self._facts(changed),
+                **views.facts(changed),
                 "previous_start": old.start,
                 "previous_end": old.end,
                 "rescheduled_by": caller.user_id,
@@ -530,7 +378,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         )
         self.store.free_time([k for k in old_keys if k not in set(new_keys)], session_id)
         self.events.deliver(self.store, "sessions", session_id, [event])
-        return session_view(changed, self._zone(caller))
+        return views.session_view(changed, self._zone(caller))
 
     @rpc
     def cancel_session(self, session_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -550,7 +398,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         }
         event = self.events.new(
             SESSION_CANCELLED,
-            {**self._facts(changed), "cancelled_by": caller.user_id, "reason": data["reason"], "late": late},
+            {**views.facts(changed), "cancelled_by": caller.user_id, "reason": data["reason"], "late": late},
             at,
         )
         bump = self._claim_change(session, at)
@@ -565,24 +413,16 @@ class SchedulingService(KeepsPeople, NjiaService):
             },
             [event],
         )
-        self._free_session_time(session)
+        self.store.free_time(views.held_keys(session), session_id)
         self.events.deliver(self.store, "sessions", session_id, [event])
-        return session_view(changed, self._zone(caller))
-
-    def _free_session_time(self, session: dict[str, Any]) -> None:
-        interval = domain.Interval(session["start"], session["end"])
-        self.store.free_time(
-            domain.counselor_claim_keys(session["counselor_id"], interval, session.get("buffer_minutes", 0))
-            + domain.client_claim_keys(session["client_id"], interval),
-            session["_id"],
-        )
+        return views.session_view(changed, self._zone(caller))
 
     @rpc
     def complete_session(self, session_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         caller = self.auth.caller(*STAFF)
         data = load(schemas.CompleteIn(), body or {})
         session = self._booked(session_id, caller)
-        if not access.may_settle(caller, parties(session)):
+        if not access.may_settle(caller, views.parties(session)):
             raise NotFound("No such session.")
         at = now()
         if at < session["start"]:
@@ -597,12 +437,12 @@ class SchedulingService(KeepsPeople, NjiaService):
     ) -> dict[str, Any]:
         changed = {**session, "status": status, **_next_version(session)}
         event = self.events.new(
-            SESSION_NO_SHOW if status == "no_show" else SESSION_COMPLETED, self._facts(changed), at
+            SESSION_NO_SHOW if status == "no_show" else SESSION_COMPLETED, views.facts(changed), at
         )
         bump = self._claim_change(session, at)
         self.store.update_session(session["_id"], {"status": status, "settled_at": at, **bump}, [event])
         self.events.deliver(self.store, "sessions", session["_id"], [event])
-        return session_view(changed, self._zone(caller) if caller else "UTC")
+        return views.session_view(changed, self._zone(caller) if caller else "UTC")
 
     @scheduled(trigger=every_seconds("no_show_sweep_seconds"))
     def mark_no_shows(self) -> None:
@@ -639,12 +479,12 @@ class SchedulingService(KeepsPeople, NjiaService):
         zone = self._zone(caller)
         if state == "too_early":
             raise TooEarly(
-                f"The session opens at {in_zone(window.start, zone)}.",
-                {"opens_at": in_zone(window.start, zone)},
+                f"The session opens at {views.in_zone(window.start, zone)}.",
+                {"opens_at": views.in_zone(window.start, zone)},
             )
         if state == "closed":
             raise Conflict(
-                "This session has ended.", {"reason": "ended", "closes_at": in_zone(window.end, zone)}
+                "This session has ended.", {"reason": "ended", "closes_at": views.in_zone(window.end, zone)}
             )
         person = session["client"] if caller.user_id == session["client_id"] else session["counselor"]
         url = meetings.join_url(
@@ -660,33 +500,17 @@ class SchedulingService(KeepsPeople, NjiaService):
             app_secret=self.settings.jitsi_app_secret or None,
         )
         self.store.record_join(session_id, caller.user_id, person["role"], at)
-        return {
-            "url": url,
-            "provider": "jitsi",
-            "opens_at": in_zone(window.start, zone),
-            "closes_at": in_zone(window.end, zone),
-        }
+        return views.join_view(url, window, zone)
 
     # Calendar ----------------------------------------------------------------------------------
-
-    def _entry(self, session: dict[str, Any]) -> calendar.CalendarEntry:
-        return calendar.counseling_session(
-            session["_id"],
-            session["start"],
-            session["end"],
-            session["counselor"],
-            session["client"],
-            session.get("topic"),
-            session["status"],
-            self.settings.public_url + session_page(session["_id"]),
-            session.get("reschedule_count", 0),
-        )
 
     @rpc
     def session_calendar(self, session_id: str) -> str:
         caller = self.auth.caller()
         session = self._visible(session_id, caller)
-        return calendar.session_calendar(self._entry(session), now()).decode()
+        return calendar.session_calendar(
+            views.calendar_entry(session, self.settings.public_url), now()
+        ).decode()
 
     @rpc
     def calendar_feed_url(self, counselor_id: str) -> dict[str, str]:
@@ -707,7 +531,9 @@ class SchedulingService(KeepsPeople, NjiaService):
             {"counselor_id": counselor_id}, at - timedelta(days=30), at + timedelta(days=180)
         )
         name = sessions[0]["counselor"]["name"] if sessions else "counselor"
-        return calendar.counselor_feed(name, [self._entry(s) for s in sessions], at).decode()
+        return calendar.counselor_feed(
+            name, [views.calendar_entry(s, self.settings.public_url) for s in sessions], at
+        ).decode()
 
     # Case notes ----------------------------------------------------------------------------------
 
@@ -716,19 +542,9 @@ class SchedulingService(KeepsPeople, NjiaService):
         caller = self.auth.caller("counselor")
         session = self._visible(session_id, caller, access.may_write_notes)
         data = load(schemas.NoteIn(), body)
-        at = now()
-        note = {
-            "_id": new_id("note"),
-            "session_id": session_id,
-            "counselor_id": caller.user_id,
-            "client_id": session["client_id"],
-            "org_id": session["org_id"],
-            "branch_id": session["branch_id"],
-            "text": data["text"],
-            "created_at": at,
-        }
+        note = views.new_note(new_id("note"), session, data["text"], now())
         self.store.add_note(note)
-        return self._note_view(note, self._zone(caller))
+        return views.note_view(note, self._zone(caller))
 
     @rpc
     def list_notes(self, session_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -737,22 +553,11 @@ class SchedulingService(KeepsPeople, NjiaService):
         params = load(schemas.PageQuery(), query or {})
         notes, next_cursor = self.store.notes_of(session_id, params["limit"], params["cursor"])
         zone = self._zone(caller)
-        return {"items": [self._note_view(n, zone) for n in notes], "next_cursor": next_cursor}
+        return {"items": [views.note_view(n, zone) for n in notes], "next_cursor": next_cursor}
 
     def _may_read_notes(self, caller: access.Caller, session: access.SessionParties) -> bool:
         shared_with = partial(self.store.shared_with, session.client_id)
         return access.may_read_notes(caller, session, shared_with)
-
-    @staticmethod
-    def _note_view(note: dict[str, Any], zone: str) -> dict[str, Any]:
-        return {
-            "id": note["_id"],
-            "session_id": note["session_id"],
-            "counselor_id": note["counselor_id"],
-            "client_id": note["client_id"],
-            "text": note["text"],
-            "created_at": in_zone(note["created_at"], zone),
-        }
 
     @rpc
     def share_client_record(self, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -760,7 +565,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         client = self._person(client_id, caller)
         if client["role"] != "client":
             raise NotFound("No such client.")
-        if not access.may_share_record(caller, person_facts(client)):
+        if not access.may_share_record(caller, views.person(client)):
             raise Forbidden("The client or their admins decide who sees the client's record.")
         data = load(schemas.SharingIn(), body)
         counselors = [self._counselor(cid, caller)["user_id"] for cid in dict.fromkeys(data["counselor_ids"])]
@@ -795,33 +600,9 @@ class SchedulingService(KeepsPeople, NjiaService):
         ]
         sessions = self.store.sessions_between({"org_id": caller.org_id}, start, end)
         availability = self.store.availability_of_org(caller.org_id)
-        items = []
-        for branch in branches:
-            mine = [s for s in sessions if s["branch_id"] == branch["id"]]
-            count = {status: sum(1 for s in mine if s["status"] == status) for status in schemas.STATUSES}
-            booked_minutes = sum(
-                int((s["end"] - s["start"]).total_seconds() // 60)
-                for s in mine
-                if s["status"] in ("booked", "completed", "no_show")
-            )
-            available = sum(
-                domain.available_minutes(availability_from(a), start, end)
-                for a in availability
-                if a["branch_id"] == branch["id"]
-            )
-            items.append(
-                {
-                    "branch_id": branch["id"],
-                    "name": branch["name"],
-                    "sessions": len(mine),
-                    "completed": count["completed"],
-                    "cancelled": count["cancelled"] + count["late_cancelled"],
-                    "late_cancelled": count["late_cancelled"],
-                    "no_show": count["no_show"],
-                    "no_show_rate": domain.no_show_rate(count["no_show"], count["completed"]),
-                    "utilization": domain.utilization(booked_minutes, available),
-                    "booked_hours": round(booked_minutes / 60, 2),
-                    "available_hours": round(available / 60, 2),
-                }
-            )
-        return {"items": items, "next_cursor": None}
+        return {
+            "items": [
+                views.branch_report_row(branch, sessions, availability, start, end) for branch in branches
+            ],
+            "next_cursor": None,
+        }

@@ -1,0 +1,301 @@
+"""Scheduling's documents as others see them: the API's views (times in the viewer's zone), the
+facts its events carry, calendar entries; and as its own rules see them (domain.py's hours,
+access.py's parties), plus the documents a booking, a note and a counselor's hours are stored as.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.scheduling import access, domain, meetings, schemas
+from shared import calendar
+from shared.clock import isoformat
+from shared.links import session_page
+from shared.people import participant
+
+AVAILABILITY_FIELDS = (
+    "counselor_id",
+    "timezone",
+    "weekly",
+    "exceptions",
+    "session_minutes",
+    "buffer_minutes",
+    "min_notice_minutes",
+    "updated_at",
+)
+# Sessions in these states took the counselor's time (a branch report's booked hours).
+TIME_TAKEN = ("booked", "completed", "no_show")
+
+
+def in_zone(moment: datetime, zone: str) -> str:
+    return isoformat(moment.astimezone(ZoneInfo(zone)))
+
+
+# As the rules see them -----------------------------------------------------------------------------
+
+
+def person(doc: dict[str, Any]) -> access.Person:
+    return access.Person(doc["user_id"], doc["role"], doc["org_id"], doc.get("branch_id"))
+
+
+def parties(session: dict[str, Any]) -> access.SessionParties:
+    return access.SessionParties(
+        session["org_id"], session.get("branch_id"), session["counselor_id"], session["client_id"]
+    )
+
+
+def _hhmm(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def availability_from(doc: dict[str, Any]) -> domain.Availability:
+    return domain.Availability(
+        counselor_id=doc["counselor_id"],
+        timezone=doc["timezone"],
+        weekly=tuple(
+            domain.WeeklyHours(w["weekday"], _hhmm(w["start"]), _hhmm(w["end"])) for w in doc["weekly"]
+        ),
+        exceptions=tuple(
+            domain.DateException(
+                date.fromisoformat(e["date"]),
+                e["available"],
+                _hhmm(e["start"]) if e.get("start") else None,
+                _hhmm(e["end"]) if e.get("end") else None,
+            )
+            for e in doc["exceptions"]
+        ),
+        session_minutes=doc["session_minutes"],
+        buffer_minutes=doc["buffer_minutes"],
+        min_notice_minutes=doc["min_notice_minutes"],
+    )
+
+
+def busy_of(docs: list[dict[str, Any]], counselor_id: str, skip: str | None = None) -> list[domain.Interval]:
+    return [
+        domain.Interval(d["start"], d["end"])
+        for d in docs
+        if d["counselor_id"] == counselor_id and d["_id"] != skip
+    ]
+
+
+def session_time(session: dict[str, Any]) -> domain.Interval:
+    return domain.Interval(session["start"], session["end"])
+
+
+def claim_keys(session: dict[str, Any], slot: domain.Interval, buffer_minutes: int) -> list[str]:
+    """The claims that give ``slot`` to the session: its counselor's time, with the buffer, and
+    its client's (claimed together, in one round trip when they are free)."""
+    return domain.counselor_claim_keys(
+        session["counselor_id"], slot, buffer_minutes
+    ) + domain.client_claim_keys(session["client_id"], slot)
+
+
+def held_keys(session: dict[str, Any]) -> list[str]:
+    """The claims a session holds for its current time."""
+    return claim_keys(session, session_time(session), session.get("buffer_minutes", 0))
+
+
+# As they are stored --------------------------------------------------------------------------------
+
+
+def availability_doc(counselor: dict[str, Any], hours: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """A counselor's hours (``AvailabilityIn``, loaded) as stored."""
+    return {
+        "counselor_id": counselor["user_id"],
+        "org_id": counselor["org_id"],
+        "branch_id": counselor["branch_id"],
+        "timezone": hours["timezone"],
+        "weekly": hours["weekly"],
+        "exceptions": [{**e, "date": e["date"].isoformat()} for e in hours["exceptions"]],
+        "session_minutes": hours["session_minutes"],
+        "buffer_minutes": hours["buffer_minutes"],
+        "min_notice_minutes": hours["min_notice_minutes"],
+        "updated_at": at,
+    }
+
+
+def new_session(
+    session_id: str,
+    counselor: dict[str, Any],
+    client: dict[str, Any],
+    booked_by: str,
+    slot: domain.Interval,
+    buffer_minutes: int,
+    topic: str | None,
+    at: datetime,
+) -> dict[str, Any]:
+    return {
+        "_id": session_id,
+        "org_id": counselor["org_id"],
+        "branch_id": counselor["branch_id"],
+        "counselor_id": counselor["user_id"],
+        "client_id": client["user_id"],
+        "counselor": participant(counselor),
+        "client": participant(client),
+        "start": slot.start,
+        "end": slot.end,
+        "buffer_minutes": buffer_minutes,
+        "topic": topic,
+        "status": "booked",
+        "created_at": at,
+        "booked_by": booked_by,
+        "room": meetings.new_room_name(),
+        "reschedule_count": 0,
+        "client_joined_at": None,
+    }
+
+
+def new_note(note_id: str, session: dict[str, Any], text: str, at: datetime) -> dict[str, Any]:
+    """A case note by the session's counselor."""
+    return {
+        "_id": note_id,
+        "session_id": session["_id"],
+        "counselor_id": session["counselor_id"],
+        "client_id": session["client_id"],
+        "org_id": session["org_id"],
+        "branch_id": session["branch_id"],
+        "text": text,
+        "created_at": at,
+    }
+
+
+# As the API shows them -----------------------------------------------------------------------------
+
+
+def session_view(doc: dict[str, Any], zone: str) -> dict[str, Any]:
+    """A session as API.md shows it, its times in the viewer's time zone."""
+    return {
+        "id": doc["_id"],
+        "status": doc["status"],
+        "counselor_id": doc["counselor_id"],
+        "client_id": doc["client_id"],
+        "branch_id": doc.get("branch_id"),
+        "start": in_zone(doc["start"], zone),
+        "end": in_zone(doc["end"], zone),
+        "topic": doc.get("topic"),
+        "created_at": in_zone(doc["created_at"], zone),
+        "reschedule_count": doc.get("reschedule_count", 0),
+        "cancel_reason": doc.get("cancel_reason"),
+        "counselor_name": doc["counselor"]["name"],
+        "client_name": doc["client"]["name"],
+    }
+
+
+def availability_view(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: doc[k] for k in AVAILABILITY_FIELDS}
+
+
+def note_view(note: dict[str, Any], zone: str) -> dict[str, Any]:
+    return {
+        "id": note["_id"],
+        "session_id": note["session_id"],
+        "counselor_id": note["counselor_id"],
+        "client_id": note["client_id"],
+        "text": note["text"],
+        "created_at": in_zone(note["created_at"], zone),
+    }
+
+
+def slots_of(
+    docs: list[dict[str, Any]], booked: list[dict[str, Any]], start: datetime, end: datetime, at: datetime
+) -> list[tuple[datetime, str, datetime]]:
+    """The open slots of the counselors whose hours are ``docs`` in [start, end), earliest first:
+    (start, counselor id, end)."""
+    items = []
+    for doc in docs:
+        av = availability_from(doc)
+        for slot in domain.open_slots(av, busy_of(booked, av.counselor_id), start, end, at):
+            items.append((slot.start, av.counselor_id, slot.end))
+    items.sort()
+    return items
+
+
+def slots_view(items: list[tuple[datetime, str, datetime]], zone: str) -> dict[str, Any]:
+    tz = ZoneInfo(zone)
+    return {
+        "items": [
+            {"counselor_id": c, "start": isoformat(s.astimezone(tz)), "end": isoformat(e.astimezone(tz))}
+            for s, c, e in items
+        ],
+        "next_cursor": None,
+        "timezone": zone,
+    }
+
+
+def join_view(url: str, window: domain.Interval, zone: str) -> dict[str, Any]:
+    return {
+        "url": url,
+        "provider": "jitsi",
+        "opens_at": in_zone(window.start, zone),
+        "closes_at": in_zone(window.end, zone),
+    }
+
+
+def branch_report_row(
+    branch: dict[str, Any],
+    sessions: list[dict[str, Any]],
+    availability: list[dict[str, Any]],
+    start: datetime,
+    end: datetime,
+) -> dict[str, Any]:
+    """One branch's figures over [start, end), from the organization's sessions and hours."""
+    mine = [s for s in sessions if s["branch_id"] == branch["id"]]
+    count = {status: sum(1 for s in mine if s["status"] == status) for status in schemas.STATUSES}
+    booked_minutes = sum(
+        int((s["end"] - s["start"]).total_seconds() // 60) for s in mine if s["status"] in TIME_TAKEN
+    )
+    available = sum(
+        domain.available_minutes(availability_from(a), start, end)
+        for a in availability
+        if a["branch_id"] == branch["id"]
+    )
+    return {
+        "branch_id": branch["id"],
+        "name": branch["name"],
+        "sessions": len(mine),
+        "completed": count["completed"],
+        "cancelled": count["cancelled"] + count["late_cancelled"],
+        "late_cancelled": count["late_cancelled"],
+        "no_show": count["no_show"],
+        "no_show_rate": domain.no_show_rate(count["no_show"], count["completed"]),
+        "utilization": domain.utilization(booked_minutes, available),
+        "booked_hours": round(booked_minutes / 60, 2),
+        "available_hours": round(available / 60, 2),
+    }
+
+
+# As events and calendars carry them ------------------------------------------------------------------
+
+
+def facts(session: dict[str, Any]) -> dict[str, Any]:
+    """What every session event says of the session (its ``revision`` is the session's version)."""
+    return {
+        "session_id": session["_id"],
+        "org_id": session["org_id"],
+        "branch_id": session["branch_id"],
+        "status": session["status"],
+        "start": session["start"],
+        "end": session["end"],
+        "topic": session.get("topic"),
+        "counselor": session["counselor"],
+        "client": session["client"],
+        "join_path": session_page(session["_id"]),
+        "revision": session.get("version", 0),
+    }
+
+
+def calendar_entry(session: dict[str, Any], public_url: str) -> calendar.CalendarEntry:
+    return calendar.counseling_session(
+        session["_id"],
+        session["start"],
+        session["end"],
+        session["counselor"],
+        session["client"],
+        session.get("topic"),
+        session["status"],
+        public_url + session_page(session["_id"]),
+        session.get("reschedule_count", 0),
+    )
