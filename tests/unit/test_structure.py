@@ -28,8 +28,17 @@ def _length(node: ast.AST) -> int:
     return int(node.end_lineno or 0) - int(node.lineno) + 1  # type: ignore[attr-defined]
 
 
+ENTRYPOINT_DECORATORS = {"rpc", "on_event", "scheduled", "every", "api", "event_handler", "timer"}
+
+
+def _decorator_name(decorator: ast.expr) -> str:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+
+
 def _is_entrypoint(fn: ast.FunctionDef) -> bool:
-    return bool(fn.decorator_list)
+    """Decorated by a nameko entrypoint (not a staticmethod or property, which are helpers)."""
+    return any(_decorator_name(d) in ENTRYPOINT_DECORATORS for d in fn.decorator_list)
 
 
 def test_the_list_of_backends_is_every_service_but_the_gateway():
