@@ -13,13 +13,7 @@ from services.scheduling.store import SchedulingStore
 from shared import calendar
 from shared.auth import Caller
 from shared.errors import Conflict, Forbidden, NjiaError, NotFound, TooEarly, ValidationFailed
-from shared.events.contracts import (
-    SESSION_BOOKED,
-    SESSION_CANCELLED,
-    SESSION_COMPLETED,
-    SESSION_NO_SHOW,
-    SESSION_RESCHEDULED,
-)
+from shared.events.contracts import SESSION_BOOKED
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
 from shared.people import KeepsPeople, known_person
@@ -250,10 +244,9 @@ class SchedulingService(KeepsPeople, NjiaService):
                 {"start": ["That time is already booked."], "reason": "slot_taken"},
             )
         event = self.events.new(SESSION_BOOKED, {**views.facts(session), "booked_by": caller.user_id}, at)
-        self.store.add_session(session, [event])
         # A new session's outbox holds just this event: cleared in one write once published.
-        if self.events.publish(event):
-            self.store.outbox_only_event_sent("sessions", session_id, event["event_id"])
+        add = partial(self.store.add_session, session)
+        self.events.record(self.store, "sessions", session_id, [event], add, fresh=True)
         viewer = client if caller.user_id == client["user_id"] else None
         return views.session_view(session, viewer["timezone"] if viewer else self._zone(caller))
 
@@ -291,7 +284,7 @@ class SchedulingService(KeepsPeople, NjiaService):
 
     # Changing sessions ----------------------------------------------------------------------------
 
-    def _claim_change(self, session: dict[str, Any], at: datetime) -> dict[str, Any]:
+    def _claim_change(self, session: dict[str, Any], at: datetime) -> None:
         """One change per version of a session: conditional updates are not atomic on FerretDB,
         inserting ``change:<id>:<version>`` is. The loser of two simultaneous changes gets 409."""
         if not self.store.claim(f"change:{session['_id']}:{session.get('version', 0)}", "change", at):
@@ -299,7 +292,16 @@ class SchedulingService(KeepsPeople, NjiaService):
                 "This session was changed at the same moment; reload it and try again.",
                 {"reason": "state_clash"},
             )
-        return _next_version(session)
+
+    def _change(self, session: dict[str, Any], change: views.Change, at: datetime) -> dict[str, Any]:
+        """Claim the change, write it with its event in the outbox (and free the time it gives up),
+        publish the event and clear it; returns the session as changed."""
+        fields = {**change.fields, **_next_version(session)}
+        event = self.events.new(change.event_type, {**views.facts({**session, **fields}), **change.facts}, at)
+        self._claim_change(session, at)
+        write = partial(self.store.update_session, session["_id"], fields, change.freed)
+        self.events.record(self.store, "sessions", session["_id"], [event], write)
+        return {**session, **fields}
 
     def _booked(self, session_id: str, caller: Caller) -> dict[str, Any]:
         session = self._visible(session_id, caller)
@@ -332,52 +334,18 @@ class SchedulingService(KeepsPeople, NjiaService):
             slot = domain.check_slot(av, [], data["start"], at)
         except domain.SlotUnavailable as exc:
             raise _slot_conflict(exc) from None
-        old = views.session_time(session)
-        new_keys = views.claim_keys(session, slot, av.buffer_minutes)
-        old_keys = views.held_keys(session)
+        change = views.rescheduled(session, slot, av.buffer_minutes, caller.user_id, at)
         # Claim the new time before freeing the old: a failed reschedule leaves the session as it was.
-        if self.store.claim_time(new_keys, session_id, at):
+        if self.store.claim_time(change.claimed, session_id, at):
             raise Conflict(
                 "That time was just taken; choose another.",
                 {"start": ["That time is already booked."], "reason": "slot_taken"},
             )
-        changed = {
-            **session,
-            "start": slot.start,
-            "end": slot.end,
-            "buffer_minutes": av.buffer_minutes,
-            "reschedule_count": session.get("reschedule_count", 0) + 1,
-            **_next_version(session),
-        }
-        event = self.events.new(
-            SESSION_RESCHEDULED,
-            {
-                **views.facts(changed),
-                "previous_start": old.start,
-                "previous_end": old.end,
-                "rescheduled_by": caller.user_id,
-            },
-            at,
-        )
         try:
-            bump = self._claim_change(session, at)
-        except Conflict:
-            self.store.free_time([k for k in new_keys if k not in set(old_keys)], session_id)
+            changed = self._change(session, change, at)
+        except Conflict:  # another change came first: give back the time just claimed
+            self.store.free_time(change.new_claims, session_id)
             raise
-        self.store.update_session(
-            session_id,
-            {
-                "start": slot.start,
-                "end": slot.end,
-                "buffer_minutes": av.buffer_minutes,
-                "reschedule_count": changed["reschedule_count"],
-                "updated_at": at,
-                **bump,
-            },
-            [event],
-        )
-        self.store.free_time([k for k in old_keys if k not in set(new_keys)], session_id)
-        self.events.deliver(self.store, "sessions", session_id, [event])
         return views.session_view(changed, self._zone(caller))
 
     @rpc
@@ -389,33 +357,8 @@ class SchedulingService(KeepsPeople, NjiaService):
         late = access.bound_by_policy(caller) and domain.is_late_cancel(
             at, session["start"], self.store.policy(session["org_id"])["late_cancel_hours"]
         )
-        status = "late_cancelled" if late else "cancelled"
-        changed = {
-            **session,
-            "status": status,
-            "cancel_reason": data["reason"],
-            **_next_version(session),
-        }
-        event = self.events.new(
-            SESSION_CANCELLED,
-            {**views.facts(changed), "cancelled_by": caller.user_id, "reason": data["reason"], "late": late},
-            at,
-        )
-        bump = self._claim_change(session, at)
-        self.store.update_session(
-            session_id,
-            {
-                "status": status,
-                "cancel_reason": data["reason"],
-                "cancelled_by": caller.user_id,
-                "cancelled_at": at,
-                **bump,
-            },
-            [event],
-        )
-        self.store.free_time(views.held_keys(session), session_id)
-        self.events.deliver(self.store, "sessions", session_id, [event])
-        return views.session_view(changed, self._zone(caller))
+        change = views.cancelled(session, late, data["reason"], caller.user_id, at)
+        return views.session_view(self._change(session, change, at), self._zone(caller))
 
     @rpc
     def complete_session(self, session_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -430,19 +373,8 @@ class SchedulingService(KeepsPeople, NjiaService):
                 "A session can be completed once it has started.",
                 {"reason": "not_started", "start": ["Not started yet."]},
             )
-        return self._settle(session, "no_show" if data["no_show"] else "completed", at, caller)
-
-    def _settle(
-        self, session: dict[str, Any], status: str, at: datetime, caller: Caller | None
-    ) -> dict[str, Any]:
-        changed = {**session, "status": status, **_next_version(session)}
-        event = self.events.new(
-            SESSION_NO_SHOW if status == "no_show" else SESSION_COMPLETED, views.facts(changed), at
-        )
-        bump = self._claim_change(session, at)
-        self.store.update_session(session["_id"], {"status": status, "settled_at": at, **bump}, [event])
-        self.events.deliver(self.store, "sessions", session["_id"], [event])
-        return views.session_view(changed, self._zone(caller) if caller else "UTC")
+        changed = self._change(session, views.settled(data["no_show"], at), at)
+        return views.session_view(changed, self._zone(caller))
 
     @scheduled(trigger=every_seconds("no_show_sweep_seconds"))
     def mark_no_shows(self) -> None:
@@ -458,7 +390,7 @@ class SchedulingService(KeepsPeople, NjiaService):
             if not domain.should_mark_no_show(at, session["start"], session["status"], joined, grace):
                 continue
             try:
-                self._settle(session, "no_show", at, None)
+                self._change(session, views.settled(no_show=True, at=at), at)
             except Conflict:
                 continue  # another replica's sweep, or the counselor, settled it first
         self.store.swept_for_no_shows = True

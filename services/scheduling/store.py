@@ -91,11 +91,15 @@ class SchedulingStore(People, Store):
     def session(self, session_id: str) -> dict[str, Any] | None:
         return self.sessions.find_one({"_id": session_id}, {"outbox": 0})
 
-    def update_session(self, session_id: str, changes: dict[str, Any], events: list[dict[str, Any]]) -> None:
-        """One single-document write: the change and the events it causes."""
+    def update_session(
+        self, session_id: str, changes: dict[str, Any], freed: list[str], events: list[dict[str, Any]]
+    ) -> None:
+        """One single-document write: the change and the events it causes; then the time claims the
+        change gave up are freed."""
         if "start" in changes:
             changes = {**changes, "start_week": start_week(changes["start"])}
         self.sessions.update_one({"_id": session_id}, {"$set": {**changes, **outbox_push(events)}})
+        self.free_time(freed, session_id)
 
     def sessions_where(
         self, query: dict[str, Any], limit: int, cursor: str | None

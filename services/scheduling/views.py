@@ -5,6 +5,7 @@ access.py's parties), plus the documents a booking, a note and a counselor's hou
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 from services.scheduling import access, domain, meetings, schemas
 from shared import calendar
 from shared.clock import isoformat
+from shared.events.contracts import SESSION_CANCELLED, SESSION_COMPLETED, SESSION_NO_SHOW, SESSION_RESCHEDULED
 from shared.links import session_page
 from shared.people import participant
 
@@ -160,6 +162,54 @@ def new_note(note_id: str, session: dict[str, Any], text: str, at: datetime) -> 
         "text": text,
         "created_at": at,
     }
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change of a booked session: its ``fields`` as stored, the event it causes (its type and
+    the facts it adds to the session's), the time claims it takes first (``claimed``; of those,
+    ``new_claims`` the session did not hold yet) and those it frees once written."""
+
+    fields: dict[str, Any]
+    event_type: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    claimed: list[str] = field(default_factory=list)
+    new_claims: list[str] = field(default_factory=list)
+    freed: list[str] = field(default_factory=list)
+
+
+def rescheduled(
+    session: dict[str, Any], slot: domain.Interval, buffer_minutes: int, by: str, at: datetime
+) -> Change:
+    """Moved to ``slot``: the new time is claimed first; the old time no longer covered is freed."""
+    new_keys = claim_keys(session, slot, buffer_minutes)
+    moved = {
+        "start": slot.start,
+        "end": slot.end,
+        "buffer_minutes": buffer_minutes,
+        "reschedule_count": session.get("reschedule_count", 0) + 1,
+        "updated_at": at,
+    }
+    before = {"previous_start": session["start"], "previous_end": session["end"], "rescheduled_by": by}
+    old_keys = held_keys(session)
+    new_claims = [k for k in new_keys if k not in set(old_keys)]
+    freed = [k for k in old_keys if k not in set(new_keys)]
+    return Change(moved, SESSION_RESCHEDULED, before, new_keys, new_claims, freed)
+
+
+def cancelled(session: dict[str, Any], late: bool, reason: str | None, by: str, at: datetime) -> Change:
+    """Cancelled (late, when a client cancels inside the policy's hours): its time is free again."""
+    status = "late_cancelled" if late else "cancelled"
+    fields = {"status": status, "cancel_reason": reason, "cancelled_by": by, "cancelled_at": at}
+    facts = {"cancelled_by": by, "reason": reason, "late": late}
+    return Change(fields, SESSION_CANCELLED, facts, freed=held_keys(session))
+
+
+def settled(no_show: bool, at: datetime) -> Change:
+    """Completed, or a no-show; its time stays taken."""
+    if no_show:
+        return Change({"status": "no_show", "settled_at": at}, SESSION_NO_SHOW)
+    return Change({"status": "completed", "settled_at": at}, SESSION_COMPLETED)
 
 
 # As the API shows them -----------------------------------------------------------------------------
