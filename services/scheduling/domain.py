@@ -231,6 +231,15 @@ def check_slot(av: Availability, busy: Sequence[Interval], slot_start: datetime,
     return slot
 
 
+def is_open(av: Availability, busy: Sequence[Interval], slot_start: datetime, now: datetime) -> bool:
+    """Whether the session starting at ``slot_start`` may be booked (``check_slot`` gives it)."""
+    try:
+        check_slot(av, busy, slot_start, now)
+    except SlotUnavailable:
+        return False
+    return True
+
+
 def available_minutes(av: Availability, start: datetime, end: datetime) -> int:
     """Minutes of the counselor's hours falling inside [start, end)."""
     start, end = _aware(start, "start"), _aware(end, "end")

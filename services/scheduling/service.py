@@ -1,4 +1,8 @@
-"""scheduling: entrypoints only — validate, read, decide, write, publish."""
+"""scheduling: entrypoints only — validate, read, decide, write, publish.
+
+Who may do what is access.py; how sessions, notes and hours are stored, shown and told in events
+is views.py; the rules of hours and sessions are domain.py; the database is store.py.
+"""
 
 from __future__ import annotations
 
@@ -22,11 +26,16 @@ from shared.schemas import load
 from shared.service import NjiaService, rpc
 from shared.timers import every_seconds, scheduled
 
+Doc = dict[str, Any]
+Rule = Callable[[access.Caller, access.SessionParties], bool]
+
 MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
+NEARBY = timedelta(days=1)  # a branch booking reads the booked sessions this far around its start
+REPORT_RANGE = timedelta(days=366)
+FEED_PAST, FEED_AHEAD = timedelta(days=30), timedelta(days=180)
 NO_SHOW_LOOK_BACK = timedelta(days=2)
 STAFF = ("counselor", "branch_admin", "org_admin")
-Rule = Callable[[access.Caller, access.SessionParties], bool]
 
 # What each refusal of access.py is over the API: error, message, details.
 REFUSALS: dict[type[access.Refused], tuple[type[NjiaError], str | None, dict[str, list[str]] | None]] = {
@@ -64,13 +73,80 @@ def _refusals_as_api_errors() -> Iterator[None]:
         raise kind(message, details) from None
 
 
-def _next_version(session: dict[str, Any]) -> dict[str, int]:
+def _next_version(session: Doc) -> dict[str, int]:
     """The version a change gives a session: what ``_claim_change`` claims, and its event's revision."""
     return {"version": session.get("version", 0) + 1}
 
 
+def _search_range(params: Doc, at: datetime) -> tuple[datetime, datetime]:
+    start = max(params["from_"] or at, at)
+    end = params["to"] or start + DEFAULT_RANGE
+    if end <= start:
+        raise ValidationFailed(details={"to": ["Must be after from (and after now)."]})
+    if end - start > MAX_RANGE:
+        raise ValidationFailed(details={"to": ["At most 31 days per search."]})
+    return start, end
+
+
 def _slot_conflict(exc: domain.SchedulingError) -> Conflict:
     return Conflict(str(exc), {"start": [str(exc)], "reason": exc.reason})
+
+
+def _bookable(av: domain.Availability, start: datetime, at: datetime) -> domain.Interval:
+    """The counselor's session starting at ``start`` if it may be booked (the claims then say
+    whether another session holds the time); 409 saying why not otherwise."""
+    try:
+        return domain.check_slot(av, [], start, at)
+    except domain.SlotUnavailable as exc:
+        raise _slot_conflict(exc) from None
+
+
+def _slot_taken() -> Conflict:
+    return Conflict(
+        "That time was just taken; choose another.",
+        {"start": ["That time is already booked."], "reason": "slot_taken"},
+    )
+
+
+def _time_taken(key: str) -> Conflict:
+    """A booking found ``key`` claimed by another session: the client's time, or the counselor's."""
+    if key.startswith("client:"):
+        return Conflict(
+            "The client already has a session at that time.",
+            {"start": ["Overlaps another of the client's sessions."], "reason": "client_busy"},
+        )
+    return _slot_taken()
+
+
+def _nobody_free() -> Conflict:
+    message = "No counselor of this branch is free at that time."
+    return Conflict(message, {"start": [message]})
+
+
+def _no_hours_to_book() -> Conflict:
+    return Conflict(
+        "This counselor has not opened any times yet.",
+        {"start": ["No availability set."], "reason": domain.OUTSIDE_AVAILABILITY},
+    )
+
+
+def _no_hours_to_move() -> Conflict:
+    return Conflict("The counselor has no availability.", {"reason": domain.OUTSIDE_AVAILABILITY})
+
+
+def _not_booked(session: Doc, details: Doc) -> Conflict:
+    status = session["status"]
+    return Conflict(f"This session is {status.replace('_', ' ')}.", {**details, "reason": "not_booked"})
+
+
+def _check_open(state: str, window: domain.Interval, zone: str) -> None:
+    """A session's room opens shortly before it starts and closes when it ends."""
+    if state == "too_early":
+        opens_at = views.in_zone(window.start, zone)
+        raise TooEarly(f"The session opens at {opens_at}.", {"opens_at": opens_at})
+    if state == "closed":
+        closes_at = views.in_zone(window.end, zone)
+        raise Conflict("This session has ended.", {"reason": "ended", "closes_at": closes_at})
 
 
 class SchedulingService(KeepsPeople, NjiaService):
@@ -78,12 +154,12 @@ class SchedulingService(KeepsPeople, NjiaService):
     store: SchedulingStore = MongoStore(SchedulingStore, "sessions")  # type: ignore[assignment]
     accounts_rpc = ServiceRpc("accounts")
 
-    # People ----------------------------------------------------------------------
+    # People ----------------------------------------------------------------------------------
 
-    def _person(self, user_id: str, caller: Caller) -> dict[str, Any]:
+    def _person(self, user_id: str, caller: Caller) -> Doc:
         return known_person(self.store, self.accounts_rpc, user_id, caller)
 
-    def _counselor(self, counselor_id: str, caller: Caller) -> dict[str, Any]:
+    def _counselor(self, counselor_id: str, caller: Caller) -> Doc:
         person = self._person(counselor_id, caller)
         if person["role"] != "counselor":
             raise NotFound("No such counselor.")
@@ -93,10 +169,10 @@ class SchedulingService(KeepsPeople, NjiaService):
         """The caller's own time zone: what they see times in unless they ask for another."""
         return str(self._person(caller.user_id, caller).get("timezone") or "UTC")
 
-    # Availability ---------------------------------------------------------------------
+    # Availability --------------------------------------------------------------------------------
 
     @rpc
-    def set_availability(self, counselor_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def set_availability(self, counselor_id: str, body: Doc) -> Doc:
         caller = self.auth.caller()
         counselor = self._counselor(counselor_id, caller)
         if not access.may_manage_availability(caller, views.person(counselor)):
@@ -110,7 +186,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         return views.availability_view(doc)
 
     @rpc
-    def get_availability(self, counselor_id: str) -> dict[str, Any]:
+    def get_availability(self, counselor_id: str) -> Doc:
         caller = self.auth.caller()
         self._counselor(counselor_id, caller)
         doc = self.store.availability_of(counselor_id)
@@ -118,141 +194,117 @@ class SchedulingService(KeepsPeople, NjiaService):
             raise NotFound("This counselor has not set their availability yet.")
         return views.availability_view(doc)
 
-    # Slots -------------------------------------------------------------------------------
+    def _branch_hours(self, branch_id: str, caller: Caller) -> list[Doc]:
+        """The hours of a branch's counselors, of the caller's organization only."""
+        return [d for d in self.store.availability_of_branch(branch_id) if d["org_id"] == caller.org_id]
+
+    def _slot(
+        self, counselor_id: str, start: datetime, at: datetime, unset: Callable[[], Conflict]
+    ) -> tuple[domain.Availability, domain.Interval]:
+        """The counselor's hours and their session starting at ``start``, if it may be booked."""
+        doc = self.store.availability_of(counselor_id)
+        if doc is None:
+            raise unset()
+        av = views.availability_from(doc)
+        return av, _bookable(av, start, at)
+
+    # Slots ---------------------------------------------------------------------------------------
 
     @rpc
-    def open_slots(self, query: dict[str, Any]) -> dict[str, Any]:
+    def open_slots(self, query: Doc) -> Doc:
         caller = self.auth.caller()
         params = load(schemas.SlotQuery(), query)
         at = now()
-        start = max(params["from_"] or at, at)
-        end = params["to"] or start + DEFAULT_RANGE
-        if end <= start:
-            raise ValidationFailed(details={"to": ["Must be after from (and after now)."]})
-        if end - start > MAX_RANGE:
-            raise ValidationFailed(details={"to": ["At most 31 days per search."]})
+        start, end = _search_range(params, at)
         zone = params["tz"] or self._zone(caller)
         if params["counselor_id"]:
             self._counselor(params["counselor_id"], caller)
             docs = [d for d in [self.store.availability_of(params["counselor_id"])] if d]
             booked = self.store.booked_where({"counselor_id": params["counselor_id"]}, start, end)
         else:
-            docs = [
-                d
-                for d in self.store.availability_of_branch(params["branch_id"])
-                if d["org_id"] == caller.org_id
-            ]
+            docs = self._branch_hours(params["branch_id"], caller)
             booked = self.store.booked_where({"branch_id": params["branch_id"]}, start, end) if docs else []
         return views.slots_view(views.slots_of(docs, booked, start, end, at), zone)
 
-    # Booking ---------------------------------------------------------------------------------
+    # Booking -------------------------------------------------------------------------------------
 
     @rpc
-    def book_session(self, body: dict[str, Any]) -> dict[str, Any]:
+    def book_session(self, body: Doc) -> Doc:
         caller = self.auth.caller()
         data = load(schemas.BookingIn(), body)
         with _refusals_as_api_errors():
             client = self._client_for_booking(caller, data["client_id"])
             at = now()
             counselors = self._counselors_for_booking(caller, data)
-        start = data["start"]
-        last_error: Exception = Conflict(
-            "No counselor of this branch is free at that time.",
-            {"start": ["No counselor of this branch is free at that time."]},
-        )
-        for counselor in counselors:
+        error = _nobody_free()
+        for counselor in counselors:  # a named counselor, or the branch's free ones by load
             try:
-                return self._book_with(counselor, client, caller, start, data["topic"], at)
+                session = self._book_with(counselor, client, caller, data, at)
             except Conflict as exc:
-                last_error = exc
                 if exc.details.get("reason") == "client_busy" or data["counselor_id"]:
-                    break
-        raise last_error
+                    raise
+                error = exc
+                continue
+            zone = client["timezone"] if caller.user_id == client["user_id"] else self._zone(caller)
+            return views.session_view(session, zone)
+        raise error
 
-    def _client_for_booking(self, caller: Caller, client_id: str | None) -> dict[str, Any]:
+    def _client_for_booking(self, caller: Caller, client_id: str | None) -> Doc:
         client = self._person(access.client_to_book_for(caller, client_id), caller)
         access.check_client_for_booking(caller, views.person(client))
         return client
 
-    def _counselors_for_booking(self, caller: Caller, data: dict[str, Any]) -> list[dict[str, Any]]:
+    def _counselors_for_booking(self, caller: Caller, data: Doc) -> list[Doc]:
         if not data["counselor_id"]:
             return self._branch_counselors_by_load(data["branch_id"], caller, data["start"])
         counselor = self._counselor(data["counselor_id"], caller)
         access.check_counselor_for_booking(caller, views.person(counselor))
         return [counselor]
 
-    def _branch_counselors_by_load(
-        self, branch_id: str, caller: Caller, start: datetime
-    ) -> list[dict[str, Any]]:
-        docs = [d for d in self.store.availability_of_branch(branch_id) if d["org_id"] == caller.org_id]
+    def _branch_counselors_by_load(self, branch_id: str, caller: Caller, start: datetime) -> list[Doc]:
+        docs = self._branch_hours(branch_id, caller)
         if not docs:
             raise NotFound("No counselor of this branch has set availability.")
         at = now()
-        booked = self.store.booked_where(
-            {"branch_id": branch_id}, start - timedelta(days=1), start + timedelta(days=1)
-        )
-        free = []
-        for doc in docs:
-            av = views.availability_from(doc)
-            try:
-                domain.check_slot(av, views.busy_of(booked, av.counselor_id), start, at)
-            except domain.SlotUnavailable:
-                continue
-            week = domain.week_of(start, av.timezone)
-            load_that_week = len(
-                self.store.sessions_between(
-                    {"counselor_id": av.counselor_id, "status": "booked"}, week.start, week.end
-                )
-            )
-            free.append((av.counselor_id, load_that_week))
+        booked = self.store.booked_where({"branch_id": branch_id}, start - NEARBY, start + NEARBY)
+        free = self._free_with_load(docs, booked, start, at)
         return [self._counselor(cid, caller) for cid in domain.fewest_sessions_first(free)]
 
-    def _book_with(
-        self,
-        counselor: dict[str, Any],
-        client: dict[str, Any],
-        caller: Caller,
-        start: datetime,
-        topic: str | None,
-        at: datetime,
-    ) -> dict[str, Any]:
-        doc = self.store.availability_of(counselor["user_id"])
-        if doc is None:
-            raise Conflict(
-                "This counselor has not opened any times yet.",
-                {"start": ["No availability set."], "reason": domain.OUTSIDE_AVAILABILITY},
-            )
-        av = views.availability_from(doc)
-        try:
-            slot = domain.check_slot(av, [], start, at)
-        except domain.SlotUnavailable as exc:
-            raise _slot_conflict(exc) from None
+    def _free_with_load(
+        self, docs: list[Doc], booked: list[Doc], start: datetime, at: datetime
+    ) -> list[tuple[str, int]]:
+        """The counselors free at ``start``, each with the number of sessions booked that week."""
+        return [
+            (av.counselor_id, self._week_load(av, start))
+            for av in map(views.availability_from, docs)
+            if domain.is_open(av, views.busy_of(booked, av.counselor_id), start, at)
+        ]
+
+    def _week_load(self, av: domain.Availability, start: datetime) -> int:
+        week = domain.week_of(start, av.timezone)
+        booked = {"counselor_id": av.counselor_id, "status": "booked"}
+        return len(self.store.sessions_between(booked, week.start, week.end))
+
+    def _book_with(self, counselor: Doc, client: Doc, caller: Caller, data: Doc, at: datetime) -> Doc:
+        av, slot = self._slot(counselor["user_id"], data["start"], at, _no_hours_to_book)
         session = views.new_session(
-            new_id("ses"), counselor, client, caller.user_id, slot, av.buffer_minutes, topic, at
+            new_id("ses"), counselor, client, caller.user_id, slot, av.buffer_minutes, data["topic"], at
         )
-        session_id = session["_id"]
-        # The counselor's time and the client's, claimed together (one round trip when free).
-        taken = self.store.claim_time(views.claim_keys(session, slot, av.buffer_minutes), session_id, at)
-        if taken and taken.startswith("client:"):
-            raise Conflict(
-                "The client already has a session at that time.",
-                {"start": ["Overlaps another of the client's sessions."], "reason": "client_busy"},
-            )
+        taken = self.store.claim_time(views.claim_keys(session, slot, av.buffer_minutes), session["_id"], at)
         if taken:
-            raise Conflict(
-                "That time was just taken; choose another.",
-                {"start": ["That time is already booked."], "reason": "slot_taken"},
-            )
+            raise _time_taken(taken)
+        self._record_booking(session, caller, at)
+        return session
+
+    def _record_booking(self, session: Doc, caller: Caller, at: datetime) -> None:
         event = self.events.new(SESSION_BOOKED, {**views.facts(session), "booked_by": caller.user_id}, at)
         # A new session's outbox holds just this event: cleared in one write once published.
         add = partial(self.store.add_session, session)
-        self.events.record(self.store, "sessions", session_id, [event], add, fresh=True)
-        viewer = client if caller.user_id == client["user_id"] else None
-        return views.session_view(session, viewer["timezone"] if viewer else self._zone(caller))
+        self.events.record(self.store, "sessions", session["_id"], [event], add, fresh=True)
 
     # Reading sessions ----------------------------------------------------------------------------
 
-    def _visible(self, session_id: str, caller: Caller, may: Rule = access.can_see_session) -> dict[str, Any]:
+    def _visible(self, session_id: str, caller: Caller, may: Rule = access.can_see_session) -> Doc:
         """The session if the caller may see it (or do what ``may`` asks); else 404, as if none."""
         session = self.store.session(session_id)
         if session is None or not may(caller, views.parties(session)):
@@ -260,31 +312,32 @@ class SchedulingService(KeepsPeople, NjiaService):
         return session
 
     @rpc
-    def get_session(self, session_id: str) -> dict[str, Any]:
+    def get_session(self, session_id: str) -> Doc:
         caller = self.auth.caller()
         return views.session_view(self._visible(session_id, caller), self._zone(caller))
 
     @rpc
-    def list_sessions(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+    def list_sessions(self, query: Doc | None = None) -> Doc:
         caller = self.auth.caller()
         params = load(schemas.SessionQuery(), query or {})
-        asked = access.session_scope(caller, {k: params[k] for k in ("status", "counselor_id", "client_id")})
-        if asked is None:
+        scope = access.session_scope(caller, {k: params[k] for k in ("status", "counselor_id", "client_id")})
+        if scope is None:
             return {"items": [], "next_cursor": None}
-        scope: dict[str, Any] = dict(asked)
-        if params["from_"] or params["to"]:
-            scope["start"] = {}
-            if params["from_"]:
-                scope["start"]["$gte"] = params["from_"]
-            if params["to"]:
-                scope["start"]["$lt"] = params["to"]
-        docs, next_cursor = self.store.sessions_where(scope, params["limit"], params["cursor"])
+        docs, next_cursor = self.store.sessions_where(
+            scope, params["from_"], params["to"], params["limit"], params["cursor"]
+        )
         zone = self._zone(caller)
         return {"items": [views.session_view(d, zone) for d in docs], "next_cursor": next_cursor}
 
-    # Changing sessions ----------------------------------------------------------------------------
+    # Changing sessions ---------------------------------------------------------------------------
 
-    def _claim_change(self, session: dict[str, Any], at: datetime) -> None:
+    def _booked(self, session_id: str, caller: Caller) -> Doc:
+        session = self._visible(session_id, caller)
+        if session["status"] != "booked":
+            raise _not_booked(session, {"status": [session["status"]]})
+        return session
+
+    def _claim_change(self, session: Doc, at: datetime) -> None:
         """One change per version of a session: conditional updates are not atomic on FerretDB,
         inserting ``change:<id>:<version>`` is. The loser of two simultaneous changes gets 409."""
         if not self.store.claim(f"change:{session['_id']}:{session.get('version', 0)}", "change", at):
@@ -293,7 +346,7 @@ class SchedulingService(KeepsPeople, NjiaService):
                 {"reason": "state_clash"},
             )
 
-    def _change(self, session: dict[str, Any], change: views.Change, at: datetime) -> dict[str, Any]:
+    def _change(self, session: Doc, change: views.Change, at: datetime) -> Doc:
         """Claim the change, write it with its event in the outbox (and free the time it gives up),
         publish the event and clear it; returns the session as changed."""
         fields = {**change.fields, **_next_version(session)}
@@ -303,53 +356,39 @@ class SchedulingService(KeepsPeople, NjiaService):
         self.events.record(self.store, "sessions", session["_id"], [event], write)
         return {**session, **fields}
 
-    def _booked(self, session_id: str, caller: Caller) -> dict[str, Any]:
-        session = self._visible(session_id, caller)
-        if session["status"] != "booked":
+    def _move(self, session: Doc, change: views.Change, at: datetime) -> Doc:
+        # Claim the new time before freeing the old: a failed reschedule leaves the session as it was.
+        if self.store.claim_time(change.claimed, session["_id"], at):
+            raise _slot_taken()
+        try:
+            return self._change(session, change, at)
+        except Conflict:  # another change came first: give back the time just claimed
+            self.store.free_time(change.new_claims, session["_id"])
+            raise
+
+    def _check_reschedule_limit(self, session: Doc) -> None:
+        limit = self.store.policy(session["org_id"])["max_reschedules"]
+        if session.get("reschedule_count", 0) >= limit:
             raise Conflict(
-                f"This session is {session['status'].replace('_', ' ')}.",
-                {"status": [session["status"]], "reason": "not_booked"},
+                f"This session has been rescheduled {limit} times, the most allowed; "
+                "cancel and book again, or ask your counselor.",
+                {"start": ["Reschedule limit reached."], "reason": "reschedule_limit"},
             )
-        return session
 
     @rpc
-    def reschedule_session(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def reschedule_session(self, session_id: str, body: Doc) -> Doc:
         caller = self.auth.caller()
         data = load(schemas.RescheduleIn(), body)
         session = self._booked(session_id, caller)
         at = now()
         if access.bound_by_policy(caller):
-            limit = self.store.policy(session["org_id"])["max_reschedules"]
-            if session.get("reschedule_count", 0) >= limit:
-                raise Conflict(
-                    f"This session has been rescheduled {limit} times, the most allowed; "
-                    "cancel and book again, or ask your counselor.",
-                    {"start": ["Reschedule limit reached."], "reason": "reschedule_limit"},
-                )
-        doc = self.store.availability_of(session["counselor_id"])
-        if doc is None:
-            raise Conflict("The counselor has no availability.", {"reason": domain.OUTSIDE_AVAILABILITY})
-        av = views.availability_from(doc)
-        try:
-            slot = domain.check_slot(av, [], data["start"], at)
-        except domain.SlotUnavailable as exc:
-            raise _slot_conflict(exc) from None
+            self._check_reschedule_limit(session)
+        av, slot = self._slot(session["counselor_id"], data["start"], at, _no_hours_to_move)
         change = views.rescheduled(session, slot, av.buffer_minutes, caller.user_id, at)
-        # Claim the new time before freeing the old: a failed reschedule leaves the session as it was.
-        if self.store.claim_time(change.claimed, session_id, at):
-            raise Conflict(
-                "That time was just taken; choose another.",
-                {"start": ["That time is already booked."], "reason": "slot_taken"},
-            )
-        try:
-            changed = self._change(session, change, at)
-        except Conflict:  # another change came first: give back the time just claimed
-            self.store.free_time(change.new_claims, session_id)
-            raise
-        return views.session_view(changed, self._zone(caller))
+        return views.session_view(self._move(session, change, at), self._zone(caller))
 
     @rpc
-    def cancel_session(self, session_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def cancel_session(self, session_id: str, body: Doc | None = None) -> Doc:
         caller = self.auth.caller()
         data = load(schemas.CancelIn(), body or {})
         session = self._booked(session_id, caller)
@@ -361,7 +400,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         return views.session_view(self._change(session, change, at), self._zone(caller))
 
     @rpc
-    def complete_session(self, session_id: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def complete_session(self, session_id: str, body: Doc | None = None) -> Doc:
         caller = self.auth.caller(*STAFF)
         data = load(schemas.CompleteIn(), body or {})
         session = self._booked(session_id, caller)
@@ -395,29 +434,18 @@ class SchedulingService(KeepsPeople, NjiaService):
                 continue  # another replica's sweep, or the counselor, settled it first
         self.store.swept_for_no_shows = True
 
-    # Joining -----------------------------------------------------------------------------------
+    # Joining -------------------------------------------------------------------------------------
 
     @rpc
-    def join_session(self, session_id: str) -> dict[str, Any]:
+    def join_session(self, session_id: str) -> Doc:
         caller = self.auth.caller()
         session = self._visible(session_id, caller, access.may_join)
         at = now()
         if session["status"] != "booked":
-            raise Conflict(
-                f"This session is {session['status'].replace('_', ' ')}.", {"reason": "not_booked"}
-            )
+            raise _not_booked(session, {})
         window = domain.join_window(session["start"], session["end"])
-        state = domain.join_state(at, session["start"], session["end"])
         zone = self._zone(caller)
-        if state == "too_early":
-            raise TooEarly(
-                f"The session opens at {views.in_zone(window.start, zone)}.",
-                {"opens_at": views.in_zone(window.start, zone)},
-            )
-        if state == "closed":
-            raise Conflict(
-                "This session has ended.", {"reason": "ended", "closes_at": views.in_zone(window.end, zone)}
-            )
+        _check_open(domain.join_state(at, session["start"], session["end"]), window, zone)
         person = session["client"] if caller.user_id == session["client_id"] else session["counselor"]
         url = meetings.join_url(
             self.settings.jitsi_base_url,
@@ -434,7 +462,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         self.store.record_join(session_id, caller.user_id, person["role"], at)
         return views.join_view(url, window, zone)
 
-    # Calendar ----------------------------------------------------------------------------------
+    # Calendar ------------------------------------------------------------------------------------
 
     @rpc
     def session_calendar(self, session_id: str) -> str:
@@ -460,17 +488,16 @@ class SchedulingService(KeepsPeople, NjiaService):
             raise NotFound("No such calendar feed.")
         at = now()
         sessions = self.store.sessions_between(
-            {"counselor_id": counselor_id}, at - timedelta(days=30), at + timedelta(days=180)
+            {"counselor_id": counselor_id}, at - FEED_PAST, at + FEED_AHEAD
         )
         name = sessions[0]["counselor"]["name"] if sessions else "counselor"
-        return calendar.counselor_feed(
-            name, [views.calendar_entry(s, self.settings.public_url) for s in sessions], at
-        ).decode()
+        entries = [views.calendar_entry(s, self.settings.public_url) for s in sessions]
+        return calendar.counselor_feed(name, entries, at).decode()
 
     # Case notes ----------------------------------------------------------------------------------
 
     @rpc
-    def add_note(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def add_note(self, session_id: str, body: Doc) -> Doc:
         caller = self.auth.caller("counselor")
         session = self._visible(session_id, caller, access.may_write_notes)
         data = load(schemas.NoteIn(), body)
@@ -478,8 +505,12 @@ class SchedulingService(KeepsPeople, NjiaService):
         self.store.add_note(note)
         return views.note_view(note, self._zone(caller))
 
+    def _may_read_notes(self, caller: access.Caller, session: access.SessionParties) -> bool:
+        shared_with = partial(self.store.shared_with, session.client_id)
+        return access.may_read_notes(caller, session, shared_with)
+
     @rpc
-    def list_notes(self, session_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
+    def list_notes(self, session_id: str, query: Doc | None = None) -> Doc:
         caller = self.auth.caller()
         self._visible(session_id, caller, self._may_read_notes)
         params = load(schemas.PageQuery(), query or {})
@@ -487,12 +518,8 @@ class SchedulingService(KeepsPeople, NjiaService):
         zone = self._zone(caller)
         return {"items": [views.note_view(n, zone) for n in notes], "next_cursor": next_cursor}
 
-    def _may_read_notes(self, caller: access.Caller, session: access.SessionParties) -> bool:
-        shared_with = partial(self.store.shared_with, session.client_id)
-        return access.may_read_notes(caller, session, shared_with)
-
     @rpc
-    def share_client_record(self, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def share_client_record(self, client_id: str, body: Doc) -> Doc:
         caller = self.auth.caller()
         client = self._person(client_id, caller)
         if client["role"] != "client":
@@ -504,37 +531,35 @@ class SchedulingService(KeepsPeople, NjiaService):
         self.store.share(client_id, counselors, now())
         return {"client_id": client_id, "counselor_ids": counselors}
 
-    # Policy and reports ----------------------------------------------------------------------------
+    # Policy and reports --------------------------------------------------------------------------
 
     @rpc
-    def get_policy(self) -> dict[str, Any]:
+    def get_policy(self) -> Doc:
         caller = self.auth.caller()
         return self.store.policy(caller.org_id)
 
     @rpc
-    def set_policy(self, body: dict[str, Any]) -> dict[str, Any]:
+    def set_policy(self, body: Doc) -> Doc:
         caller = self.auth.caller("org_admin")
         data = load(schemas.PolicyIn(), body)
         self.store.set_policy(caller.org_id, data)
         return self.store.policy(caller.org_id)
 
     @rpc
-    def branch_report(self, query: dict[str, Any]) -> dict[str, Any]:
+    def branch_report(self, query: Doc) -> Doc:
         caller = self.auth.caller("org_admin", "branch_admin")
         params = load(schemas.ReportQuery(), query)
         start, end = params["from_"], params["to"]
-        if end <= start or end - start > timedelta(days=366):
+        if end <= start or end - start > REPORT_RANGE:
             raise ValidationFailed(details={"to": ["Must be after from, and at most a year later."]})
-        branches = [
-            branch
-            for branch in self.accounts_rpc.list_branches({"limit": 200})["items"]
-            if access.may_see_branch_report(caller, branch["id"])
-        ]
+        branches = self.accounts_rpc.list_branches({"limit": 200})["items"]
         sessions = self.store.sessions_between({"org_id": caller.org_id}, start, end)
         availability = self.store.availability_of_org(caller.org_id)
         return {
             "items": [
-                views.branch_report_row(branch, sessions, availability, start, end) for branch in branches
+                views.branch_report_row(branch, sessions, availability, start, end)
+                for branch in branches
+                if access.may_see_branch_report(caller, branch["id"])
             ],
             "next_cursor": None,
         }

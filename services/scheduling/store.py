@@ -102,8 +102,22 @@ class SchedulingStore(People, Store):
         self.free_time(freed, session_id)
 
     def sessions_where(
-        self, query: dict[str, Any], limit: int, cursor: str | None
+        self,
+        scope: dict[str, Any],
+        start_from: datetime | None,
+        start_before: datetime | None,
+        limit: int,
+        cursor: str | None,
     ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of the sessions matching the equalities in ``scope`` and starting in
+        [start_from, start_before) (either end open when None)."""
+        query = dict(scope)
+        if start_from or start_before:
+            query["start"] = {}
+            if start_from:
+                query["start"]["$gte"] = start_from
+            if start_before:
+                query["start"]["$lt"] = start_before
         return page(self.sessions, query, limit, cursor)
 
     def sessions_between(self, query: dict[str, Any], start: datetime, end: datetime) -> list[dict[str, Any]]:
