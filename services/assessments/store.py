@@ -34,7 +34,7 @@ from services.assessments.domain import (
 from services.assessments.readers import ImportFailed, WriteCounts
 from shared.config import load_settings
 from shared.ids import new_id
-from shared.mongo import Store, connect, database_name, encode_cursor, now, page, with_outbox
+from shared.mongo import Store, connect, database_name, encode_cursor, now, page, upsert, with_outbox
 from shared.people import People
 
 DATABASE = "assessments"
@@ -85,9 +85,7 @@ class AssessmentsStore(People, Store):
     # People, branches and who counsels whom (kept from events) ------------------------------------
 
     def remember_branch(self, branch: dict[str, Any]) -> None:
-        self.branches.replace_one(
-            {"_id": branch["branch_id"]}, {**branch, "_id": branch["branch_id"]}, upsert=True
-        )
+        upsert(self.branches, {"_id": branch["branch_id"]}, {**branch, "_id": branch["branch_id"]})
 
     def branch(self, branch_id: str) -> dict[str, Any] | None:
         return self.branches.find_one({"_id": branch_id}, {"_id": 0})
@@ -95,7 +93,8 @@ class AssessmentsStore(People, Store):
     def remember_counsel(
         self, client_id: str, counselor: dict[str, Any], org_id: str, since: datetime
     ) -> None:
-        self.counsel.update_one(
+        upsert(
+            self.counsel,
             {"_id": counsel_id(client_id, counselor["user_id"])},
             {
                 "$set": {"counselor": counselor, "org_id": org_id},
@@ -105,7 +104,6 @@ class AssessmentsStore(People, Store):
                     "since": since,
                 },
             },
-            upsert=True,
         )
 
     def counsels(self, counselor_id: str, client_id: str) -> bool:
@@ -123,7 +121,7 @@ class AssessmentsStore(People, Store):
     def save_draft(self, client_id: str, key: str, answers: dict[str, int], at: datetime) -> dict[str, Any]:
         doc: dict[str, Any] = {"_id": draft_id(client_id, key), "client_id": client_id, "key": key}
         doc.update(answers=answers, updated_at=at)
-        self.drafts.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+        upsert(self.drafts, {"_id": doc["_id"]}, doc)
         return doc
 
     def draft(self, client_id: str, key: str) -> dict[str, Any] | None:
@@ -141,7 +139,7 @@ class AssessmentsStore(People, Store):
         # One document per client and kind, replaced whole: FerretDB's updates of one document
         # by two writers at once can lose one of them.
         key = draft_id(doc["client_id"], doc["key"])
-        self.latest.replace_one({"_id": key}, {"_id": key, **latest}, upsert=True)
+        upsert(self.latest, {"_id": key}, {"_id": key, **latest})
 
     def result(self, result_id: str) -> dict[str, Any] | None:
         doc = self.results.find_one({"_id": result_id}, {"outbox": 0, "outbox_pending": 0})
@@ -252,11 +250,7 @@ class AssessmentsStore(People, Store):
         import_id = new_id("imp")
         self.imports.insert_one({"_id": import_id, "at": at, "changed": changed, "report": report})
         if changed:
-            self.meta.update_one(
-                {"_id": CATALOG},
-                {"$set": {"version": import_id, "changed_at": at}},
-                upsert=True,
-            )
+            upsert(self.meta, {"_id": CATALOG}, {"$set": {"version": import_id, "changed_at": at}})
         return import_id
 
 

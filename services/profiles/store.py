@@ -25,7 +25,7 @@ from bson import Binary
 from pymongo.errors import DuplicateKeyError
 
 from services.profiles import domain
-from shared.mongo import Store, outbox_push, with_outbox
+from shared.mongo import Store, outbox_push, upsert, with_outbox
 
 CHUNK = 1024 * 1024
 STALE_LOCK = timedelta(minutes=2)
@@ -194,7 +194,8 @@ class ProfilesStore(Store):
         self, client_id: str, org_id: str, kind: str, config: dict[str, Any], now: datetime
     ) -> None:
         """What to read from now on; a new address forgets the old conditional-request cache."""
-        self.sources.update_one(
+        upsert(
+            self.sources,
             {"_id": source_id(client_id, kind)},
             {
                 "$set": {"config": config, "cache": {}, "connected_at": now, "status": domain.PENDING},
@@ -208,7 +209,6 @@ class ProfilesStore(Store):
                     "outbox_pending": False,
                 },
             },
-            upsert=True,
         )
 
     def save_source_state(
@@ -239,7 +239,8 @@ class ProfilesStore(Store):
         return [s for s in found if s is not None]
 
     def save_snapshot(self, client_id: str, snapshot: domain.Snapshot, now: datetime) -> None:
-        self.snapshots.replace_one(
+        upsert(
+            self.snapshots,
             {"_id": source_id(client_id, snapshot.source)},
             {
                 "client_id": client_id,
@@ -248,7 +249,6 @@ class ProfilesStore(Store):
                 "changed_at": dict(snapshot.changed_at),
                 "saved_at": now,
             },
-            upsert=True,
         )
 
     # Syncs ------------------------------------------------------------------------------------
@@ -298,10 +298,10 @@ class ProfilesStore(Store):
     # Who counsels whom ------------------------------------------------------------------------
 
     def remember_relation(self, counselor_id: str, client_id: str, org_id: str, now: datetime) -> None:
-        self.relations.replace_one(
+        upsert(
+            self.relations,
             {"_id": f"{counselor_id}:{client_id}"},
             {"counselor_id": counselor_id, "client_id": client_id, "org_id": org_id, "since": now},
-            upsert=True,
         )
 
     def counsels(self, counselor_id: str, client_id: str) -> bool:
@@ -322,4 +322,4 @@ class ProfilesStore(Store):
         return doc["until"] if doc else None
 
     def set_limit(self, name: str, until: datetime) -> None:
-        self.limits.replace_one({"_id": name}, {"until": until}, upsert=True)
+        upsert(self.limits, {"_id": name}, {"until": until})
