@@ -25,6 +25,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
+from services.gateway.translations import ENGLISH, language_of, translate_error
 from shared.auth import ADDRESS_KEY, IDEMPOTENCY_KEY, TOKEN_KEY, Tokens, bearer_token
 from shared.config import load_settings
 from shared.errors import (
@@ -69,11 +70,17 @@ def json_response(status: int, payload: Any, headers: dict[str, str] | None = No
     return Response(json.dumps(payload, default=str), status=status, mimetype=JSON, headers=headers)
 
 
-def error_response(error: NjiaError, request_id: str | None = None) -> Response:
+def error_response(error: NjiaError, request_id: str | None = None, language: str = ENGLISH) -> Response:
+    """API.md's error body, its messages in ``language`` (``language_of`` the request)."""
     headers = {"X-Request-Id": request_id} if request_id else {}
+    headers.update({"Content-Language": language, "Vary": "Accept-Language"})
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.retry_after)
-    return json_response(error.status, error.to_body(), headers)
+    return json_response(error.status, translate_error(error.to_body(), language), headers)
+
+
+def language_of_request(request: Request) -> str:
+    return language_of(request.headers.get("Accept-Language"))
 
 
 NUL = "\x00"
@@ -198,6 +205,7 @@ class ApiServer(WebServer):
 class ApiWsgiApp(WsgiApp):
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ, shallow=True)
+        language = language_of_request(request)
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
@@ -208,20 +216,21 @@ class ApiWsgiApp(WsgiApp):
                 err: NjiaError = MethodNotAllowed(
                     f"{request.method} is not allowed on {request.path}.", {"allowed": allowed}
                 )
-                response = error_response(err)
+                response = error_response(err, language=language)
                 if allowed:
                     response.headers["Allow"] = allowed
             elif code == 404:
-                response = error_response(NotFound(f"There is nothing at {request.path}."))
+                response = error_response(NotFound(f"There is nothing at {request.path}."), language=language)
             else:
-                response = error_response(BadRequest(exc.description or "Bad request."))
+                response = error_response(BadRequest(exc.description or "Bad request."), language=language)
             return response(environ, start_response)
         request.path_values = values  # type: ignore[attr-defined]  # nameko reads it
         request.max_content_length = provider.max_body
         length = request.content_length
         if length is not None and length > provider.max_body:
             response = error_response(
-                PayloadTooLarge(f"The body is over the {provider.max_body // 1024} KiB limit.")
+                PayloadTooLarge(f"The body is over the {provider.max_body // 1024} KiB limit."),
+                language=language,
             )
             return response(environ, start_response)
         return provider.handle_request(request)(environ, start_response)
@@ -259,7 +268,7 @@ class ApiEndpoint(HttpRequestHandler):
             result = done.wait()
             response = self.response_from_result(result)
         except Exception as exc:  # every failure becomes API.md's error body
-            response = self.response_from_exception(exc, request_id)
+            response = self.response_from_exception(exc, request_id, language_of_request(request))
         response.headers["X-Request-Id"] = request_id
         response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -275,25 +284,27 @@ class ApiEndpoint(HttpRequestHandler):
         payload = self.doc.response().dump(result) if self.doc.response and self.doc.dump else result
         return json_response(self.doc.status, payload)
 
-    def response_from_exception(self, exc: Exception, request_id: str | None = None) -> Response:
+    def response_from_exception(
+        self, exc: Exception, request_id: str | None = None, language: str = ENGLISH
+    ) -> Response:
+        return error_response(self.error_from_exception(exc, request_id), request_id, language)
+
+    def error_from_exception(self, exc: Exception, request_id: str | None) -> NjiaError:
         if isinstance(exc, NjiaError):
-            return error_response(exc, request_id)
+            return exc
         if isinstance(exc, RequestEntityTooLarge):
-            return error_response(
-                PayloadTooLarge(f"The body is over the {self.max_body // 1024} KiB limit."), request_id
-            )
+            return PayloadTooLarge(f"The body is over the {self.max_body // 1024} KiB limit.")
         if isinstance(exc, HTTPException) and exc.code and exc.code < 500:
-            return error_response(BadRequest(exc.description or "Bad request."), request_id)
+            return BadRequest(exc.description or "Bad request.")
         if isinstance(exc, RemoteError):
             # A backing service failed (its database away, or a bug): retryable, never a silent loss.
             log.error("backing service failed", extra={"error": str(exc)[:500]})
-            return error_response(Unavailable(details={"error_id": request_id}), request_id)
+            return Unavailable(details={"error_id": request_id})
         error_id = request_id or uuid.uuid4().hex
         log.exception("unexpected error in gateway", extra={"error_id": error_id})
-        err = NjiaError(
+        return NjiaError(
             "Something went wrong on our side; quote the error id if you contact us.", {"error_id": error_id}
         )
-        return error_response(err, request_id)
 
 
 api = ApiEndpoint.decorator
