@@ -1,5 +1,7 @@
 // The public HTTP API of API.md, and who is signed in. Nothing else in the app calls fetch.
 
+import { language } from "./i18n.js";
+
 const TOKEN = "njia.token";
 const USER = "njia.user";
 
@@ -54,7 +56,8 @@ function url(path, query) {
 }
 
 async function send(method, path, { body, query, raw } = {}) {
-  const headers = { Accept: "application/json" };
+  // The API words its errors in the language the person reads the app in (their account's once signed in).
+  const headers = { Accept: "application/json", "Accept-Language": language() };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   let payload = body;
   if (body !== undefined && !(body instanceof Blob) && !(body instanceof FormData)) {
