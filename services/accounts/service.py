@@ -94,19 +94,17 @@ class AccountsService(NjiaService):
         )
         admin_event = self._registered(admin)
         try:
-            # One store call writes both documents: the organization's event goes out first, as
-            # record does it, then the admin's, from the admin's own document.
+            # One store call writes both documents; both events ride in the organization's outbox
+            # (its document is written last: until then the sign-up has not happened).
             self.events.record(
                 self.store,
                 "organizations",
                 org.id,
-                [org_event],
-                lambda events: self.store.create_organization(org, admin, events, [admin_event], at),
-                fresh=True,
+                [org_event, admin_event],
+                lambda events: self.store.create_organization(org, admin, events, at),
             )
         except AccountsError as exc:
             raise _as_api_error(exc) from None
-        self.events.deliver(self.store, "users", admin.id, [admin_event])
         return {
             "id": org.id,
             "name": org.name,

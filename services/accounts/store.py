@@ -2,15 +2,26 @@
 
 Uniqueness of organization slugs and user emails rests on claim documents
 (``slug:<slug>``, ``email:<email>``) whose insert is atomic on FerretDB and
-MongoDB alike; a claim left by a crash before its owner was written is freed
-after ``STALE_CLAIM``. A change of a user's details holds ``changing:<user id>``
-the same way while it runs, so two changes of one person never interleave.
+MongoDB alike. A sign-up that fails gives its claims back at once; a claim left by a
+crash before its owner was written is freed after ``STALE_CLAIM``. A change of a
+user's details holds ``changing:<user id>`` the same way while it runs, so two
+changes of one person never interleave.
+
+An organization's sign-up writes its admin first and the organization last, with
+both events in the organization's outbox: the organization's document is what
+makes the sign-up happen. Until it exists the organization is found by no slug,
+its admin signs in to nothing and no event goes out; a sign-up that stopped
+between the two writes leaves an admin whose organization is missing, and the
+claims of its slug and email are taken over (the admin deleted) once stale.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+
+from pymongo.errors import PyMongoError
 
 from services.accounts.domain import (
     OWN_DETAILS,
@@ -102,40 +113,67 @@ class AccountsStore(Store):
 
     # Claims with crash recovery ------------------------------------------------
 
-    def _claim(self, key: str, owner: str, owner_collection: str, now: datetime) -> bool:
+    def _claim(self, key: str, owner: str, now: datetime, written: Callable[[str], bool]) -> bool:
+        """Claim ``key`` for ``owner``; a stale claim whose holder was never ``written`` (a crash
+        between claim and write) is taken over."""
         if self.claim(key, owner, now):
             return True
-        holder = self.claim_owner(key)
-        if holder and self.db[owner_collection].find_one({"_id": holder}, {"_id": 1}) is None:
-            # The holder crashed before writing what it claimed for: free it once it is stale.
-            if self.release_if_stale(key, STALE_CLAIM, now):
-                return self.claim(key, owner, now)
-        return False
+        held = self.claims.find_one({"_id": key}, {"owner": 1, "claimed_at": 1})
+        if held is None:  # given back meanwhile
+            return self.claim(key, owner, now)
+        if held["claimed_at"] >= now - STALE_CLAIM or written(held["owner"]):
+            return False
+        self._forget_unfinished(held["owner"])
+        return self.release_if_stale(key, STALE_CLAIM, now) and self.claim(key, owner, now)
+
+    def _forget_unfinished(self, holder: str) -> None:
+        """The admin a sign-up wrote before it stopped short of the organization (see the module
+        doc): nothing else is ever left behind by a claim's holder."""
+        self.users.delete_one({"_id": holder, "role": "org_admin"})
+
+    def _organization_written(self, org_id: str) -> bool:
+        return self.organizations.find_one({"_id": org_id}, {"_id": 1}) is not None
+
+    def _user_written(self, user_id: str) -> bool:
+        """The user exists, and so does their organization (else a sign-up stopped half-way)."""
+        doc = self.users.find_one({"_id": user_id}, {"org_id": 1})
+        return doc is not None and self._organization_written(doc["org_id"])
 
     def _claim_email(self, email: str, user_id: str, now: datetime) -> None:
-        if not self._claim(_email_key(email), user_id, "users", now):
+        if not self._claim(_email_key(email), user_id, now, self._user_written):
             raise EmailTaken("That email address already has an account.", "email")
 
     # Organizations ---------------------------------------------------------------
 
     def create_organization(
-        self,
-        org: Organization,
-        admin: User,
-        org_events: list[dict[str, Any]],
-        admin_events: list[dict[str, Any]],
-        now: datetime,
+        self, org: Organization, admin: User, events: list[dict[str, Any]], now: datetime
     ) -> None:
-        """Both or neither: the slug and the admin's email are claimed before anything is written."""
-        if not self._claim(_slug_key(org.slug), org.id, "organizations", now):
+        """Both or neither. The slug and the admin's email are claimed first; then the admin is
+        written, and the organization last, carrying ``events`` (its own and its admin's). A failed
+        write takes back what was written and gives the claims back at once."""
+        if not self._claim(_slug_key(org.slug), org.id, now, self._organization_written):
             raise SlugTaken("That slug is taken; choose another.", "slug")
         try:
             self._claim_email(admin.email, admin.id, now)
         except EmailTaken as exc:
             self.release(_slug_key(org.slug), org.id)
             raise EmailTaken(str(exc), "admin.email") from None
-        self.organizations.insert_one(with_outbox(_fields(org), org_events))
-        self.users.insert_one(with_outbox(_fields(admin), admin_events))
+        try:
+            self.users.insert_one(with_outbox(_fields(admin), []))
+            self.organizations.insert_one(with_outbox(_fields(org), events))
+        except Exception:
+            self._undo_sign_up(org, admin)
+            raise
+
+    def _undo_sign_up(self, org: Organization, admin: User) -> None:
+        try:
+            if self.organizations.find_one({"_id": org.id}, {"_id": 1}) is not None:
+                return  # written after all (the error came after the write): the sign-up happened
+            self.users.delete_one({"_id": admin.id})
+            self.release(_email_key(admin.email), admin.id)
+            self.release(_slug_key(org.slug), org.id)
+        except PyMongoError:
+            pass  # the database is away: the claims are freed once stale, the admin with them
 
     def organization(self, org_id: str) -> Organization | None:
         doc = self.organizations.find_one({"_id": org_id})
@@ -201,8 +239,10 @@ class AccountsStore(Store):
         return _user(doc)
 
     def user_by_email(self, email: str) -> User | None:
+        """Whoever holds the email, if their organization exists (see the module doc)."""
         user_id = self.claim_owner(_email_key(email))
-        return self.user(user_id) if user_id else None
+        user = self.user(user_id) if user_id else None
+        return user if user and self._organization_written(user.org_id) else None
 
     def users_where(
         self, scope: dict[str, Any], limit: int, cursor: str | None
