@@ -2,7 +2,7 @@
 
 Uniqueness of organization slugs and user emails rests on claim documents
 (``slug:<slug>``, ``email:<email>``) whose insert is atomic on FerretDB and
-MongoDB alike. A sign-up that fails gives its claims back at once; a claim left by a
+MongoDB alike. A write that fails gives its claims back at once; a claim left by a
 crash before its owner was written is freed after ``STALE_CLAIM``. A change of a
 user's details holds ``changing:<user id>`` the same way while it runs, so two
 changes of one person never interleave.
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from services.accounts.domain import (
     OWN_DETAILS,
@@ -143,6 +143,15 @@ class AccountsStore(Store):
         if not self._claim(_email_key(email), user_id, now, self._user_written):
             raise EmailTaken("That email address already has an account.", "email")
 
+    def _give_back_email(self, email: str, user_id: str) -> None:
+        """After a failed write of ``user_id``: free the email now, unless the user was written after
+        all (an error after the write) or the database cannot tell (then staleness frees it)."""
+        try:
+            if self.users.find_one({"_id": user_id}, {"_id": 1}) is None:
+                self.release(_email_key(email), user_id)
+        except PyMongoError:
+            pass
+
     # Organizations ---------------------------------------------------------------
 
     def create_organization(
@@ -199,8 +208,16 @@ class AccountsStore(Store):
     # Users ---------------------------------------------------------------------------
 
     def add_user(self, user: User, events: list[dict[str, Any]], now: datetime) -> None:
+        """The user, under the claim of their email; a failed write gives the email back at once."""
         self._claim_email(user.email, user.id, now)
-        self.users.insert_one(with_outbox(_fields(user), events))
+        try:
+            self.users.insert_one(with_outbox(_fields(user), events))
+        except DuplicateKeyError:
+            self._give_back_email(user.email, user.id)
+            raise EmailTaken("That email address already has an account.", "email") from None
+        except Exception:
+            self._give_back_email(user.email, user.id)
+            raise
 
     def begin_change(self, user_id: str, now: datetime) -> bool:
         """Hold ``changing:<user id>`` while one change of the user is read, written and published:

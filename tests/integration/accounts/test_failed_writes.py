@@ -1,4 +1,4 @@
-"""A sign-up whose write fails, or stops half-way, leaves nothing behind: no
+"""A sign-up or registration whose write fails, or stops half-way, leaves nothing behind: no
 organization without its admin, no slug or email held (API.md: nothing half-written after a 4xx or
 5xx; a retry with the same slug and email succeeds)."""
 
@@ -125,3 +125,14 @@ def test_a_sign_up_that_fails_gives_its_claims_back(accounts, monkeypatch, fail_
     assert store.claims.find_one({"_id": f"email:{body['admin']['email']}"}) is None
     assert store.users.find_one({"email": body["admin"]["email"]}) is None
     assert store.organizations.find_one({"slug": body["slug"]}) is None
+
+
+def test_a_registration_whose_write_fails_frees_the_email_at_once(accounts, monkeypatch):
+    org = call(accounts, "create_organization", make_organization())
+    registration = make_registration(org["slug"])
+    fail(monkeypatch, store_of(accounts), 1, AutoReconnect("connection lost"), "users")
+    with pytest.raises(AutoReconnect):
+        call(accounts, "register_client", registration)
+    client = call(accounts, "register_client", registration)
+    assert client["email"] == registration["email"]
+    assert sign_in(accounts, registration["email"])["user"]["id"] == client["id"]
