@@ -55,10 +55,22 @@ function url(path, query) {
   return `/api/v1${path}${text ? `?${text}` : ""}`;
 }
 
-async function send(method, path, { body, query, raw } = {}) {
+// One Idempotency-Key per thing a person asks for, until it is done: a retry after a lost answer
+// or a second press is answered as the first was, never booked twice.
+const pending = new Map();
+function keyFor(what) {
+  if (!pending.has(what)) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs HTTPS; this does not
+    pending.set(what, Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(""));
+  }
+  return pending.get(what);
+}
+
+async function send(method, path, { body, query, raw, key } = {}) {
   // The API words its errors in the language the person reads the app in (their account's once signed in).
   const headers = { Accept: "application/json", "Accept-Language": language() };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  if (key) headers["Idempotency-Key"] = key;
   let payload = body;
   if (body !== undefined && !(body instanceof Blob) && !(body instanceof FormData)) {
     headers["Content-Type"] = "application/json";
@@ -89,6 +101,13 @@ async function send(method, path, { body, query, raw } = {}) {
 export const api = {
   get: (path, query) => send("GET", path, { query }),
   post: (path, body, query) => send("POST", path, { body: body ?? {}, query }),
+  // A change that must happen once (booking, moving, cancelling a session), safe to send again.
+  once: async (path, body) => {
+    const what = `${path} ${JSON.stringify(body)}`;
+    const answer = await send("POST", path, { body, key: keyFor(what) });
+    pending.delete(what);
+    return answer;
+  },
   put: (path, body) => send("PUT", path, { body }),
   patch: (path, body) => send("PATCH", path, { body }),
   delete: (path) => send("DELETE", path),

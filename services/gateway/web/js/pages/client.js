@@ -133,7 +133,7 @@ async function bookPage({ user, query, navigate }) {
         onSubmit: async ({ topic }) => {
           const body = { ...target, start: slot.start, topic: topic || null };
           try {
-            const booked = await api.post("/sessions", body);
+            const booked = await api.once("/sessions", body);
             flash(t("book.booked", { when }));
             navigate(`/sessions/${booked.id}`);
           } catch (error) {

@@ -113,7 +113,7 @@ function rescheduleCard(item, user, ctx) {
           fields: [h("p", {}, t("sessions.move_to", { when: when(slot, user.timezone) }))],
           submit: t("sessions.reschedule_confirm"),
           onSubmit: async () => {
-            await api.post(`/sessions/${item.id}/reschedule`, { start: slot.start });
+            await api.once(`/sessions/${item.id}/reschedule`, { start: slot.start });
             flash(t("sessions.rescheduled", { when: when(slot, user.timezone) }));
             ctx.render();
           },
@@ -132,7 +132,7 @@ function cancelCard(item, ctx) {
     submit: t("sessions.cancel_confirm"),
     secondary: button(t("sessions.keep"), () => holder.replaceChildren(openButton)),
     onSubmit: async ({ reason }) => {
-      await api.post(`/sessions/${item.id}/cancel`, { reason: reason || null });
+      await api.once(`/sessions/${item.id}/cancel`, { reason: reason || null });
       flash(t("sessions.cancelled"));
       ctx.render();
     },
