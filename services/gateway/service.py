@@ -15,7 +15,7 @@ from marshmallow import Schema, fields, validate
 from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Request, Response
 
-from services.gateway.http import RouteDoc, api, json_response
+from services.gateway.http import RouteDoc, api, json_response, language_of_request
 from services.gateway.openapi import build_spec
 from services.gateway.routes.accounts import AccountsRoutes
 from services.gateway.routes.assessments import AssessmentsRoutes
@@ -23,6 +23,7 @@ from services.gateway.routes.notifications import NotificationsRoutes
 from services.gateway.routes.profiles import ProfilesRoutes
 from services.gateway.routes.scheduling import SchedulingRoutes
 from services.gateway.routes.web import WebRoutes
+from services.gateway.translations import translate_error
 from shared.config import BACKENDS
 from shared.errors import NjiaError, Unavailable
 from shared.logs import RequestLogging
@@ -94,7 +95,8 @@ class GatewayService(
         body = {**health, "status": "ready" if not down else "degraded" if ready else "unavailable"}
         if not ready:
             failing = ["broker"] if health["broker"] != "ok" else down
-            body["error"] = Unavailable(f"Not answering: {', '.join(failing)}.", health).to_body()["error"]
+            error = Unavailable(f"Not answering: {', '.join(failing)}.", health).to_body()
+            body["error"] = translate_error(error, language_of_request(request))["error"]
         return json_response(200 if ready else 503, body)
 
     @api(
