@@ -139,7 +139,9 @@ class AccountsService(NjiaService):
             branch = self.store.branch(data["branch_id"], org.id)
             if branch is None:
                 raise ValidationFailed(details={"branch_id": ["No such branch in this organization."]})
-        timezone, language = defaults_from_branch(branch, data["timezone"], data["language"])
+        # API.md: defaults from the branch; a client who named none takes the organization's first.
+        home = branch or self.store.first_branch(org.id)
+        timezone, language = defaults_from_branch(home, data["timezone"], data["language"])
         user = User(
             id=new_id("usr"),
             org_id=org.id,

@@ -205,6 +205,11 @@ class AccountsStore(Store):
         docs, next_cursor = page(self.branches, {"org_id": org_id}, limit, cursor)
         return [_branch(d) for d in docs], next_cursor
 
+    def first_branch(self, org_id: str) -> Branch | None:
+        """The organization's oldest branch (ids sort by creation time), if it has one."""
+        branches, _ = self.branches_of(org_id, 1, None)
+        return branches[0] if branches else None
+
     # Users ---------------------------------------------------------------------------
 
     def add_user(self, user: User, events: list[dict[str, Any]], now: datetime) -> None:

@@ -154,6 +154,26 @@ def test_new_people_take_time_zone_and_language_from_their_branch(accounts):
     assert own["timezone"] == "Europe/London"
 
 
+def test_a_self_registered_client_takes_the_first_branchs_time_zone_and_language_until_they_choose(
+    accounts,
+):
+    org, token = sign_up(accounts)
+    lonely = call(accounts, "register_client", make_registration(org["slug"]))
+    assert (lonely["timezone"], lonely["language"]) == ("UTC", "en")  # no branch yet
+    call(accounts, "create_branch", make_branch(timezone="Africa/Nairobi", language="sw"), token=token)
+    call(accounts, "create_branch", make_branch(timezone="Europe/London", language="en"), token=token)
+    client = call(accounts, "register_client", make_registration(org["slug"]))
+    assert (client["timezone"], client["language"], client["branch_id"]) == ("Africa/Nairobi", "sw", None)
+    chosen = call(accounts, "register_client", make_registration(org["slug"], timezone="Africa/Kampala"))
+    assert (chosen["timezone"], chosen["language"]) == ("Africa/Kampala", "sw")
+    changed = call(accounts, "update_me", {"language": "en"}, token=sign_in_token(accounts, client["email"]))
+    assert (changed["timezone"], changed["language"]) == ("Africa/Nairobi", "en")
+
+
+def sign_in_token(accounts, email):
+    return call(accounts, "issue_token", {"email": email, "password": "pass-word-1"})["access_token"]
+
+
 def test_clients_cannot_add_people(accounts):
     org, _ = sign_up(accounts)
     client = make_registration(org["slug"])
