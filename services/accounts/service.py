@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from services.accounts import schemas
@@ -24,10 +25,16 @@ from shared.auth import Caller, Tokens
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from shared.events.contracts import BRANCH_CREATED, ORGANIZATION_CREATED, USER_REGISTERED, USER_UPDATED
 from shared.ids import new_id
+from shared.limits import Limit, refuse_when_limited
 from shared.mongo import MongoStore, now
 from shared.passwords import PasswordHashing
 from shared.schemas import load
 from shared.service import NjiaService, rpc
+
+# Failed sign-ins: per account (the email asked for, whether or not it has one) and per address.
+SIGN_IN_FAILURES = Limit("sign_in_failures", 5, timedelta(minutes=15))
+SIGN_IN_FAILURES_FROM = Limit("sign_in_failures_from", 30, timedelta(minutes=1))
+LIMITED = "Too many requests; try again shortly."
 
 
 def _as_api_error(exc: AccountsError) -> Exception:
@@ -57,6 +64,15 @@ class AccountsService(NjiaService):
     def _registered(self, user: User) -> dict[str, Any]:
         return self.events.new(USER_REGISTERED, self._person(user), user.created_at)
 
+    def _count_sign_up(self) -> None:
+        """At most ``sign_ups_per_hour`` sign-ups (organizations and clients) per address; each try
+        counts, as each costs a password hash (no address: not an HTTP request, not limited)."""
+        limit = Limit("sign_ups_from", self.settings.sign_ups_per_hour, timedelta(hours=1))
+        at = now()
+        refuse_when_limited(self.store, [(limit, self.auth.address)], at, LIMITED)
+        if self.auth.address:
+            self.store.count_attempt(limit, self.auth.address, at)
+
     def _add_user(self, user: User) -> dict[str, Any]:
         event, at = self._registered(user), now()
         try:
@@ -72,6 +88,7 @@ class AccountsService(NjiaService):
     @rpc
     def create_organization(self, body: dict[str, Any]) -> dict[str, Any]:
         data = load(schemas.CreateOrganization(), body)
+        self._count_sign_up()
         at = now()
         admin_in = data["admin"]
         org = Organization(id=new_id("org"), name=data["name"], slug=data["slug"], created_at=at)
@@ -115,9 +132,16 @@ class AccountsService(NjiaService):
     @rpc
     def issue_token(self, body: dict[str, Any]) -> dict[str, Any]:
         data = load(schemas.TokenRequest(), body)
-        user = self.store.user_by_email(normalize_email(data["email"]))
+        email, at = normalize_email(data["email"]), now()
+        # The limits come first: once reached, even the right password waits.
+        limits = [(SIGN_IN_FAILURES, email), (SIGN_IN_FAILURES_FROM, self.auth.address)]
+        refuse_when_limited(self.store, limits, at, LIMITED)
+        user = self.store.user_by_email(email)
         # Verify even for unknown emails so timing does not reveal who has an account.
         if not self.passwords.verify(user.password_hash if user else None, data["password"]) or user is None:
+            for limit, subject in limits:
+                if subject:
+                    self.store.count_attempt(limit, subject, at)
             raise Unauthorized("Wrong email or password.")
         caller = Caller(user.id, user.org_id, user.role, user.branch_id)
         tokens = Tokens.from_settings(self.settings)
@@ -131,6 +155,7 @@ class AccountsService(NjiaService):
     @rpc
     def register_client(self, body: dict[str, Any]) -> dict[str, Any]:
         data = load(schemas.Registration(), body)
+        self._count_sign_up()
         org = self.store.organization_by_slug(data["org_slug"])
         if org is None:
             raise ValidationFailed(details={"org_slug": ["No organization has this slug."]})

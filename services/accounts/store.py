@@ -31,6 +31,7 @@ from services.accounts.domain import (
     SlugTaken,
     User,
 )
+from shared.limits import Limits
 from shared.mongo import Store, outbox_push, page, with_outbox
 
 STALE_CLAIM = timedelta(minutes=2)
@@ -95,7 +96,7 @@ def _organization(doc: dict[str, Any]) -> Organization:
     )
 
 
-class AccountsStore(Store):
+class AccountsStore(Limits, Store):
     OUTBOX_COLLECTIONS = ("organizations", "branches", "users")
 
     def __init__(self, db: Any) -> None:
@@ -103,6 +104,7 @@ class AccountsStore(Store):
         self.organizations = db["organizations"]
         self.branches = db["branches"]
         self.users = db["users"]
+        self.attempts = db["attempts"]  # failed sign-ins and sign-ups, for rate limits
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
@@ -110,6 +112,7 @@ class AccountsStore(Store):
         self.users.create_index("email", unique=True)
         self.users.create_index([("org_id", 1), ("role", 1)])
         self.branches.create_index("org_id")
+        self.ensure_attempts_index()
 
     # Claims with crash recovery ------------------------------------------------
 

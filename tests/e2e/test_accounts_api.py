@@ -131,6 +131,19 @@ def test_wrong_password_is_unauthorized(anonymous, org_admin):
     assert error_of(response)["code"] == "unauthorized"
 
 
+def test_five_wrong_passwords_are_answered_429_with_retry_after_even_for_the_right_one(anonymous, platform):
+    body = make_organization()
+    assert anonymous.post("/api/v1/organizations", body).status_code == 201
+    email = body["admin"]["email"]
+    for _ in range(5):
+        wrong = anonymous.post("/api/v1/auth/token", {"email": email, "password": "not-it-1"})
+        assert wrong.status_code == 401
+    response = anonymous.post("/api/v1/auth/token", {"email": email, "password": "pass-word-1"})
+    assert response.status_code == 429
+    assert error_of(response)["code"] == "rate_limited"
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+
+
 def test_duplicate_slug_and_duplicate_email_are_conflicts(anonymous, org_admin):
     again = make_organization(slug=org_admin.org["slug"])
     response = anonymous.post("/api/v1/organizations", again)
