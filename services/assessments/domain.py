@@ -61,6 +61,13 @@ class UnknownAssessment(AssessmentError):
     pass
 
 
+def inventory_page(limit: int, after: str | None) -> tuple[list[str], str | None]:
+    """Up to ``limit`` inventory keys in key order after ``after`` (from the first when None), and
+    the last key shown when more follow (None: the catalog ends here)."""
+    rest = [key for key in sorted(INVENTORIES) if after is None or key > after]
+    return rest[:limit], (rest[limit - 1] if len(rest) > limit else None)
+
+
 def inventory(key: str) -> Inventory:
     try:
         return INVENTORIES[key]

@@ -54,3 +54,10 @@ def ranked(
     if region and region != domain.US and any(m.figures and not m.local_figures for m in matches):
         said.append(note("us_figures", lang, region=region))
     return matches, said
+
+
+def window(matches: Sequence[domain.Match], start: int, limit: int) -> tuple[list[domain.Match], int | None]:
+    """The page of ``limit`` matches from rank ``start`` of ``matches`` (ranked from the first, at
+    least one past the page when more follow), and the rank the next page starts at (None: no more)."""
+    shown = list(matches[start : start + limit])
+    return shown, (start + limit if len(matches) > start + limit else None)

@@ -16,6 +16,12 @@ class LanguageQuery(StrictSchema):
     lang = Language(load_default=None, metadata={"description": "en or sw (default: the caller's language)"})
 
 
+class AssessmentQuery(PageQuery):
+    """``GET /api/v1/assessments``: a page of the catalog, in the language asked for."""
+
+    lang = Language(load_default=None, metadata={"description": "en or sw (default: the caller's language)"})
+
+
 class AssessmentSummary(StrictSchema):
     key = fields.String(required=True)
     title = fields.String(required=True)
@@ -162,6 +168,12 @@ ResultPage = page_of(ResultOut)
 class MatchQuery(StrictSchema):
     job_zones = fields.String(load_default=None, validate=ZONES)
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    cursor = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "the previous page's next_cursor: the matches ranked after it"},
+    )
 
 
 class MatchList(StrictSchema):

@@ -11,11 +11,11 @@ from services.assessments.inventories import Inventory
 from services.assessments.matching import MATCHES_KEPT
 from services.assessments.store import AssessmentsStore, OccupationCatalog
 from shared.auth import Caller
-from shared.errors import NotFound, ValidationFailed
+from shared.errors import BadRequest, NotFound, ValidationFailed
 from shared.events.contracts import ASSESSMENT_COMPLETED, BRANCH_CREATED, SESSION_BOOKED
 from shared.events.handling import on_event
 from shared.ids import new_id
-from shared.mongo import MongoStore, now
+from shared.mongo import MongoStore, decode_cursor, encode_cursor, now
 from shared.people import KeepsPeople, known_person, participant
 from shared.rpc import ServiceRpc
 from shared.schemas import is_timezone, load
@@ -91,9 +91,11 @@ class AssessmentsService(KeepsPeople, NjiaService):
     @rpc
     def list_assessments(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
         caller = self.auth.caller()
-        lang = self._language(caller, load(schemas.LanguageQuery(), query or {})["lang"])
-        items = [views.inventory_summary(domain.inventory(key), lang) for key in ("riasec", "work_values")]
-        return {"items": items, "next_cursor": None}
+        params = load(schemas.AssessmentQuery(), query or {})
+        lang = self._language(caller, params["lang"])
+        keys, last = domain.inventory_page(params["limit"], decode_cursor(params["cursor"]))
+        items = [views.inventory_summary(domain.inventory(key), lang) for key in keys]
+        return {"items": items, "next_cursor": encode_cursor(last) if last else None}
 
     @rpc
     def get_assessment(self, key: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -235,8 +237,19 @@ class AssessmentsService(KeepsPeople, NjiaService):
         if scores is None or domain.is_flat(scores):
             return views.matches_page([], region, top_values, [matching.unmatched_note(scores, lang)])
         table, zones = self.catalog.table(self.store), zones or list(domain.JOB_ZONES)
-        matches, notes = matching.ranked(table, scores, top_values, zones, region, lang, params["limit"])
-        return views.matches_page(matches, region, top_values, notes)
+        start, limit = self._rank_of(params["cursor"]), params["limit"]
+        ranked, notes = matching.ranked(table, scores, top_values, zones, region, lang, start + limit + 1)
+        matches, following = matching.window(ranked, start, limit)
+        next_cursor = encode_cursor(str(following)) if following is not None else None
+        return views.matches_page(matches, region, top_values, notes, next_cursor)
+
+    @staticmethod
+    def _rank_of(cursor: str | None) -> int:
+        """The rank a page of matches starts at: 0, or what the previous page's cursor says."""
+        rank = decode_cursor(cursor)
+        if rank is not None and not (rank.isascii() and rank.isdigit() and len(rank) <= 6):
+            raise BadRequest("The cursor is not one Njia gave out.", {"cursor": ["Unknown cursor."]})
+        return int(rank or 0)
 
     def _interests_and_values(self, doc: dict[str, Any]) -> tuple[dict[str, int] | None, list[str]]:
         """The interest scores to match a result by (None without an interest profile) and the top

@@ -172,11 +172,15 @@ def match_view(match: domain.Match) -> dict[str, Any]:
 
 
 def matches_page(
-    matches: Sequence[domain.Match], region: str | None, top_values: list[str], notes: list[str]
+    matches: Sequence[domain.Match],
+    region: str | None,
+    top_values: list[str],
+    notes: list[str],
+    next_cursor: str | None = None,
 ) -> dict[str, Any]:
     return {
         "items": [match_view(m) for m in matches],
-        "next_cursor": None,
+        "next_cursor": next_cursor,
         "region": region,
         "top_values": top_values,
         "notes": notes,

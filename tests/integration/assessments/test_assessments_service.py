@@ -11,7 +11,7 @@ from services.assessments.readers import Progress, Sources
 from services.assessments.service import AssessmentsService
 from services.assessments.store import open_store
 from services.scheduling.service import SchedulingService
-from shared.errors import Forbidden, NotFound, ValidationFailed
+from shared.errors import BadRequest, Forbidden, NotFound, ValidationFailed
 from shared.events.contracts import ASSESSMENT_COMPLETED
 from shared.events.envelope import validate_envelope
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
@@ -147,6 +147,46 @@ def test_the_client_chooses_the_job_zones_matched(platform, org):
         token=org["tokens"]["client"],
     )
     assert len(again["items"]) == 5 and {m["job_zone"] for m in again["items"]} == {5}
+
+
+def test_the_catalog_of_assessments_pages_with_limit_and_cursor(platform, org):
+    assessments, token = platform["assessments"], org["tokens"]["client"]
+
+    def catalog(**query):
+        return call(assessments, "list_assessments", query, token=token)
+
+    whole = catalog()
+    assert [a["key"] for a in whole["items"]] == ["riasec", "work_values"] and whole["next_cursor"] is None
+    first = catalog(limit="1")
+    assert [a["key"] for a in first["items"]] == ["riasec"] and first["next_cursor"]
+    second = catalog(limit="1", cursor=first["next_cursor"])
+    assert [a["key"] for a in second["items"]] == ["work_values"] and second["next_cursor"] is None
+    with pytest.raises(BadRequest):
+        catalog(cursor="%%%")
+    with pytest.raises(ValidationFailed):
+        catalog(limit="201")
+
+
+def test_a_results_matches_page_with_a_cursor_in_rank_order_to_the_last(platform, org):
+    result = submit(platform, org)
+    assessments, token = platform["assessments"], org["tokens"]["client"]
+
+    def matches(**query):
+        return call(assessments, "result_matches", result["id"], query, token=token)
+
+    whole = matches(job_zones="1,2", limit="100")
+    assert 5 < len(whole["items"]) < 100 and whole["next_cursor"] is None
+    paged, cursor = [], None
+    while True:
+        page = matches(job_zones="1,2", limit="5", **({"cursor": cursor} if cursor else {}))
+        paged += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+        assert len(page["items"]) == 5
+    assert [m["soc_code"] for m in paged] == [m["soc_code"] for m in whole["items"]]
+    with pytest.raises(BadRequest):
+        matches(cursor="bm90LWEtcmFuaw")  # "not-a-rank"
 
 
 def test_bad_answers_are_refused_item_by_item_and_nothing_is_stored(platform, org):

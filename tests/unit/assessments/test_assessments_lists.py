@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from services.assessments import matching
-from services.assessments.domain import counselor_clients, results_scope, score
+from services.assessments.domain import counselor_clients, inventory_page, results_scope, score
 from services.assessments.inventories import RIASEC, WORK_VALUES
 
 
@@ -56,3 +56,18 @@ def test_only_an_interest_profile_that_is_not_flat_is_matched():
     assert not matching.wants_matches(values)
     assert matching.notes_of(flat, "en")[-1] == matching.unmatched_note({"R": 1}, "en")
     assert matching.unmatched_note(None, "sw") != matching.unmatched_note({"R": 1}, "sw")
+
+
+def test_the_catalog_pages_in_key_order_and_says_when_it_ends():
+    assert inventory_page(50, None) == (["riasec", "work_values"], None)
+    assert inventory_page(1, None) == (["riasec"], "riasec")
+    assert inventory_page(1, "riasec") == (["work_values"], None)
+    assert inventory_page(2, "work_values") == ([], None)
+
+
+def test_a_window_of_ranked_matches_says_where_the_next_starts():
+    ranked = list(range(7))  # what the table ranked: one past the page when more follow
+    assert matching.window(ranked, 0, 3) == ([0, 1, 2], 3)
+    assert matching.window(ranked, 3, 3) == ([3, 4, 5], 6)
+    assert matching.window(ranked, 6, 3) == ([6], None)
+    assert matching.window(ranked[:6], 3, 3) == ([3, 4, 5], None)
