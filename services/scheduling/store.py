@@ -15,7 +15,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from services.scheduling.domain import start_week, weeks_between
-from shared.mongo import Store, now, outbox_push, page, with_outbox
+from shared.mongo import Store, now, outbox_push, page, upsert, with_outbox
 from shared.people import People
 
 STALE_CLAIM = timedelta(minutes=2)
@@ -63,9 +63,7 @@ class SchedulingStore(People, Store):
     # Availability -------------------------------------------------------------------
 
     def save_availability(self, doc: dict[str, Any]) -> None:
-        self.availability.replace_one(
-            {"_id": doc["counselor_id"]}, {**doc, "_id": doc["counselor_id"]}, upsert=True
-        )
+        upsert(self.availability, {"_id": doc["counselor_id"]}, {**doc, "_id": doc["counselor_id"]})
 
     def availability_of(self, counselor_id: str) -> dict[str, Any] | None:
         return self.availability.find_one({"_id": counselor_id})
@@ -192,10 +190,10 @@ class SchedulingStore(People, Store):
         return list(doc["counselor_ids"]) if doc else []
 
     def share(self, client_id: str, counselor_ids: list[str], now: datetime) -> None:
-        self.shares.replace_one(
+        upsert(
+            self.shares,
             {"_id": client_id},
             {"_id": client_id, "counselor_ids": counselor_ids, "updated_at": now},
-            upsert=True,
         )
 
     def policy(self, org_id: str) -> dict[str, Any]:
@@ -206,4 +204,4 @@ class SchedulingStore(People, Store):
         }
 
     def set_policy(self, org_id: str, policy: dict[str, Any]) -> None:
-        self.policies.replace_one({"_id": org_id}, {**policy, "_id": org_id}, upsert=True)
+        upsert(self.policies, {"_id": org_id}, {**policy, "_id": org_id})
