@@ -134,6 +134,18 @@ def _no_hours_to_move() -> Conflict:
     return Conflict("The counselor has no availability.", {"reason": domain.OUTSIDE_AVAILABILITY})
 
 
+def _reschedule_limit_reached(limit: int) -> Conflict:
+    """A client's move past the organization's limit: "once", "{n} times", or that none is allowed."""
+    times = "once" if limit == 1 else f"{limit} times"
+    message = (
+        f"This session has been rescheduled {times}, the most allowed; "
+        "cancel and book again, or ask your counselor."
+        if limit
+        else "Sessions here cannot be rescheduled; cancel and book again, or ask your counselor."
+    )
+    return Conflict(message, {"start": ["Reschedule limit reached."], "reason": "reschedule_limit"})
+
+
 def _not_booked(session: Doc, details: Doc) -> Conflict:
     status = session["status"]
     return Conflict(f"This session is {status.replace('_', ' ')}.", {**details, "reason": "not_booked"})
@@ -369,11 +381,7 @@ class SchedulingService(KeepsPeople, NjiaService):
     def _check_reschedule_limit(self, session: Doc) -> None:
         limit = self.store.policy(session["org_id"])["max_reschedules"]
         if session.get("reschedule_count", 0) >= limit:
-            raise Conflict(
-                f"This session has been rescheduled {limit} times, the most allowed; "
-                "cancel and book again, or ask your counselor.",
-                {"start": ["Reschedule limit reached."], "reason": "reschedule_limit"},
-            )
+            raise _reschedule_limit_reached(limit)
 
     @rpc
     def reschedule_session(self, session_id: str, body: Doc) -> Doc:

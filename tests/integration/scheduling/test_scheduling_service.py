@@ -209,3 +209,51 @@ def test_slots_honour_exceptions_and_a_day_off(platform, people):
     after = call(scheduling, "open_slots", {"counselor_id": counselor}, token=tokens["client"])["items"]
     assert not [s for s in after if s["start"].startswith(day_off)]
     assert len(after) < len(slots)
+
+
+@pytest.mark.parametrize(
+    ("limit", "said"),
+    [(1, "rescheduled once, the most allowed"), (3, "rescheduled 3 times, the most allowed")],
+)
+def test_the_reschedule_limit_says_once_or_how_many_times(platform, people, limit, said):
+    from shared.errors import Conflict
+
+    scheduling, tokens = platform["scheduling"], people["tokens"]
+    call(scheduling, "set_policy", {"max_reschedules": limit}, token=tokens["admin"])
+    session, slots = book(platform, people)
+    for move in range(limit):
+        call(
+            scheduling,
+            "reschedule_session",
+            session["id"],
+            {"start": slots[2 + move]["start"]},
+            token=tokens["client"],
+        )
+    with pytest.raises(Conflict) as refused:
+        call(
+            scheduling,
+            "reschedule_session",
+            session["id"],
+            {"start": slots[1]["start"]},
+            token=tokens["client"],
+        )
+    assert said in refused.value.message
+    assert refused.value.details["reason"] == "reschedule_limit"
+
+
+def test_a_policy_allowing_no_reschedule_says_so_rather_than_zero_times(platform, people):
+    from shared.errors import Conflict
+
+    scheduling, tokens = platform["scheduling"], people["tokens"]
+    call(scheduling, "set_policy", {"max_reschedules": 0}, token=tokens["admin"])
+    session, slots = book(platform, people)
+    with pytest.raises(Conflict) as refused:
+        call(
+            scheduling,
+            "reschedule_session",
+            session["id"],
+            {"start": slots[2]["start"]},
+            token=tokens["client"],
+        )
+    assert "0 times" not in refused.value.message
+    assert refused.value.details["reason"] == "reschedule_limit"
