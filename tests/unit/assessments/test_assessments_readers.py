@@ -1,7 +1,9 @@
 """services/assessments/readers.py: O*NET, BLS and crosswalk files, real ones and broken ones.
 
-The real files are the public ones in the shared data folder beside the checkout
-(``../shared/data``, see its SOURCES.md); the broken ones are written here.
+The real files: small samples of the public ones shipped in ``tests/fixtures/public_data`` (read
+in every checkout), and the whole files in the shared data folder beside the checkout
+(``../shared/data``, see its SOURCES.md; the tests of counts over every occupation skip without
+it). The broken ones are written here.
 """
 
 import io
@@ -28,7 +30,12 @@ from services.assessments.readers import (
 
 DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 ONET, BLS, WALKS = DATA / "onet", DATA / "bls", DATA / "crosswalks"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="the shared data folder is not beside the checkout")
+needs_data = pytest.mark.skipif(
+    not DATA.exists(),
+    reason=f"counts over the whole public files, too large to ship: {DATA} is not beside the checkout",
+)
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "public_data"
+SAMPLE_ONET, SAMPLE_BLS, SAMPLE_WALKS = SAMPLES / "onet", SAMPLES / "bls", SAMPLES / "crosswalks"
 
 INTERESTS_HEADER = "O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tData Value\tDate\tDomain Source\n"
 
@@ -52,7 +59,97 @@ def interest_rows(code, values, scale="OI"):
     )
 
 
-# The real O*NET files ---------------------------------------------------------------------------
+# Samples of the real files (tests/fixtures/public_data), in every checkout ------------------------
+
+
+def test_sampled_occupation_data_gives_every_occupation_its_title():
+    report, titles = parse_occupation_data(SAMPLE_ONET / "Occupation_Data_v30_1.txt", quiet())
+    assert report.rows == report.used == len(titles) == 12 and not report.skipped
+    assert titles["15-1252.00"] == "Software Developers"
+
+
+def test_sampled_interests_give_six_area_profiles_and_leave_the_high_point_rows_out():
+    report, profiles = parse_interests(SAMPLE_ONET / "Interests_v30_1.txt", quiet())
+    assert len(profiles) == 11 and all(len(p) == 6 for p in profiles.values())
+    assert profiles["29-1141.00"] == {"R": 3.66, "I": 4.82, "A": 1.31, "S": 5.62, "E": 2.28, "C": 4.58}
+    assert not report.skipped and report.ignored == {"rows of scale IH (only OI is used)": 33}
+
+
+def test_sampled_29_3_job_zones_in_excels_layout_are_read_by_column_name():
+    report, zones = parse_job_zones(SAMPLE_ONET / "Job_Zones_v29_3.txt", quiet())
+    assert len(zones) == 11 and not report.skipped
+    assert (zones["15-1252.00"], zones["11-1011.00"], zones["45-2092.00"]) == (4, 5, 1)
+
+
+def test_sampled_work_values_keep_the_extent_scale_and_miss_unrated_occupations():
+    report, values = parse_work_values(SAMPLE_ONET / "Work_Values_v29_3.txt", quiet())
+    assert len(values) == 10 and "15-1252.00" not in values  # software developers: not rated in 29.3
+    assert values["21-1012.00"] == {
+        "achievement": 5.33,
+        "working_conditions": 5.0,
+        "recognition": 4.67,
+        "relationships": 7.0,
+        "support": 3.67,
+        "independence": 4.67,
+    }
+    assert report.ignored == {"rows of scale VH (only EX is used)": 30}
+
+
+def test_the_sampled_isco_crosswalk_lists_the_most_common_isco_group_first():
+    report, isco = parse_isco_crosswalk(SAMPLE_WALKS / "nesta_esco_onet_crosswalk_Nov2020.csv", quiet())
+    assert not report.skipped
+    assert isco["11-1011.00"] == ["1112", "1111", "1120"] and isco["29-1141.00"] == ["2221"]
+
+
+def test_the_sampled_bls_crosswalk_is_read_as_windows_1252_and_its_excel_date_is_reported():
+    report, nem = parse_nem_crosswalk(SAMPLE_WALKS / "bls_nem_onet_to_soc_crosswalk_2024-08-29.csv", quiet())
+    assert report.encoding == "cp1252"
+    assert nem["13-1021.00"] == "13-1020"  # aggregated in BLS's projections
+    assert [(s.line, s.reason) for s in report.skipped] == [
+        (7, "NEM code turned into a date by a spreadsheet (own SOC code used): 'Nov-11'")
+    ]
+
+
+def test_the_sampled_oews_file_gives_us_median_annual_wages_and_leaves_out_summaries():
+    report, figures = parse_oews(SAMPLE_BLS / "oews_national_M2025.csv", quiet())
+    developers = figures[("US", "soc", "15-1252")]
+    assert developers["median_wage"] == 135980.0 and developers["wage_period"] == "year"
+    assert ("US", "soc", "11-0000") not in figures
+    assert report.ignored == {"major summary rows": 3, "total summary rows": 1}
+
+
+def test_the_sampled_projections_give_the_change_and_bls_words_for_it():
+    report, figures = parse_projections(
+        SAMPLE_BLS / "ep_table_1_2_occupational_projections_2024_34.csv", quiet()
+    )
+    developers = figures[("US", "soc", "15-1252")]
+    assert developers["employment_change_pct"] == 15.8
+    assert developers["outlook"] == "much faster than average"
+    assert report.used == 12 and report.ignored == {"summary rows (occupation groups)": 4}
+
+
+def test_a_full_read_of_the_samples_assembles_occupations_and_says_why_one_is_left_out():
+    sources = Sources(
+        occupation_data=SAMPLE_ONET / "Occupation_Data_v30_1.txt",
+        interests=SAMPLE_ONET / "Interests_v30_1.txt",
+        job_zones=SAMPLE_ONET / "Job_Zones_v29_3.txt",
+        work_values=SAMPLE_ONET / "Work_Values_v29_3.txt",
+        isco_crosswalk=SAMPLE_WALKS / "nesta_esco_onet_crosswalk_Nov2020.csv",
+        nem_crosswalk=SAMPLE_WALKS / "bls_nem_onet_to_soc_crosswalk_2024-08-29.csv",
+        wages=[SAMPLE_BLS / "oews_national_M2025.csv"],
+        projections=[SAMPLE_BLS / "ep_table_1_2_occupational_projections_2024_34.csv"],
+    )
+    parsed = parse_sources(sources, quiet())
+    assert len(parsed.occupations) == 11
+    assert parsed.report.occupations_skipped == [("15-1299.00", "no interest profile in Interests")]
+    nurse = parsed.occupations["29-1141.00"]
+    assert nurse["job_zone"] == 4 and nurse["isco_codes"] == ["2221"] and nurse["profile"]["S"] == 5.62
+    assert nurse["bls_code"] == "29-1141" and nurse["work_values"]["relationships"] > 5
+    assert parsed.occupations["15-1252.00"]["work_values"] is None
+    assert parsed.labour[("US", "soc", "29-1141")]["outlook"]
+
+
+# The whole real files (../shared/data) ------------------------------------------------------------
 
 
 @needs_data

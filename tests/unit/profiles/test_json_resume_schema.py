@@ -5,7 +5,8 @@ from pathlib import Path
 
 from services.profiles import jsonresume
 
-SPECS = Path(__file__).resolve().parents[4] / "shared" / "data" / "specs"
+# The published files, shipped as test fixtures (tests/fixtures/public_data/SOURCES.md).
+SPECS = Path(__file__).resolve().parents[2] / "fixtures" / "public_data" / "specs"
 
 
 def test_the_shipped_schema_is_the_published_one():

@@ -29,7 +29,8 @@ from services.profiles.domain import (
 )
 from tests.support.provider_server import github_repos, github_user
 
-SPECS = Path(__file__).resolve().parents[4] / "shared" / "data" / "specs"
+# The published files, shipped as test fixtures (tests/fixtures/public_data/SOURCES.md).
+SPECS = Path(__file__).resolve().parents[2] / "fixtures" / "public_data" / "specs"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
