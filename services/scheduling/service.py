@@ -477,7 +477,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         caller = self.auth.caller()
         session = self._visible(session_id, caller)
         return calendar.session_calendar(
-            views.calendar_entry(session, self.settings.public_url), now()
+            views.calendar_entry(session, self.settings.public_url, caller.user_id, caller.role), now()
         ).decode()
 
     @rpc
@@ -499,7 +499,9 @@ class SchedulingService(KeepsPeople, NjiaService):
             {"counselor_id": counselor_id}, at - FEED_PAST, at + FEED_AHEAD
         )
         name = sessions[0]["counselor"]["name"] if sessions else "counselor"
-        entries = [views.calendar_entry(s, self.settings.public_url) for s in sessions]
+        # The counselor's own feed: read by the counselor's calendar app.
+        url = self.settings.public_url
+        entries = [views.calendar_entry(s, url, counselor_id, "counselor") for s in sessions]
         return calendar.counselor_feed(name, entries, at).decode()
 
     # Case notes ----------------------------------------------------------------------------------

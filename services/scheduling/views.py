@@ -15,7 +15,7 @@ from shared import calendar
 from shared.clock import isoformat
 from shared.events.contracts import SESSION_CANCELLED, SESSION_COMPLETED, SESSION_NO_SHOW, SESSION_RESCHEDULED
 from shared.links import session_page
-from shared.people import participant
+from shared.people import participant, sees_contact
 
 AVAILABILITY_FIELDS = (
     "counselor_id",
@@ -337,7 +337,12 @@ def facts(session: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def calendar_entry(session: dict[str, Any], public_url: str) -> calendar.CalendarEntry:
+def calendar_entry(
+    session: dict[str, Any], public_url: str, viewer_id: str, viewer_role: str
+) -> calendar.CalendarEntry:
+    """The session as the viewer's calendar shows it: the counselor's email as the organizer's
+    address only where ``sees_contact`` allows (staff, the counselor), as the users API does."""
+    contact = sees_contact(viewer_id, viewer_role, session["counselor_id"])
     return calendar.counseling_session(
         session["_id"],
         session["start"],
@@ -348,4 +353,5 @@ def calendar_entry(session: dict[str, Any], public_url: str) -> calendar.Calenda
         session["status"],
         public_url + session_page(session["_id"]),
         session.get("reschedule_count", 0),
+        organizer_contact=contact,
     )

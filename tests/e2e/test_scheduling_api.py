@@ -343,6 +343,10 @@ def test_a_session_downloads_as_an_icalendar_event(platform, org_admin, branch):
     assert ics.headers["Content-Type"].startswith("text/calendar")
     assert f"UID:{session['id']}@njia" in ics.text
     assert "BEGIN:VEVENT" in ics.text and session_page(session["id"]) in ics.text.replace("\r\n ", "")
+    # The users API hides a counselor's email from clients; so does the client's calendar file.
+    assert counselor.user["email"] not in ics.text.replace("\r\n ", "")
+    own = counselor.get(f"/api/v1/sessions/{session['id']}/calendar.ics").text.replace("\r\n ", "")
+    assert f"mailto:{counselor.user['email']}" in own
     feed_url = counselor.get(f"/api/v1/counselors/{counselor.user['id']}/calendar-feed").json()["url"]
     feed = Api(platform).get(feed_url.replace(platform.env["NJIA_PUBLIC_URL"], ""))
     assert feed.status_code == 200 and f"UID:{session['id']}@njia" in feed.text

@@ -257,3 +257,21 @@ def test_a_policy_allowing_no_reschedule_says_so_rather_than_zero_times(platform
         )
     assert "0 times" not in refused.value.message
     assert refused.value.details["reason"] == "reschedule_limit"
+
+
+def unfolded(ics: str) -> str:
+    return ics.replace("\r\n ", "")
+
+
+def test_a_clients_calendar_file_names_the_counselor_without_their_email(platform, people):
+    scheduling, tokens, ids = platform["scheduling"], people["tokens"], people["ids"]
+    session, _ = book(platform, people)
+    email = store_of(scheduling).person(ids["counselor"])["email"]
+    as_client = unfolded(call(scheduling, "session_calendar", session["id"], token=tokens["client"]))
+    assert email not in as_client
+    assert "ORGANIZER;CN=" in as_client and "mailto:counselor@njia.invalid" in as_client
+    as_counselor = unfolded(call(scheduling, "session_calendar", session["id"], token=tokens["counselor"]))
+    assert f"mailto:{email}" in as_counselor
+    feed_url = call(scheduling, "calendar_feed_url", ids["counselor"], token=tokens["counselor"])["url"]
+    feed = unfolded(call(scheduling, "calendar_feed", feed_url.rsplit("/", 1)[1].removesuffix(".ics")))
+    assert f"mailto:{email}" in feed
