@@ -195,6 +195,15 @@ def may_share_record(caller: Caller, client: Person) -> bool:
     return _the_person_or_their_admins(caller, client)
 
 
+def may_share_with(client: Person, counselor: Person) -> bool:
+    """Whom a client's record may be shared with: counselors of the client's branch, since another
+    counselor reads the notes of sessions of their own branch only (a share with anyone else would
+    do nothing); counselors of any branch for a client of no branch yet."""
+    if counselor.org_id != client.org_id or counselor.role != COUNSELOR:
+        return False
+    return client.branch_id is None or counselor.branch_id == client.branch_id
+
+
 def may_get_calendar_feed(caller: Caller, counselor_id: str) -> bool:
     """A counselor's private calendar feed goes to that counselor only, not even to admins."""
     return caller.user_id == counselor_id
@@ -241,4 +250,11 @@ def check_counselor_for_booking(caller: Caller, counselor: Person) -> None:
     if counselor.org_id != caller.org_id:
         raise OfAnotherOrganization
     if caller.role in BRANCH_STAFF and counselor.branch_id != caller.branch_id:
+        raise CounselorOfAnotherBranch
+
+
+def check_branch_for_booking(caller: Caller, branch_id: str) -> None:
+    """Booking with any free counselor of a branch: staff of a branch, of their own branch only (as
+    when they name a counselor); clients and org admins, of any branch of the organization."""
+    if caller.role in BRANCH_STAFF and branch_id != caller.branch_id:
         raise CounselorOfAnotherBranch

@@ -146,6 +146,12 @@ def _reschedule_limit_reached(limit: int) -> Conflict:
     return Conflict(message, {"start": ["Reschedule limit reached."], "reason": "reschedule_limit"})
 
 
+def _not_of_the_clients_branch(indexes: list[int]) -> dict[str, list[str]]:
+    """A share refused, naming each counselor of another branch by their place in ``counselor_ids``."""
+    message = "Only counselors of the client's branch can be given the client's record."
+    return {f"counselor_ids.{i}": [message] for i in indexes}
+
+
 def _not_booked(session: Doc, details: Doc) -> Conflict:
     status = session["status"]
     return Conflict(f"This session is {status.replace('_', ' ')}.", {**details, "reason": "not_booked"})
@@ -268,6 +274,7 @@ class SchedulingService(KeepsPeople, NjiaService):
 
     def _counselors_for_booking(self, caller: Caller, data: Doc) -> list[Doc]:
         if not data["counselor_id"]:
+            access.check_branch_for_booking(caller, data["branch_id"])
             return self._branch_counselors_by_load(data["branch_id"], caller, data["start"])
         counselor = self._counselor(data["counselor_id"], caller)
         access.check_counselor_for_booking(caller, views.person(counselor))
@@ -537,9 +544,17 @@ class SchedulingService(KeepsPeople, NjiaService):
         if not access.may_share_record(caller, views.person(client)):
             raise Forbidden("The client or their admins decide who sees the client's record.")
         data = load(schemas.SharingIn(), body)
-        counselors = [self._counselor(cid, caller)["user_id"] for cid in dict.fromkeys(data["counselor_ids"])]
-        self.store.share(client_id, counselors, now())
-        return {"client_id": client_id, "counselor_ids": counselors}
+        counselors = [self._counselor(cid, caller) for cid in data["counselor_ids"]]
+        elsewhere = [
+            i
+            for i, c in enumerate(counselors)
+            if not access.may_share_with(views.person(client), views.person(c))
+        ]
+        if elsewhere:
+            raise ValidationFailed(details=_not_of_the_clients_branch(elsewhere))
+        kept = list(dict.fromkeys(c["user_id"] for c in counselors))
+        self.store.share(client_id, kept, now())
+        return {"client_id": client_id, "counselor_ids": kept}
 
     # Policy and reports --------------------------------------------------------------------------
 

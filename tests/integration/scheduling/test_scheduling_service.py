@@ -275,3 +275,55 @@ def test_a_clients_calendar_file_names_the_counselor_without_their_email(platfor
     feed_url = call(scheduling, "calendar_feed_url", ids["counselor"], token=tokens["counselor"])["url"]
     feed = unfolded(call(scheduling, "calendar_feed", feed_url.rsplit("/", 1)[1].removesuffix(".ics")))
     assert f"mailto:{email}" in feed
+
+
+@pytest.fixture
+def other_branch(platform, people):
+    """A second branch of the organization with a counselor who has set hours."""
+    accounts, scheduling, admin = platform["accounts"], platform["scheduling"], people["tokens"]["admin"]
+    branch = call(accounts, "create_branch", make_branch(), token=admin)
+    user = make_user("counselor", branch["id"])
+    counselor_id = call(accounts, "create_user", user, token=admin)["id"]
+    token = call(accounts, "issue_token", {"email": user["email"], "password": "pass-word-1"})["access_token"]
+    call(scheduling, "set_availability", counselor_id, make_availability(), token=token)
+    return {"id": branch["id"], "counselor_id": counselor_id}
+
+
+def test_sharing_a_record_with_a_counselor_of_another_branch_is_refused_naming_them(
+    platform, people, other_branch
+):
+    from shared.errors import ValidationFailed
+
+    scheduling, tokens, ids = platform["scheduling"], people["tokens"], people["ids"]
+    client_id = ids["client"]
+    shared = call(
+        scheduling,
+        "share_client_record",
+        client_id,
+        {"counselor_ids": [ids["counselor"]]},
+        token=tokens["client"],
+    )
+    assert shared["counselor_ids"] == [ids["counselor"]]
+    with pytest.raises(ValidationFailed) as refused:
+        call(
+            scheduling,
+            "share_client_record",
+            client_id,
+            {"counselor_ids": [ids["counselor"], other_branch["counselor_id"]]},
+            token=tokens["admin"],
+        )
+    assert list(refused.value.details) == ["counselor_ids.1"]
+    assert store_of(scheduling).shared_with(client_id) == [ids["counselor"]]  # the earlier share stands
+
+
+def test_a_counselor_cannot_book_any_free_counselor_of_another_branch(platform, people, other_branch):
+    from shared.errors import Forbidden
+
+    scheduling, tokens, ids = platform["scheduling"], people["tokens"], people["ids"]
+    slots = call(scheduling, "open_slots", {"branch_id": other_branch["id"]}, token=tokens["admin"])["items"]
+    body = {"branch_id": other_branch["id"], "start": slots[0]["start"], "client_id": ids["client"]}
+    with pytest.raises(Forbidden):
+        call(scheduling, "book_session", body, token=tokens["counselor"])
+    assert store_of(scheduling).sessions.count_documents({}) == 0
+    booked = call(scheduling, "book_session", body, token=tokens["admin"])  # the org admin may
+    assert booked["counselor_id"] == other_branch["counselor_id"]

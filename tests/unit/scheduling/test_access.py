@@ -19,6 +19,7 @@ from services.scheduling.access import (
     SessionParties,
     bound_by_policy,
     can_see_session,
+    check_branch_for_booking,
     check_client_for_booking,
     check_counselor_for_booking,
     client_to_book_for,
@@ -29,6 +30,7 @@ from services.scheduling.access import (
     may_see_branch_report,
     may_settle,
     may_share_record,
+    may_share_with,
     may_write_notes,
     session_scope,
 )
@@ -276,6 +278,31 @@ def test_nobody_books_with_a_counselor_of_another_organization(caller):
         check_counselor_for_booking(caller, person(STRANGER_COUNSELOR))
 
 
+# Booking: any free counselor of a branch --------------------------------------------------------
+
+
+@who([AMINA, WANJIRU, OTIENO, NORTH_ADMIN, ORG_ADMIN])
+def test_anyone_of_the_branch_books_with_any_free_counselor_of_the_branch(caller):
+    check_branch_for_booking(caller, NORTH)
+
+
+@who([AMINA, CHIKU, DUMA, ORG_ADMIN])
+def test_clients_and_org_admins_book_with_any_free_counselor_of_any_branch(caller):
+    check_branch_for_booking(caller, SOUTH)
+
+
+@who([WANJIRU, OTIENO, NORTH_ADMIN])
+def test_staff_of_a_branch_cannot_book_with_any_free_counselor_of_another_branch(caller):
+    with pytest.raises(CounselorOfAnotherBranch):
+        check_branch_for_booking(caller, SOUTH)
+
+
+def test_a_branch_admin_without_a_branch_books_with_no_branchs_counselors():
+    homeless = Caller("usr_nobody", ORG, "branch_admin", None)
+    with pytest.raises(CounselorOfAnotherBranch):
+        check_branch_for_booking(homeless, NORTH)
+
+
 # Listing sessions --------------------------------------------------------------------------------
 
 NOTHING_ASKED = {"status": None, "counselor_id": None, "client_id": None}
@@ -367,6 +394,26 @@ def test_only_org_admins_and_the_client_share_the_record_of_a_client_of_no_branc
 @who(OTHER_ORGANIZATION)
 def test_nobody_of_another_organization_shares_a_clients_record(caller):
     assert not may_share_record(caller, person(AMINA))
+
+
+@who([WANJIRU, OTIENO])
+def test_a_clients_record_is_shared_with_counselors_of_the_clients_branch(caller):
+    assert may_share_with(person(AMINA), person(caller))
+
+
+def test_a_clients_record_is_not_shared_with_a_counselor_of_another_branch():
+    assert not may_share_with(person(AMINA), person(KAMAU))
+    assert not may_share_with(person(CHIKU), person(WANJIRU))
+
+
+@who([WANJIRU, KAMAU])
+def test_the_record_of_a_client_of_no_branch_yet_is_shared_with_counselors_of_any_branch(caller):
+    assert may_share_with(person(DUMA), person(caller))
+
+
+@who([STRANGER_COUNSELOR, NORTH_ADMIN, BARAKA])
+def test_a_clients_record_is_shared_with_counselors_of_the_organization_only(caller):
+    assert not may_share_with(person(AMINA), person(caller))
 
 
 # Joining -----------------------------------------------------------------------------------------
