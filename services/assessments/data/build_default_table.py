@@ -5,9 +5,10 @@
 Only the project's maintainers run this (the product reads the JSON it writes, never the
 files). It picks, for every pair of Holland area (the occupation's highest interest) and job
 zone, the occupations employing the most people in the BLS projections, plus occupations
-common in Kenya's labour market; their interest profiles and job zones come from O*NET, their
-ISCO-08 codes from the ESCO-O*NET crosswalk, and their US median wages (BLS OEWS) and outlook
-(BLS Employment Projections) go with them. It reads the files with the importer's own readers (readers.py).
+common in Kenya's labour market; their interest profiles, job zones and work values (where O*NET
+rated them) come from O*NET, their ISCO-08 codes from the ESCO-O*NET crosswalk, and their US
+median wages (BLS OEWS) and outlook (BLS Employment Projections) go with them. It reads the
+files with the importer's own readers (readers.py).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ ABOUT = {
         "with the most US employment in 2024, plus occupations common in Kenya"
     ),
     "sources": [
-        "O*NET 30.1 Occupation Data and Interests; O*NET 29.3 Job Zones",
+        "O*NET 30.1 Occupation Data and Interests; O*NET 29.3 Job Zones and Work Values",
         "Nesta ESCO-O*NET crosswalk (Nov 2020) for ISCO-08 unit groups",
         "BLS O*NET-SOC to National Employment Matrix crosswalk (2024-08-29)",
         "BLS Occupational Employment and Wage Statistics, May 2025, national, cross-industry",
@@ -115,6 +116,7 @@ def build(data: Path) -> dict[str, Any]:
         occupation_data=onet / "Occupation_Data_v30_1.txt",
         interests=onet / "Interests_v30_1.txt",
         job_zones=onet / "Job_Zones_v29_3.txt",
+        work_values=onet / "Work_Values_v29_3.txt",
         isco_crosswalk=walks / "nesta_esco_onet_crosswalk_Nov2020.csv",
         nem_crosswalk=walks / "bls_nem_onet_to_soc_crosswalk_2024-08-29.csv",
         wages=[bls / "oews_national_M2025.csv"],
@@ -153,6 +155,7 @@ def build(data: Path) -> dict[str, Any]:
                 "title": doc["title"],
                 "profile": doc["profile"],
                 "job_zone": doc["job_zone"],
+                "work_values": doc.get("work_values"),  # None where O*NET has not rated them
                 "isco_codes": doc.get("isco_codes", []),
                 "bls_code": doc.get("bls_code"),
             }

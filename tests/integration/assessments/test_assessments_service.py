@@ -450,3 +450,28 @@ def test_imported_work_values_move_the_occupations_that_offer_the_clients_top_va
     offered = matches[codes.index("21-1012.00")]
     assert offered["values_fit"] == 1.0 and offered["interest_fit"] == pytest.approx(1.0)
     assert matches[codes.index("21-1013.00")]["values_fit"] == 0.0
+
+
+def test_with_the_shipped_table_a_clients_work_values_move_their_matches(platform, org):
+    interests = submit(platform, org)
+    assert all(m["values_fit"] is None for m in interests["matches"])  # no work values yet
+    values = answers_with(
+        WORK_VALUES,
+        achievement=8,
+        working_conditions=18,
+        recognition=8,
+        relationships=20,
+        support=16,
+        independence=8,
+    )
+    assert submit(platform, org, key="work_values", answers=values)["top_values"] == [
+        "relationships",
+        "working_conditions",
+        "support",
+    ]
+    again = call(
+        platform["assessments"], "result_matches", interests["id"], {}, token=org["tokens"]["client"]
+    )
+    assert sum(m["values_fit"] is not None for m in again["items"]) >= 15
+    assert [m["soc_code"] for m in again["items"]] != [m["soc_code"] for m in interests["matches"]]
+    assert any("Relationships" in note for note in again["notes"])

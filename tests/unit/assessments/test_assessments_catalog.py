@@ -46,10 +46,20 @@ def test_most_default_occupations_carry_us_wages_and_outlook():
     assert nurses.currency == "USD" and nurses.wage_period == "year" and nurses.outlook
 
 
+def test_most_default_occupations_carry_onet_work_values():
+    occupations, _ = default_table()
+    rated = [o for o in occupations if o.work_values is not None]
+    assert len(rated) >= 0.9 * len(occupations)
+    assert all(len(o.work_values) == 6 and all(1.0 <= v <= 7.0 for v in o.work_values) for o in rated)
+    counselors = next(o for o in occupations if o.code == "21-1012.00")
+    assert counselors.work_values is not None and max(counselors.work_values) == counselors.work_values[3]
+
+
 def test_the_shipped_table_credits_its_sources():
     about = json.loads(SHIPPED.read_text())["about"]
     assert "O*NET" in about["licence"] and "CC BY 4.0" in about["licence"]
     assert any("Occupational Employment and Wage Statistics" in source for source in about["sources"])
+    assert any("O*NET 29.3" in source and "Work Values" in source for source in about["sources"])
 
 
 def test_the_shipped_table_is_what_the_build_script_makes_from_the_public_files():

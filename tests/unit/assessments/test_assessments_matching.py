@@ -104,6 +104,24 @@ def test_in_the_default_table_each_occupation_is_its_own_best_match():
         assert best.occupation.code == code and best.fit == pytest.approx(1.0), code
 
 
+def test_in_the_default_table_a_work_values_result_changes_the_ranking():
+    table = overlay(default_table(), [], [])
+    social = scores(14, 22, 12, 38, 20, 18)  # code SIE
+    plain = table.match(social, limit=20)
+    assert all(m.values_fit is None for m in plain)  # no work-values result: interests alone
+    rankings = {}
+    for top in (
+        ("achievement", "independence", "recognition"),
+        ("support", "working_conditions", "relationships"),
+    ):
+        matches = table.match(social, top_values=top, limit=20)
+        assert sum(m.values_fit is not None for m in matches) >= 15, "the shipped table lacks work values"
+        rankings[top] = [m.occupation.code for m in matches]
+    first, second = rankings.values()
+    assert first != [m.occupation.code for m in plain] and second != [m.occupation.code for m in plain]
+    assert first != second  # different values, different order
+
+
 def test_matches_share_the_clients_strongest_areas():
     table = overlay(default_table(), [], [])
     matches = table.match(scores(36, 12, 10, 14, 12, 30), limit=5)  # R, then C
