@@ -28,6 +28,9 @@ MIN_NOTICE_MINUTES_RANGE = (0, 43_200)
 
 ONE_DAY = timedelta(days=1)
 BUCKET = timedelta(minutes=BUCKET_MINUTES)
+# "24:00": hours that end when the local day does. A ``time`` cannot say 24:00, so the latest one
+# stands for it; it is on the grid, later than every start, and turned into the next local midnight.
+END_OF_DAY = time.max
 
 
 class SchedulingError(Exception):
@@ -49,7 +52,8 @@ class SlotUnavailable(SchedulingError):
 
 @dataclass(frozen=True)
 class WeeklyHours:
-    """Hours on one weekday (0 = Monday), as wall-clock times in the counselor's zone."""
+    """Hours on one weekday (0 = Monday), as wall-clock times in the counselor's zone; ``end`` may be
+    ``END_OF_DAY`` (24:00)."""
 
     weekday: int
     start: time
@@ -128,7 +132,7 @@ def _check_weekly(weekly: Sequence[WeeklyHours]) -> None:
         first, second = weekly[before], weekly[after]
         if first.weekday == second.weekday and second.start < first.end:
             raise _invalid(
-                f"These hours overlap {first.start:%H:%M} to {first.end:%H:%M} on the same weekday.",
+                f"These hours overlap {hhmm(first.start)} to {hhmm(first.end)} on the same weekday.",
                 f"weekly.{after}.start",
             )
 
@@ -153,6 +157,8 @@ def _check_exceptions(exceptions: Sequence[DateException]) -> None:
 
 
 def _check_hours(start: time, end: time, where: str) -> None:
+    if start == END_OF_DAY:  # 24:00 ends a day; it starts nothing
+        raise _invalid("Hours must end after they start.", f"{where}.start")
     for name, at in (("start", start), ("end", end)):
         if not _on_grid(at):
             raise _invalid(
@@ -163,7 +169,12 @@ def _check_hours(start: time, end: time, where: str) -> None:
 
 
 def _on_grid(at: time) -> bool:
-    return at.minute % BUCKET_MINUTES == 0 and at.second == 0 and at.microsecond == 0
+    return at == END_OF_DAY or (at.minute % BUCKET_MINUTES == 0 and at.second == 0 and at.microsecond == 0)
+
+
+def hhmm(at: time) -> str:
+    """A wall-clock time as people write it: "09:05", and "24:00" for the end of a day."""
+    return "24:00" if at == END_OF_DAY else f"{at:%H:%M}"
 
 
 def _check_minutes(
@@ -311,7 +322,10 @@ def _instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 
     An ambiguous time (clocks going back) is its first occurrence; a time the clocks
     skip (going forward) is the instant they jump, the first real time after it.
+    ``END_OF_DAY`` is the next date's midnight (the same rules apply to it).
     """
+    if at == END_OF_DAY:
+        day, at = day + ONE_DAY, time(0)
     wall = datetime.combine(day, at).replace(tzinfo=zone, fold=0)
     instant = wall.astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) == wall.replace(tzinfo=None):

@@ -10,20 +10,24 @@ from shared.schemas import Moment, PageQuery, StrictSchema, TimeZone, page_of
 
 STATUSES = ("booked", "cancelled", "late_cancelled", "completed", "no_show")
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", error="Use 24-hour HH:MM, e.g. 09:00.")
+# Hours end at a time of day or at 24:00, the end of the day (a counselor working until midnight).
+HHMM_END = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)\Z", error="Use 24-hour HH:MM, e.g. 09:00.")
 ID = validate.Length(min=1, max=64)
 
 
 class WeeklyHoursIn(StrictSchema):
     weekday = fields.Integer(required=True, validate=validate.Range(0, 6, error="0 is Monday, 6 is Sunday."))
     start = fields.String(required=True, validate=HHMM)
-    end = fields.String(required=True, validate=HHMM)
+    end = fields.String(required=True, validate=HHMM_END, metadata={"description": "HH:MM, or 24:00"})
 
 
 class ExceptionIn(StrictSchema):
     date = fields.Date(required=True)
     available = fields.Boolean(load_default=True)
     start = fields.String(load_default=None, allow_none=True, validate=HHMM)
-    end = fields.String(load_default=None, allow_none=True, validate=HHMM)
+    end = fields.String(
+        load_default=None, allow_none=True, validate=HHMM_END, metadata={"description": "HH:MM, or 24:00"}
+    )
 
 
 class AvailabilityIn(StrictSchema):

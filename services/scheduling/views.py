@@ -49,6 +49,9 @@ def parties(session: dict[str, Any]) -> access.SessionParties:
 
 
 def _hhmm(value: str) -> time:
+    """ "09:00" as a time; "24:00", the end of a day, as ``domain.END_OF_DAY``."""
+    if value == "24:00":
+        return domain.END_OF_DAY
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))
 

@@ -327,3 +327,32 @@ def test_a_counselor_cannot_book_any_free_counselor_of_another_branch(platform, 
     assert store_of(scheduling).sessions.count_documents({}) == 0
     booked = call(scheduling, "book_session", body, token=tokens["admin"])  # the org admin may
     assert booked["counselor_id"] == other_branch["counselor_id"]
+
+
+def test_a_counselor_working_until_midnight_says_24_00_and_is_booked_until_then(platform, people):
+    scheduling, tokens, ids = platform["scheduling"], people["tokens"], people["ids"]
+    late = make_availability(
+        weekly=[{"weekday": day, "start": "22:00", "end": "24:00"} for day in range(7)],
+        exceptions=[],
+        session_minutes=60,
+        buffer_minutes=0,
+    )
+    saved = call(scheduling, "set_availability", ids["counselor"], late, token=tokens["counselor"])
+    assert {w["end"] for w in saved["weekly"]} == {"24:00"}
+    shown = call(scheduling, "get_availability", ids["counselor"], token=tokens["client"])
+    assert {w["end"] for w in shown["weekly"]} == {"24:00"}
+    slots = call(
+        scheduling,
+        "open_slots",
+        {"counselor_id": ids["counselor"], "tz": "Africa/Nairobi"},
+        token=tokens["client"],
+    )["items"]
+    last = next(s for s in slots if s["start"][11:16] == "23:00")
+    assert last["end"][11:16] == "00:00" and last["end"][:10] > last["start"][:10]
+    booked = call(
+        scheduling,
+        "book_session",
+        {"counselor_id": ids["counselor"], "start": last["start"]},
+        token=tokens["client"],
+    )
+    assert booked["end"] == last["end"]
