@@ -15,7 +15,7 @@ from typing import Any
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.domain import CANCELLED, SCHEDULED, Delivery, Preferences, due_bucket
-from shared.mongo import Store, page
+from shared.mongo import Store, page, upsert
 from shared.people import People
 
 FRESH, TAKEN_OVER = "fresh", "taken_over"  # how a lease was had
@@ -52,9 +52,8 @@ class NotificationsStore(People, Store):
             # Replies from a number the person gave up are no longer theirs.
             self.phones.delete_one({"_id": old_phone, "user_id": person["user_id"]})
         if person.get("phone"):
-            self.phones.replace_one(
-                {"_id": person["phone"]}, {"_id": person["phone"], "user_id": person["user_id"]}, upsert=True
-            )
+            phone = person["phone"]
+            upsert(self.phones, {"_id": phone}, {"_id": phone, "user_id": person["user_id"]})
         return True
 
     def person_by_phone(self, phone: str) -> dict[str, Any] | None:
@@ -79,7 +78,8 @@ class NotificationsStore(People, Store):
         )
 
     def save_preferences(self, user_id: str, prefs: Preferences, now: datetime) -> None:
-        self.preferences.replace_one(
+        upsert(
+            self.preferences,
             {"_id": user_id},
             {
                 "_id": user_id,
@@ -87,11 +87,11 @@ class NotificationsStore(People, Store):
                 "reminder_offsets_minutes": list(prefs.reminder_offsets_minutes),
                 "updated_at": now,
             },
-            upsert=True,
         )
 
     def remember_session(self, facts: dict[str, Any], start: datetime, end: datetime) -> None:
-        self.sessions.replace_one(
+        upsert(
+            self.sessions,
             {"_id": facts["session_id"]},
             {
                 "_id": facts["session_id"],
@@ -107,7 +107,6 @@ class NotificationsStore(People, Store):
                 "counselor_name": facts["counselor"]["name"],
                 "revision": facts.get("revision", 0),
             },
-            upsert=True,
         )
 
     def confirm_session_by_client(self, session_id: str, now: datetime) -> None:
