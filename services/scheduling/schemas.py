@@ -57,7 +57,9 @@ class AvailabilityOut(StrictSchema):
     updated_at = fields.AwareDateTime()
 
 
-class SlotQuery(StrictSchema):
+class SlotQuery(PageQuery):
+    """A page of the sorted slots: ``cursor`` (the previous page's next_cursor) with the same search."""
+
     counselor_id = fields.String(load_default=None, validate=ID)
     branch_id = fields.String(load_default=None, validate=ID)
     from_ = Moment(data_key="from", load_default=None)
@@ -177,7 +179,7 @@ class PolicyOut(StrictSchema):
     max_reschedules = fields.Integer(required=True)
 
 
-class ReportQuery(StrictSchema):
+class ReportQuery(PageQuery):
     from_ = Moment(data_key="from", required=True)
     to = Moment(required=True)
 

@@ -19,7 +19,7 @@ from shared.auth import Caller
 from shared.errors import Conflict, Forbidden, NjiaError, NotFound, TooEarly, ValidationFailed
 from shared.events.contracts import SESSION_BOOKED
 from shared.ids import new_id
-from shared.mongo import MongoStore, now
+from shared.mongo import MongoStore, decode_cursor, now
 from shared.people import KeepsPeople, known_person
 from shared.rpc import ServiceRpc
 from shared.schemas import load
@@ -28,6 +28,7 @@ from shared.timers import every_seconds, scheduled
 
 Doc = dict[str, Any]
 Rule = Callable[[access.Caller, access.SessionParties], bool]
+Page = tuple[list[Doc], str | None]
 
 MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
@@ -232,6 +233,7 @@ class SchedulingService(KeepsPeople, NjiaService):
     def open_slots(self, query: Doc) -> Doc:
         caller = self.auth.caller()
         params = load(schemas.SlotQuery(), query)
+        after = views.slot_position(params["cursor"])
         at = now()
         start, end = _search_range(params, at)
         zone = params["tz"] or self._zone(caller)
@@ -242,7 +244,8 @@ class SchedulingService(KeepsPeople, NjiaService):
         else:
             docs = self._branch_hours(params["branch_id"], caller)
             booked = self.store.booked_where({"branch_id": params["branch_id"]}, start, end) if docs else []
-        return views.slots_view(views.slots_of(docs, booked, start, end, at), zone)
+        slots = views.slots_after(views.slots_of(docs, booked, start, end, at), after)
+        return views.slots_view(slots, zone, params["limit"])
 
     # Booking -------------------------------------------------------------------------------------
 
@@ -577,7 +580,7 @@ class SchedulingService(KeepsPeople, NjiaService):
         start, end = params["from_"], params["to"]
         if end <= start or end - start > REPORT_RANGE:
             raise ValidationFailed(details={"to": ["Must be after from, and at most a year later."]})
-        branches = self.accounts_rpc.list_branches({"limit": 200})["items"]
+        branches, next_cursor = self._report_branches(caller, params["limit"], params["cursor"])
         sessions = self.store.sessions_between({"org_id": caller.org_id}, start, end)
         availability = self.store.availability_of_org(caller.org_id)
         return {
@@ -586,5 +589,15 @@ class SchedulingService(KeepsPeople, NjiaService):
                 for branch in branches
                 if access.may_see_branch_report(caller, branch["id"])
             ],
-            "next_cursor": None,
+            "next_cursor": next_cursor,
         }
+
+    def _report_branches(self, caller: Caller, limit: int, cursor: str | None) -> Page:
+        """A page of the branches a report shows: an org admin's, paged by accounts (its cursor is the
+        report's); a branch admin's own, on one page (a cursor there is not one we gave out)."""
+        if caller.role == "org_admin":
+            page = self.accounts_rpc.list_branches({"limit": limit, "cursor": cursor})
+            return page["items"], page["next_cursor"]
+        if decode_cursor(cursor) is not None or not caller.branch_id:
+            return [], None
+        return [self.accounts_rpc.get_branch(caller.branch_id)], None

@@ -5,16 +5,19 @@ access.py's parties), plus the documents a booking, a note and a counselor's hou
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.scheduling import access, domain, meetings, schemas
 from shared import calendar
 from shared.clock import isoformat
+from shared.errors import BadRequest
 from shared.events.contracts import SESSION_CANCELLED, SESSION_COMPLETED, SESSION_NO_SHOW, SESSION_RESCHEDULED
 from shared.links import session_page
+from shared.mongo import decode_cursor, encode_cursor
 from shared.people import participant, sees_contact
 
 AVAILABILITY_FIELDS = (
@@ -27,6 +30,8 @@ AVAILABILITY_FIELDS = (
     "min_notice_minutes",
     "updated_at",
 )
+# An open slot: (start, counselor id, end), sorted by start then counselor.
+Slot = tuple[datetime, str, datetime]
 # Sessions in these states took the counselor's time (a branch report's booked hours).
 TIME_TAKEN = ("booked", "completed", "no_show")
 
@@ -254,7 +259,7 @@ def note_view(note: dict[str, Any], zone: str) -> dict[str, Any]:
 
 def slots_of(
     docs: list[dict[str, Any]], booked: list[dict[str, Any]], start: datetime, end: datetime, at: datetime
-) -> list[tuple[datetime, str, datetime]]:
+) -> list[Slot]:
     """The open slots of the counselors whose hours are ``docs`` in [start, end), earliest first:
     (start, counselor id, end)."""
     items = []
@@ -266,14 +271,40 @@ def slots_of(
     return items
 
 
-def slots_view(items: list[tuple[datetime, str, datetime]], zone: str) -> dict[str, Any]:
+def slot_position(cursor: str | None) -> tuple[datetime, str] | None:
+    """The (start, counselor id) of the last slot a page gave, read from its cursor; 400 naming
+    ``cursor`` for any cursor Njia did not give out."""
+    text = decode_cursor(cursor)
+    if text is None:
+        return None
+    millis, _, counselor_id = text.partition("|")
+    try:
+        start = datetime.fromtimestamp(int(millis) / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        start = None
+    if start is None or not counselor_id:
+        raise BadRequest("The cursor is not one Njia gave out.", {"cursor": ["Unknown cursor."]})
+    return start, counselor_id
+
+
+def slots_after(items: list[Slot], position: tuple[datetime, str] | None) -> list[Slot]:
+    """The sorted slots after ``position`` (by start, then counselor): where a page begins."""
+    if position is None:
+        return items
+    return items[bisect_right(items, position, key=lambda slot: (slot[0], slot[1])) :]
+
+
+def slots_view(items: list[Slot], zone: str, limit: int) -> dict[str, Any]:
+    """The first ``limit`` of ``items``, in ``zone``, and the cursor of the page after them."""
     tz = ZoneInfo(zone)
+    shown = items[:limit]
+    last = shown[-1] if len(items) > limit else None
     return {
         "items": [
             {"counselor_id": c, "start": isoformat(s.astimezone(tz)), "end": isoformat(e.astimezone(tz))}
-            for s, c, e in items
+            for s, c, e in shown
         ],
-        "next_cursor": None,
+        "next_cursor": encode_cursor(f"{int(last[0].timestamp() * 1000)}|{last[1]}") if last else None,
         "timezone": zone,
     }
 

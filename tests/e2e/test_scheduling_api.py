@@ -426,3 +426,27 @@ def test_a_counselor_cannot_book_a_client_of_another_branch(platform, org_admin,
         {"counselor_id": counselor.user["id"], "start": slot["start"], "client_id": stranger.user["id"]},
     )
     assert response.status_code == 403
+
+
+def test_slots_and_the_branch_report_page_by_limit_and_cursor(platform, org_admin, branch):
+    counselor = add_counselor(platform, org_admin, branch)
+    client = add_client(platform, org_admin, branch)
+    target = {"counselor_id": counselor.user["id"]}
+    first = client.get("/api/v1/slots", params={**target, "limit": 3}).json()
+    assert len(first["items"]) == 3 and first["next_cursor"]
+    second = client.get("/api/v1/slots", params={**target, "limit": 3, "cursor": first["next_cursor"]}).json()
+    both = client.get("/api/v1/slots", params={**target, "limit": 6}).json()["items"]
+    assert first["items"] + second["items"] == both
+    junk = client.get("/api/v1/slots", params={**target, "cursor": "not-a-cursor"})
+    assert junk.status_code == 400 and "cursor" in error_of(junk)["details"]
+    org_admin.post("/api/v1/branches", make_branch())
+    now = datetime.now(UTC)
+    period = {"from": now.isoformat(), "to": (now + timedelta(days=7)).isoformat()}
+    report = org_admin.get("/api/v1/reports/branches", params={**period, "limit": 1}).json()
+    assert len(report["items"]) == 1 and report["next_cursor"]
+    rest = org_admin.get(
+        "/api/v1/reports/branches", params={**period, "cursor": report["next_cursor"]}
+    ).json()
+    assert report["items"][0]["branch_id"] not in [r["branch_id"] for r in rest["items"]]
+    junk = org_admin.get("/api/v1/reports/branches", params={**period, "cursor": "%%%"})
+    assert junk.status_code == 400 and "cursor" in error_of(junk)["details"]

@@ -356,3 +356,79 @@ def test_a_counselor_working_until_midnight_says_24_00_and_is_booked_until_then(
         token=tokens["client"],
     )
     assert booked["end"] == last["end"]
+
+
+def every_page(scheduling, method, query, token, limit):
+    """Each page ``method`` answers for ``query`` until next_cursor is None."""
+    pages, cursor = [], None
+    while True:
+        page = call(
+            scheduling,
+            method,
+            {**query, "limit": limit, **({"cursor": cursor} if cursor else {})},
+            token=token,
+        )
+        pages.append(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return pages
+
+
+def test_slots_page_through_the_sorted_list_by_limit_and_cursor(platform, people):
+    scheduling, token = platform["scheduling"], people["tokens"]["client"]
+    query = {"counselor_id": people["ids"]["counselor"]}
+    everything = call(scheduling, "open_slots", {**query, "limit": 200}, token=token)
+    assert everything["next_cursor"] is None and 20 < len(everything["items"]) <= 200
+    first = call(scheduling, "open_slots", query, token=token)
+    assert len(first["items"]) == 50 and first["next_cursor"]  # API.md's default page
+    pages = every_page(scheduling, "open_slots", query, token, limit=7)
+    assert all(len(p["items"]) == 7 for p in pages[:-1]) and 0 < len(pages[-1]["items"]) <= 7
+    assert [s for p in pages for s in p["items"]] == everything["items"]
+
+
+def test_slots_of_a_branch_page_by_start_then_counselor(platform, people, other_branch):
+    scheduling, token = platform["scheduling"], people["tokens"]["admin"]
+    accounts = platform["accounts"]
+    user = make_user("counselor", other_branch["id"])
+    second = call(accounts, "create_user", user, token=token)["id"]
+    call(scheduling, "set_availability", second, make_availability(), token=token)
+    query = {"branch_id": other_branch["id"]}
+    everything = [
+        s for p in every_page(scheduling, "open_slots", query, token, limit=200) for s in p["items"]
+    ]
+    assert len(everything) > 200  # two counselors' fortnights
+    pages = every_page(scheduling, "open_slots", query, token, limit=3)  # pairs split across pages
+    assert [s for p in pages for s in p["items"]] == everything
+    assert len({(s["start"], s["counselor_id"]) for s in everything}) == len(everything)
+
+
+@pytest.mark.parametrize("cursor", ["%%%", "bm90LWEtc2xvdA", "MTIzNDU"])
+def test_a_slot_cursor_njia_did_not_give_out_is_a_bad_request_naming_cursor(platform, people, cursor):
+    from shared.errors import BadRequest
+
+    query = {"counselor_id": people["ids"]["counselor"], "cursor": cursor}
+    with pytest.raises(BadRequest) as refused:
+        call(platform["scheduling"], "open_slots", query, token=people["tokens"]["client"])
+    assert "cursor" in refused.value.details
+
+
+def test_the_branch_report_pages_by_limit_and_cursor(platform, people):
+    from shared.errors import BadRequest
+
+    accounts, scheduling, admin = platform["accounts"], platform["scheduling"], people["tokens"]["admin"]
+    for _ in range(2):
+        call(accounts, "create_branch", make_branch(), token=admin)
+    start = now()
+    query = {"from": start.isoformat(), "to": (start + timedelta(days=7)).isoformat()}
+    pages = every_page(scheduling, "branch_report", query, admin, limit=2)
+    assert [len(p["items"]) for p in pages] == [2, 1]
+    assert len({row["branch_id"] for p in pages for row in p["items"]}) == 3
+    with pytest.raises(BadRequest) as refused:
+        call(scheduling, "branch_report", {**query, "cursor": "%%%"}, token=admin)
+    assert "cursor" in refused.value.details
+    user = make_user("branch_admin", people["branch"]["id"])
+    call(accounts, "create_user", user, token=admin)
+    branch_admin = call(accounts, "issue_token", {"email": user["email"], "password": "pass-word-1"})
+    own = call(scheduling, "branch_report", {**query, "limit": 1}, token=branch_admin["access_token"])
+    assert [row["branch_id"] for row in own["items"]] == [people["branch"]["id"]]
+    assert own["next_cursor"] is None
