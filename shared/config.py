@@ -117,6 +117,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "proxies in front of the gateway (load balancer, ingress) whose X-Forwarded-For names the client",
     ),
     "NJIA_SIGN_UPS_PER_HOUR": ("20", "sign-ups (organizations and clients) one address may make in an hour"),
+    "NJIA_SIGN_IN_FAILURES_PER_MINUTE": ("30", "failed sign-ins from one address in a minute, then it waits"),
 }
 
 
@@ -181,6 +182,7 @@ class Settings:
     log_level: str
     forwarded_hops: int
     sign_ups_per_hour: int
+    sign_in_failures_per_minute: int
 
     @property
     def is_production(self) -> bool:
@@ -272,6 +274,7 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         log_level=get("NJIA_LOG_LEVEL").upper(),
         forwarded_hops=count("NJIA_FORWARDED_HOPS"),
         sign_ups_per_hour=number("NJIA_SIGN_UPS_PER_HOUR", int),
+        sign_in_failures_per_minute=number("NJIA_SIGN_IN_FAILURES_PER_MINUTE", int),
     )
     check(settings)
     return settings

@@ -16,6 +16,7 @@ TEST_ENV = {
     "NJIA_ARGON2_MEMORY_KIB": "1024",
     # Every test signs up from 127.0.0.1; the limit itself is tested with its own low value.
     "NJIA_SIGN_UPS_PER_HOUR": "1000000",
+    "NJIA_SIGN_IN_FAILURES_PER_MINUTE": "1000000",
 }
 
 

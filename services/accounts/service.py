@@ -31,9 +31,10 @@ from shared.passwords import PasswordHashing
 from shared.schemas import load
 from shared.service import NjiaService, rpc
 
-# Failed sign-ins: per account (the email asked for, whether or not it has one) and per address.
+# Failed sign-ins: per account (the email asked for, whether or not it has one) and per address
+# (NJIA_SIGN_IN_FAILURES_PER_MINUTE: many people may share one address behind a school's router).
 SIGN_IN_FAILURES = Limit("sign_in_failures", 5, timedelta(minutes=15))
-SIGN_IN_FAILURES_FROM = Limit("sign_in_failures_from", 30, timedelta(minutes=1))
+MINUTE = timedelta(minutes=1)
 LIMITED = "Too many requests; try again shortly."
 
 
@@ -134,7 +135,8 @@ class AccountsService(NjiaService):
         data = load(schemas.TokenRequest(), body)
         email, at = normalize_email(data["email"]), now()
         # The limits come first: once reached, even the right password waits.
-        limits = [(SIGN_IN_FAILURES, email), (SIGN_IN_FAILURES_FROM, self.auth.address)]
+        per_address = Limit("sign_in_failures_from", self.settings.sign_in_failures_per_minute, MINUTE)
+        limits = [(SIGN_IN_FAILURES, email), (per_address, self.auth.address)]
         refuse_when_limited(self.store, limits, at, LIMITED)
         user = self.store.user_by_email(email)
         # Verify even for unknown emails so timing does not reveal who has an account.

@@ -59,7 +59,9 @@ class Platform:
             "NJIA_ARGON2_TIME_COST": "1",
             "NJIA_ARGON2_MEMORY_KIB": "1024",
             "NJIA_LOG_LEVEL": "WARNING",
-            "NJIA_SIGN_UPS_PER_HOUR": "1000000",  # every test signs up from 127.0.0.1
+            # Every test signs up and signs in from 127.0.0.1 (the limits are tested with low values).
+            "NJIA_SIGN_UPS_PER_HOUR": "1000000",
+            "NJIA_SIGN_IN_FAILURES_PER_MINUTE": "1000000",
             **(env or {}),
         }
 

@@ -26,7 +26,7 @@ class AccountsRoutes:
             body=accounts.CreateOrganization,
             response=accounts.OrganizationOut,
             auth=False,
-            errors=(409,),
+            errors=(409, 429),
         ),
     )
     def create_organization(self, request: Request) -> dict[str, Any]:
@@ -53,7 +53,7 @@ class AccountsRoutes:
             body=accounts.TokenRequest,
             response=accounts.TokenOut,
             auth=False,
-            errors=(401,),
+            errors=(401, 429),
         ),
     )
     def issue_token(self, request: Request) -> dict[str, Any]:
@@ -69,7 +69,7 @@ class AccountsRoutes:
             body=accounts.Registration,
             response=accounts.UserOut,
             auth=False,
-            errors=(409,),
+            errors=(409, 429),
         ),
     )
     def register(self, request: Request) -> dict[str, Any]:

@@ -22,12 +22,12 @@ class AssessmentsRoutes:
         doc=RouteDoc(
             "The assessments a client can take",
             "assessments",
-            query=assessments.LanguageQuery,
+            query=assessments.AssessmentQuery,
             response=assessments.AssessmentList,
         ),
     )
     def list_assessments(self, request: Request) -> dict[str, Any]:
-        return self.assessments_rpc.list_assessments(query_of(request, assessments.LanguageQuery))
+        return self.assessments_rpc.list_assessments(query_of(request, assessments.AssessmentQuery))
 
     @api(
         "GET",

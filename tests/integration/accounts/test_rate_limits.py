@@ -14,9 +14,8 @@ SIGN_UPS_PER_HOUR = 3
 
 @pytest.fixture
 def accounts(container_factory, config):
-    container = container_factory(
-        AccountsService, {**config, "NJIA_SIGN_UPS_PER_HOUR": str(SIGN_UPS_PER_HOUR)}
-    )
+    limits = {"NJIA_SIGN_UPS_PER_HOUR": str(SIGN_UPS_PER_HOUR), "NJIA_SIGN_IN_FAILURES_PER_MINUTE": "30"}
+    container = container_factory(AccountsService, {**config, **limits})
     container.start()
     return container
 
