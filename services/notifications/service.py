@@ -207,12 +207,14 @@ class NotificationsService(KeepsPeople, NjiaService):
         return {"items": [views.notification_view(i) for i in items], "next_cursor": next_cursor}
 
     @rpc
-    def session_reminders(self, session_id: str) -> dict[str, Any]:
+    def session_reminders(self, session_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A session's reminders in the order they fall due, a page at a time."""
         caller = self.auth.caller("counselor", "branch_admin", "org_admin")
+        params = load(PageQuery(), query or {})
         if not domain.sees_reminders(caller, self.store.session(session_id)):
             raise NotFound("No such session.")
-        items = self.store.deliveries_of_session(session_id, "reminder")
-        return {"items": [views.reminder_view(d) for d in items], "next_cursor": None}
+        items, next_cursor = self.store.reminders_of_session(session_id, params["limit"], params["cursor"])
+        return {"items": [views.reminder_view(d) for d in items], "next_cursor": next_cursor}
 
     # Webhooks ------------------------------------------------------------------------------------------
 
@@ -225,12 +227,12 @@ class NotificationsService(KeepsPeople, NjiaService):
         return views.webhook_view(hook)
 
     @rpc
-    def list_webhooks(self) -> dict[str, Any]:
+    def list_webhooks(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The organization's webhooks in the order they were registered, a page at a time."""
         caller = self.auth.caller("org_admin")
-        return {
-            "items": [views.webhook_view(h) for h in self.store.webhooks_of(caller.org_id)],
-            "next_cursor": None,
-        }
+        params = load(PageQuery(), query or {})
+        items, next_cursor = self.store.webhooks_of(caller.org_id, params["limit"], params["cursor"])
+        return {"items": [views.webhook_view(h) for h in items], "next_cursor": next_cursor}
 
     @rpc
     def remove_webhook(self, webhook_id: str) -> dict[str, Any]:

@@ -9,16 +9,20 @@ has expired (deleting an expired lease by ``_id`` succeeds for one caller only).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.domain import CANCELLED, SCHEDULED, Delivery, Preferences, due_bucket
-from shared.mongo import Store, page, upsert
+from shared.errors import BadRequest
+from shared.mongo import Store, decode_cursor, encode_cursor, page, upsert
 from shared.people import People
 
 FRESH, TAKEN_OVER = "fresh", "taken_over"  # how a lease was had
+# A reminder's place in its session's list: when it falls due (UTC, sortable as text), then its id.
+REMINDER_POSITION = re.compile(r"\d{8}T\d{6}\.\d{6}\|.+")
 
 
 class NotificationsStore(People, Store):
@@ -215,11 +219,20 @@ class NotificationsStore(People, Store):
             ).modified_count
         return rearmed
 
-    def deliveries_of_session(self, session_id: str, kind: str) -> list[dict[str, Any]]:
-        return sorted(
-            self.deliveries.find({"session_id": session_id, "kind": kind}),
-            key=lambda d: (d["due_at"], d["recipient_id"], d["channel"]),
+    def reminders_of_session(
+        self, session_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of a session's reminders in the order they fall due (then by id), and the cursor
+        of the next. A session has a few dozen at most: they are read whole and cut here."""
+        after = _reminder_after(cursor)
+        docs = sorted(
+            self.deliveries.find({"session_id": session_id, "kind": "reminder"}), key=_reminder_position
         )
+        if after is not None:
+            docs = [d for d in docs if _reminder_position(d) > after]
+        if len(docs) > limit:
+            return docs[:limit], encode_cursor(_reminder_position(docs[limit - 1]))
+        return docs, None
 
     # Leases -----------------------------------------------------------------------------------------
 
@@ -294,8 +307,11 @@ class NotificationsStore(People, Store):
     def webhook(self, webhook_id: str) -> dict[str, Any] | None:
         return self.webhooks.find_one({"_id": webhook_id})
 
-    def webhooks_of(self, org_id: str) -> list[dict[str, Any]]:
-        return list(self.webhooks.find({"org_id": org_id}))
+    def webhooks_of(
+        self, org_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of the organization's webhooks, oldest first (ids sort by creation time)."""
+        return page(self.webhooks, {"org_id": org_id}, limit, cursor)
 
     def set_webhook(self, webhook_id: str, changes: dict[str, Any]) -> bool:
         """False when there is no such webhook (removed meanwhile)."""
@@ -311,3 +327,15 @@ class NotificationsStore(People, Store):
             {"recipient_id": webhook_id, "channel": "webhook", "status": SCHEDULED},
             {"$set": {"status": CANCELLED, "settled_at": now, "last_error": reason}},
         ).modified_count
+
+
+def _reminder_position(doc: dict[str, Any]) -> str:
+    return f"{doc['due_at'].astimezone(UTC):%Y%m%dT%H%M%S.%f}|{doc['_id']}"
+
+
+def _reminder_after(cursor: str | None) -> str | None:
+    """The position a reminders cursor names; 400 naming ``cursor`` for one Njia did not give out."""
+    after = decode_cursor(cursor)
+    if after is not None and not REMINDER_POSITION.fullmatch(after):
+        raise BadRequest("The cursor is not one Njia gave out.", {"cursor": ["Unknown cursor."]})
+    return after

@@ -59,3 +59,30 @@ def test_an_org_admin_changes_pauses_turns_on_and_removes_a_webhook_over_http(pl
     assert removed.json() == enabled.json()
     assert org_admin.http.delete(platform.url(at), timeout=30).status_code == 404
     assert org_admin.get("/api/v1/webhooks").json()["items"] == []
+
+
+def test_the_webhooks_list_pages_over_http_and_a_junk_cursor_is_a_bad_request(org_admin):
+    ids = []
+    for n in range(3):
+        created = org_admin.post(
+            "/api/v1/webhooks", {"url": f"{PUBLIC_URL}/{n}", "events": ["session.booked"], "secret": SECRET}
+        )
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["id"])
+
+    first = org_admin.get("/api/v1/webhooks", params={"limit": 2})
+    assert first.status_code == 200, first.text
+    assert [h["id"] for h in first.json()["items"]] == ids[:2] and first.json()["next_cursor"]
+    rest = org_admin.get("/api/v1/webhooks", params={"limit": 2, "cursor": first.json()["next_cursor"]})
+    assert [h["id"] for h in rest.json()["items"]] == ids[2:] and rest.json()["next_cursor"] is None
+
+    junk = org_admin.get("/api/v1/webhooks", params={"cursor": "%%%"})
+    assert junk.status_code == 400, junk.text
+    assert junk.json()["error"]["code"] == "bad_request" and "cursor" in junk.json()["error"]["details"]
+
+
+def test_the_openapi_document_says_the_webhooks_and_reminders_lists_page(anonymous):
+    paths = anonymous.get("/openapi.json").json()["paths"]
+    for path in ("/api/v1/webhooks", "/api/v1/sessions/{session_id}/reminders"):
+        names = {p["name"] for p in paths[path]["get"].get("parameters", []) if p.get("in") == "query"}
+        assert {"limit", "cursor"} <= names, f"GET {path} does not document limit and cursor"

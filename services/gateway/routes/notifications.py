@@ -61,14 +61,15 @@ class NotificationsRoutes:
         "GET",
         "/api/v1/sessions/<session_id>/reminders",
         doc=RouteDoc(
-            "A session's reminders and what became of each (counselor, admins)",
+            "A session's reminders and what became of each (counselor, admins), in the order they fall due",
             "notifications",
+            query=PageQuery,
             response=notifications.ReminderList,
-            errors=(403, 404),
+            errors=(400, 403, 404),
         ),
     )
     def session_reminders(self, request: Request, session_id: str) -> dict[str, Any]:
-        return self.notifications_rpc.session_reminders(session_id)
+        return self.notifications_rpc.session_reminders(session_id, query_of(request, PageQuery))
 
     @api(
         "POST",
@@ -89,14 +90,15 @@ class NotificationsRoutes:
         "GET",
         "/api/v1/webhooks",
         doc=RouteDoc(
-            "The organization's webhooks (org admins)",
+            "The organization's webhooks, oldest first (org admins)",
             "notifications",
+            query=PageQuery,
             response=notifications.WebhookList,
-            errors=(403,),
+            errors=(400, 403),
         ),
     )
     def list_webhooks(self, request: Request) -> dict[str, Any]:
-        return self.notifications_rpc.list_webhooks()
+        return self.notifications_rpc.list_webhooks(query_of(request, PageQuery))
 
     @api(
         "PATCH",

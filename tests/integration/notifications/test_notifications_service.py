@@ -12,10 +12,11 @@ from services.accounts.service import AccountsService
 from services.notifications.domain import due_bucket
 from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
+from shared.errors import BadRequest
 from shared.events.contracts import NOTIFICATION_FAILED, SESSION_BOOKED
 from shared.events.envelope import build
 from shared.events.handling import inbox_key
-from shared.mongo import now
+from shared.mongo import encode_cursor, now
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
 from tests.support.containers import call, start_containers, store_of
 from tests.support.recorders import event_recorder
@@ -198,6 +199,34 @@ def test_a_late_reminder_is_sent_before_the_start_and_skipped_after_it(platform,
     )["items"]
     assert {r["status"] for r in reminders} == {"sent"}
     assert all(r["sent_at"] for r in reminders)
+
+
+def test_a_sessions_reminders_page_in_the_order_they_fall_due_and_a_foreign_cursor_is_refused(
+    platform, people
+):
+    session, _ = book(platform, people)
+    wait_until(lambda: deliveries(platform, session_id=session["id"], kind="reminder"), timeout=10)
+    notifications, counselor = platform["notifications"], people["counselor"]["token"]
+    whole = call(notifications, "session_reminders", session["id"], {"limit": "200"}, token=counselor)
+    count = len(whole["items"])  # 2 people, 3 channels, each offset still ahead
+    assert count in (6, 12) and whole["next_cursor"] is None
+    assert [r["due_at"] for r in whole["items"]] == sorted(r["due_at"] for r in whole["items"])
+
+    pages, cursor = [], None
+    while True:
+        query = {"limit": "5", **({"cursor": cursor} if cursor else {})}
+        answer = call(notifications, "session_reminders", session["id"], query, token=counselor)
+        pages.append(answer["items"])
+        cursor = answer["next_cursor"]
+        if cursor is None:
+            break
+    assert [len(p) for p in pages] == [5] * (count // 5) + [count % 5]
+    assert [r for p in pages for r in p] == whole["items"]
+
+    for junk in ("%%%", encode_cursor("wh_0190f0000000aaaa")):
+        with pytest.raises(BadRequest) as caught:
+            call(notifications, "session_reminders", session["id"], {"cursor": junk}, token=counselor)
+        assert set(caught.value.details) == {"cursor"}
 
 
 def test_smtp_down_for_a_while_is_retried_and_delivered_once(platform, people, smtp):

@@ -9,7 +9,7 @@ from services.accounts.service import AccountsService
 from services.notifications.domain import due_bucket
 from services.notifications.service import NotificationsService
 from services.scheduling.service import SchedulingService
-from shared.errors import Forbidden, NotFound, ValidationFailed
+from shared.errors import BadRequest, Forbidden, NotFound, ValidationFailed
 from shared.mongo import now
 from tests.support.containers import call, open_practice, start_containers, store_of
 from tests.support.waiting import wait_until
@@ -268,3 +268,31 @@ def test_a_bad_change_is_refused_naming_the_field_and_the_webhook_is_left_as_it_
         )
     assert set(caught.value.details) == {field}
     assert call(notifications, "list_webhooks", token=people["admin"])["items"] == [hook]
+
+
+def test_the_webhooks_list_pages_with_limit_and_cursor_and_refuses_a_cursor_it_never_gave(
+    platform, people, provider
+):
+    notifications, admin = platform["notifications"], people["admin"]
+    added = [
+        call(
+            notifications,
+            "add_webhook",
+            {"url": f"{provider.url}{HOOK_PATH}/{n}", "events": ["session.booked"], "secret": SECRET},
+            token=admin,
+        )
+        for n in range(3)
+    ]
+
+    first = call(notifications, "list_webhooks", {"limit": "2"}, token=admin)
+    assert first["items"] == added[:2] and first["next_cursor"]
+    rest = call(notifications, "list_webhooks", {"limit": "2", "cursor": first["next_cursor"]}, token=admin)
+    assert rest == {"items": added[2:], "next_cursor": None}
+    assert call(notifications, "list_webhooks", token=admin) == {"items": added, "next_cursor": None}
+
+    with pytest.raises(BadRequest) as caught:
+        call(notifications, "list_webhooks", {"cursor": "%%%"}, token=admin)
+    assert set(caught.value.details) == {"cursor"}
+    with pytest.raises(ValidationFailed) as caught:
+        call(notifications, "list_webhooks", {"limit": "0"}, token=admin)
+    assert set(caught.value.details) == {"limit"}
