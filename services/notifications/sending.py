@@ -28,6 +28,7 @@ from shared.config import Settings
 from shared.events.contracts import NOTIFICATION_FAILED, NOTIFICATION_SENT
 from shared.events.publishing import EventPublisher
 from shared.mongo import now, outbox_push
+from shared.people import sees_contact
 
 log = logging.getLogger(__name__)
 
@@ -269,12 +270,15 @@ class Sender:
             return self.channels.sms.send(person.phone or "", message.sms, doc["_id"])
         attachment = None
         if doc["kind"] in CALENDAR_KINDS and doc.get("session_id"):
-            attachment = ("njia-session.ics", self._ics(facts, at), "text/calendar")
+            attachment = ("njia-session.ics", self._ics(facts, person, at), "text/calendar")
         return self.channels.mailer.send(
             person.email or "", message.subject, message.text, message.html, doc["_id"], attachment
         )
 
-    def _ics(self, facts: dict[str, Any], at: datetime) -> bytes:
+    def _ics(self, facts: dict[str, Any], reader: domain.Recipient, at: datetime) -> bytes:
+        """The session's calendar file as ``reader`` may see it: the counselor's email as the
+        organizer's address only where ``sees_contact`` allows (the counselor, not the client)."""
+        counselor_id = facts["counselor"]["user_id"]
         entry = calendar.counseling_session(
             facts["session_id"],
             domain.moment(facts["start"]),
@@ -284,6 +288,7 @@ class Sender:
             facts.get("topic"),
             facts["status"],
             f"{self.settings.public_url}{facts['join_path']}",
+            organizer_contact=sees_contact(reader.user_id, reader.role, counselor_id),
         )
         return calendar.session_calendar(entry, at)
 

@@ -144,6 +144,31 @@ def test_a_booking_confirms_to_both_by_email_sms_and_in_app_in_their_own_zone_an
     assert [n["kind"] for n in inbox["items"]] == ["confirmation"]
 
 
+def calendar_file(mail):
+    """The email's .ics attachment, its folded lines unfolded (RFC 5545 3.1)."""
+    [part] = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
+    content = part.get_content()
+    text = content.decode() if isinstance(content, bytes) else content
+    return text.replace("\r\n ", "").replace("\n ", "")
+
+
+def test_the_clients_calendar_file_names_the_counselor_without_their_email_and_the_counselors_keeps_it(
+    platform, people, smtp
+):
+    session, _ = book(platform, people)
+    confirmed = lambda: [m for m in smtp.messages if m["X-Njia-Delivery"].startswith("confirmation:")]  # noqa: E731
+    wait_until(lambda: len(confirmed()) == 2, timeout=15, message="two confirmation emails not received")
+    by_recipient = {m["To"]: calendar_file(m) for m in confirmed()}
+    counselor_email = people["counselor"]["email"]
+
+    clients = by_recipient[people["client"]["email"]]
+    assert f"UID:{session['id']}@njia" in clients
+    assert counselor_email.lower() not in clients.lower()
+    assert "ORGANIZER;CN=" in clients and "mailto:counselor@njia.invalid" in clients
+    counselors = by_recipient[counselor_email]
+    assert f"mailto:{counselor_email}".lower() in counselors.lower()
+
+
 def later_than(slots, hours):
 
     return next(
