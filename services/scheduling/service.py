@@ -201,7 +201,9 @@ class SchedulingService(KeepsPeople, NjiaService):
             domain.check_availability(views.availability_from(doc))
         except domain.InvalidAvailability as exc:
             raise ValidationFailed(details={exc.field or "body": [str(exc)]}) from None
-        self.store.save_availability(doc)
+        previous = self.store.availability_of(counselor_id)
+        retired = views.retired_availability(previous, doc["updated_at"]) if previous else None
+        self.store.save_availability(doc, retired)
         return views.availability_view(doc)
 
     @rpc
@@ -582,7 +584,10 @@ class SchedulingService(KeepsPeople, NjiaService):
             raise ValidationFailed(details={"to": ["Must be after from, and at most a year later."]})
         branches, next_cursor = self._report_branches(caller, params["limit"], params["cursor"])
         sessions = self.store.sessions_between({"org_id": caller.org_id}, start, end)
-        availability = self.store.availability_of_org(caller.org_id)
+        availability = [
+            *self.store.availability_of_org(caller.org_id),
+            *self.store.retired_availability_of_org(caller.org_id, start, end),
+        ]
         return {
             "items": [
                 views.branch_report_row(branch, sessions, availability, start, end)

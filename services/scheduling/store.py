@@ -30,6 +30,8 @@ class SchedulingStore(People, Store):
         super().__init__(db)
         self.sessions = db["sessions"]
         self.availability = db["availability"]
+        # Hours a counselor replaced, kept with the time they were in force (branch reports).
+        self.availability_history = db["availability_history"]
         self.people = db["people"]
         self.notes = db["notes"]
         self.joins = db["joins"]
@@ -49,6 +51,7 @@ class SchedulingStore(People, Store):
         self.sessions.create_index([("status", 1), ("start_week", 1)])
         self._file_sessions_by_week()
         self.availability.create_index("branch_id")
+        self.availability_history.create_index("org_id")
         self.notes.create_index("session_id")
 
     def _file_sessions_by_week(self) -> None:
@@ -62,7 +65,14 @@ class SchedulingStore(People, Store):
 
     # Availability -------------------------------------------------------------------
 
-    def save_availability(self, doc: dict[str, Any]) -> None:
+    def save_availability(self, doc: dict[str, Any], retired: dict[str, Any] | None) -> None:
+        """The counselor's hours from now on; ``retired``, the hours they replace, kept first (by an id
+        of their own: a save at the same moment that kept them too is the same version)."""
+        if retired is not None:
+            try:
+                self.availability_history.insert_one(retired)
+            except DuplicateKeyError:
+                pass
         upsert(self.availability, {"_id": doc["counselor_id"]}, {**doc, "_id": doc["counselor_id"]})
 
     def availability_of(self, counselor_id: str) -> dict[str, Any] | None:
@@ -73,6 +83,13 @@ class SchedulingStore(People, Store):
 
     def availability_of_org(self, org_id: str) -> list[dict[str, Any]]:
         return list(self.availability.find({"org_id": org_id}))
+
+    def retired_availability_of_org(
+        self, org_id: str, start: datetime, end: datetime
+    ) -> list[dict[str, Any]]:
+        """Hours the organization's counselors replaced that were in force some time in [start, end)."""
+        when = {"valid_until": {"$gt": start}, "valid_from": {"$lt": end}}
+        return list(self.availability_history.find({"org_id": org_id, **when}))
 
     # Sessions --------------------------------------------------------------------------
 

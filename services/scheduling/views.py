@@ -124,7 +124,33 @@ def availability_doc(counselor: dict[str, Any], hours: dict[str, Any], at: datet
         "buffer_minutes": hours["buffer_minutes"],
         "min_notice_minutes": hours["min_notice_minutes"],
         "updated_at": at,
+        "valid_from": at,
     }
+
+
+def valid_from(doc: dict[str, Any]) -> datetime:
+    """Since when a counselor's hours are in force: since they were saved; hours saved before
+    versions were kept, since the counselor was created (nobody works before they exist)."""
+    if doc.get("valid_from"):
+        return doc["valid_from"]  # type: ignore[no-any-return]
+    created = _created_at(doc["counselor_id"])
+    return min(created, doc["updated_at"]) if created else doc["updated_at"]
+
+
+def _created_at(user_id: str) -> datetime | None:
+    """When an id made by ``shared.ids.new_id`` was made: its first 12 hex digits after the prefix
+    are milliseconds since the epoch."""
+    try:
+        return datetime.fromtimestamp(int(user_id.partition("_")[2][:12], 16) / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def retired_availability(previous: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """Hours replaced at ``at``, as kept for the reports of the time they were in force."""
+    since = valid_from(previous)
+    version = f"{previous['counselor_id']}:{int(since.timestamp() * 1000)}"
+    return {**previous, "_id": version, "valid_from": since, "valid_until": at}
 
 
 def new_session(
@@ -318,6 +344,13 @@ def join_view(url: str, window: domain.Interval, zone: str) -> dict[str, Any]:
     }
 
 
+def _minutes_in_force(hours: dict[str, Any], start: datetime, end: datetime) -> int:
+    """The minutes a version of a counselor's hours offered in [start, end), while it was in force."""
+    since = max(start, valid_from(hours))
+    until = min(end, hours.get("valid_until") or end)
+    return domain.available_minutes(availability_from(hours), since, until) if since < until else 0
+
+
 def branch_report_row(
     branch: dict[str, Any],
     sessions: list[dict[str, Any]],
@@ -325,17 +358,14 @@ def branch_report_row(
     start: datetime,
     end: datetime,
 ) -> dict[str, Any]:
-    """One branch's figures over [start, end), from the organization's sessions and hours."""
+    """One branch's figures over [start, end), from the organization's sessions and its counselors'
+    hours: every version in force then (current and retired), each over the time it was in force."""
     mine = [s for s in sessions if s["branch_id"] == branch["id"]]
     count = {status: sum(1 for s in mine if s["status"] == status) for status in schemas.STATUSES}
     booked_minutes = sum(
         int((s["end"] - s["start"]).total_seconds() // 60) for s in mine if s["status"] in TIME_TAKEN
     )
-    available = sum(
-        domain.available_minutes(availability_from(a), start, end)
-        for a in availability
-        if a["branch_id"] == branch["id"]
-    )
+    available = sum(_minutes_in_force(a, start, end) for a in availability if a["branch_id"] == branch["id"])
     return {
         "branch_id": branch["id"],
         "name": branch["name"],

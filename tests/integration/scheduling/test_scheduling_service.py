@@ -433,3 +433,46 @@ def test_the_branch_report_pages_by_limit_and_cursor(platform, people):
     own = call(scheduling, "branch_report", {**query, "limit": 1}, token=branch_admin["access_token"])
     assert [row["branch_id"] for row in own["items"]] == [people["branch"]["id"]]
     assert own["next_cursor"] is None
+
+
+def branch_row(platform, people, start, end):
+    query = {"from": start.isoformat(), "to": end.isoformat()}
+    report = call(platform["scheduling"], "branch_report", query, token=people["tokens"]["admin"])
+    return next(row for row in report["items"] if row["branch_id"] == people["branch"]["id"])
+
+
+def test_hours_changed_today_do_not_change_last_weeks_utilization(platform, people):
+    scheduling, tokens, ids = platform["scheduling"], people["tokens"], people["ids"]
+    store = store_of(scheduling)
+    # The counselor's hours (every day 08:00-18:00) have been in force for a month.
+    store.availability.update_one(
+        {"_id": ids["counselor"]}, {"$set": {"valid_from": now() - timedelta(days=30)}}
+    )
+    session, _ = book(platform, people)
+    move_session(platform, session["id"], -timedelta(days=5))  # held last week
+    week_ago, today = now() - timedelta(days=7), now() - timedelta(minutes=1)
+    before = branch_row(platform, people, week_ago, today)
+    assert before["available_hours"] >= 60 and 0 < before["utilization"] < 1
+    mornings = make_availability(
+        weekly=[{"weekday": day, "start": "08:00", "end": "10:00"} for day in range(7)]
+    )
+    call(scheduling, "set_availability", ids["counselor"], mornings, token=tokens["counselor"])
+    after = branch_row(platform, people, week_ago, today)
+    assert (after["available_hours"], after["utilization"]) == (
+        before["available_hours"],
+        before["utilization"],
+    )
+    ahead = branch_row(platform, people, now() + timedelta(days=1), now() + timedelta(days=8))
+    assert ahead["available_hours"] == 14  # the new hours from now on: 2 a day
+
+
+def test_no_hours_count_before_a_counselor_set_any(platform, people):
+    # The counselor was created and set their hours moments ago (the people fixture).
+    row = branch_row(platform, people, now() - timedelta(days=7), now() - timedelta(minutes=5))
+    assert row["available_hours"] == 0 and row["utilization"] == 0
+    # Hours saved before versions were kept count from the counselor's creation, not before.
+    store_of(platform["scheduling"]).availability.update_one(
+        {"_id": people["ids"]["counselor"]}, {"$unset": {"valid_from": ""}}
+    )
+    row = branch_row(platform, people, now() - timedelta(days=7), now() - timedelta(minutes=5))
+    assert row["available_hours"] == 0

@@ -64,8 +64,20 @@ def hours(counselor_id: str, writer: int) -> dict:
 def test_a_counselors_first_hours_saved_twice_at_once_are_kept_once(store):
     for round_ in range(ROUNDS):
         counselor_id = f"usr_counselor_{round_}"
-        assert race(lambda writer, c=counselor_id: store.save_availability(hours(c, writer))) == []
+        assert race(lambda writer, c=counselor_id: store.save_availability(hours(c, writer), None)) == []
         assert store.availability_of(counselor_id)["session_minutes"] in range(45, 45 + 5 * WRITERS, 5)
+
+
+def test_hours_replaced_twice_at_once_are_kept_as_one_past_version(store):
+    for round_ in range(ROUNDS):
+        counselor_id = f"usr_counselor_{round_}"
+        store.save_availability(hours(counselor_id, 0), None)
+        previous = store.availability_of(counselor_id)
+        retired = {**previous, "_id": f"{counselor_id}:1", "valid_from": AT, "valid_until": AT}
+        assert (
+            race(lambda writer, c=counselor_id, r=retired: store.save_availability(hours(c, writer), r)) == []
+        )
+        assert store.availability_history.count_documents({"counselor_id": counselor_id}) == 1
 
 
 def test_a_clients_first_sharing_saved_twice_at_once_is_kept_once(store):
