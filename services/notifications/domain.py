@@ -341,6 +341,34 @@ def check_offsets(offsets: Sequence[int]) -> list[int]:
     return sorted(set(offsets), reverse=True)
 
 
+def reply_handled(action: str, session_id: str) -> dict[str, Any]:
+    """An SMS reply acted on: the client's next session confirmed or cancelled."""
+    return {"handled": True, "action": action, "session_id": session_id}
+
+
+def reply_refused(
+    reason: str, action: str | None = None, session_id: str | None = None, message: str | None = None
+) -> dict[str, Any]:
+    """An SMS reply not acted on, and why (with what it asked for, when that was known)."""
+    answer: dict[str, Any] = {"handled": False, "reason": reason}
+    extra = {"action": action, "session_id": session_id, "message": message}
+    return {**answer, **{key: value for key, value in extra.items() if value is not None}}
+
+
+def sms_reply_record(
+    reply_id: str, form: Mapping[str, Any], answer: Mapping[str, Any], at: datetime
+) -> dict[str, Any]:
+    """What is kept of an SMS reply and what became of it: the gateway's fields as received, less
+    any NUL character (PostgreSQL, under FerretDB, stores none)."""
+    return {
+        "_id": reply_id,
+        "form": {key: str(value).replace("\x00", "") for key, value in form.items()},
+        "received_at": at,
+        "outcome": "handled" if answer["handled"] else "refused",
+        "answer": dict(answer),
+    }
+
+
 def parse_reply(text: str) -> str | None:
     """A client's SMS reply: 1/YES/NDIO confirms the next session, 2/NO/HAPANA cancels it."""
     word = text.strip().split()[0].upper() if text.strip() else ""

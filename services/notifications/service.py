@@ -11,10 +11,11 @@ from nameko.extensions import DependencyProvider
 from services.notifications import domain, schemas, views
 from services.notifications.agenda import AgendaPlanner, Agendas, AgendaState
 from services.notifications.channels import Channels
+from services.notifications.replies import SmsReplies
 from services.notifications.sending import Sender, Sending, SendingState
 from services.notifications.store import NotificationsStore
 from shared.auth import TOKEN_KEY, Caller, Tokens
-from shared.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from shared.errors import NotFound, Unauthorized, ValidationFailed
 from shared.events.contracts import (
     ASSESSMENT_COMPLETED,
     SESSION_BOOKED,
@@ -280,24 +281,11 @@ class NotificationsService(KeepsPeople, NjiaService):
 
     @rpc
     def sms_inbound(self, form: dict[str, Any], token: str | None) -> dict[str, Any]:
-        """The SMS gateway's callback: a client answers 1/NDIO to confirm or 2/HAPANA to cancel."""
+        """The SMS gateway's callback: a client answers 1/NDIO to confirm or 2/HAPANA to cancel. Only a
+        wrong token is an error; every reply gets its outcome (handled, or refused and why), kept."""
         if not self.settings.sms_inbound_token or token != self.settings.sms_inbound_token:
             raise Unauthorized("Unknown SMS callback.")
-        sender = str(form.get("from") or "").strip()
-        person = self.store.person_by_phone(sender)
-        if person is None or person["role"] != "client":
-            return {"handled": False, "reason": "unknown sender"}
-        action = domain.parse_reply(str(form.get("text") or ""))
-        session = self.store.next_session_of_client(person["user_id"], now())
-        if action is None or session is None:
-            return {"handled": False, "reason": "nothing to answer"}
-        if action == "cancel":
-            caller = Caller(person["user_id"], person["org_id"], "client", person.get("branch_id"))
-            self.act_as(Tokens.from_settings(self.settings).issue(caller, now()))
-            try:
-                self.scheduling_rpc.cancel_session(session["_id"], {"reason": "Cancelled by SMS reply"})
-            except (NotFound, Forbidden):
-                return {"handled": False, "reason": "session not found"}
-        else:
-            self.store.confirm_session_by_client(session["_id"], now())
-        return {"handled": True, "action": action, "session_id": session["_id"]}
+        return self._replies().answer(form, now())
+
+    def _replies(self) -> SmsReplies:
+        return SmsReplies(self.store, self.scheduling_rpc, self.act_as, Tokens.from_settings(self.settings))

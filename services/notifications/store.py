@@ -37,6 +37,7 @@ class NotificationsStore(People, Store):
         self.in_app = db["inbox"]
         self.webhooks = db["webhooks"]
         self.phones = db["phones"]
+        self.sms_replies = db["sms_replies"]
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
@@ -63,6 +64,16 @@ class NotificationsStore(People, Store):
     def person_by_phone(self, phone: str) -> dict[str, Any] | None:
         doc = self.phones.find_one({"_id": phone})
         return self.person(doc["user_id"]) if doc else None
+
+    def sms_reply(self, reply_id: str) -> dict[str, Any] | None:
+        return self.sms_replies.find_one({"_id": reply_id})
+
+    def record_sms_reply(self, doc: dict[str, Any]) -> None:
+        """Kept once: the same reply answered twice at once keeps the first record."""
+        try:
+            self.sms_replies.insert_one(doc)
+        except DuplicateKeyError:
+            pass
 
     def org_admins(self, org_id: str) -> list[dict[str, Any]]:
         return list(self.people.find({"org_id": org_id, "role": "org_admin"}, {"_id": 0}))

@@ -415,10 +415,35 @@ def test_an_sms_reply_hapana_cancels_the_clients_next_session(platform, people):
         "status"
     ]
     assert status in ("cancelled", "late_cancelled")
+    [kept] = store_of(platform["notifications"]).sms_replies.find()
+    assert (kept["outcome"], kept["answer"], kept["form"]["text"]) == ("handled", answer, "Hapana")
     from shared.errors import Unauthorized
 
     with pytest.raises(Unauthorized):
         call(platform["notifications"], "sms_inbound", {"from": "+254712345678", "text": "2"}, "wrong")
+
+
+def test_an_sms_reply_whose_cancellation_scheduling_refuses_is_answered_and_its_outcome_kept(
+    platform, people
+):
+    session, _ = book(platform, people)
+    kept = store_of(platform["notifications"])
+    wait_until(lambda: deliveries(platform, session_id=session["id"], kind="confirmation"), timeout=10)
+    call(platform["scheduling"], "cancel_session", session["id"], {}, token=people["client"]["token"])
+    wait_until(lambda: kept.session(session["id"])["status"] != "booked", timeout=10)
+    # As if the reply came in before notifications heard of the cancellation: scheduling says 409.
+    kept.sessions.update_one({"_id": session["id"]}, {"$set": {"status": "booked"}})
+
+    reply = {"from": "+254712345678", "text": "2", "id": "ATXid_1", "to": "12345"}
+    answer = call(platform["notifications"], "sms_inbound", reply, "inbound-secret")
+
+    assert answer["handled"] is False and answer["reason"] == "conflict"
+    assert (answer["action"], answer["session_id"]) == ("cancel", session["id"])
+    [record] = kept.sms_replies.find()
+    assert (record["_id"], record["outcome"], record["answer"]) == ("sms:ATXid_1", "refused", answer)
+    # The gateway sending the same reply again gets the same answer; nothing is done twice.
+    assert call(platform["notifications"], "sms_inbound", reply, "inbound-secret") == answer
+    assert kept.sms_replies.count_documents({}) == 1
 
 
 def test_a_client_who_switches_to_english_and_london_gets_their_next_reminder_that_way(

@@ -22,8 +22,11 @@ from services.notifications.domain import (
     plan_session_messages,
     plan_webhooks,
     recipient_of,
+    reply_handled,
+    reply_refused,
     retry_delay,
     sees_reminders,
+    sms_reply_record,
     webhook_changes,
     webhook_stopped,
     when_due,
@@ -622,3 +625,28 @@ def test_a_sessions_reminders_are_seen_by_its_counselor_and_its_branch_and_organ
     assert not sees_reminders(Viewer("usr_owner", "org_admin", org_id="org_2"), session)
     assert not sees_reminders(Viewer("usr_counselor", "counselor", org_id="org_2"), session)
     assert not sees_reminders(Viewer("usr_counselor", "counselor"), None)
+
+
+def test_an_sms_reply_is_kept_as_received_less_nul_characters_with_what_became_of_it():
+    answer = reply_refused("conflict", "cancel", "ses_1", "Too late to cancel.")
+    record = sms_reply_record(
+        "sms:ATXid_1", {"from": "+254712345678", "text": "2\x00\x00", "id": "ATXid_1"}, answer, NOW
+    )
+
+    assert answer == {
+        "handled": False,
+        "reason": "conflict",
+        "action": "cancel",
+        "session_id": "ses_1",
+        "message": "Too late to cancel.",
+    }
+    assert record == {
+        "_id": "sms:ATXid_1",
+        "form": {"from": "+254712345678", "text": "2", "id": "ATXid_1"},
+        "received_at": NOW,
+        "outcome": "refused",
+        "answer": answer,
+    }
+    assert reply_refused("unknown sender") == {"handled": False, "reason": "unknown sender"}
+    handled = reply_handled("confirm", "ses_1")
+    assert sms_reply_record("sms_x", {}, handled, NOW)["outcome"] == "handled"
