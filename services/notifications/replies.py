@@ -2,18 +2,22 @@
 cancel it.
 
 The SMS gateway's callback always gets an answer (200), whatever the reply leads to: what became of
-it (handled, or refused and why: an unknown number, nothing to answer, scheduling refusing the
-cancellation as too late or clashing) is the answer, and is kept in ``sms_replies``. Scheduling's
-errors are outcomes, not HTTP errors: the gateway can do nothing about them, and one it took for a
-failure would only be sent again. A reply the gateway sends again (same message id) is answered
-from its record, not acted on twice.
+it (handled, or refused and why: an unknown number, nothing to answer, too many replies from one
+number, scheduling refusing the cancellation as too late or clashing) is the answer, and is kept
+in ``sms_replies``. Scheduling's errors are outcomes, not HTTP errors: the gateway can do nothing
+about them, and one it took for a failure would only be sent again. A reply the gateway sends
+again (same message id) is answered from its record, not acted on twice.
+
+At most ``SMS_REPLIES_FROM`` replies from one number are acted on (``shared.limits``: one document
+per reply acted on, counted across replicas); two arriving in the same instant may both pass the
+count, so a burst can exceed it by the few that raced.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from nameko.exceptions import RemoteError
@@ -23,10 +27,13 @@ from services.notifications.store import NotificationsStore
 from shared.auth import Caller, Tokens
 from shared.errors import NjiaError
 from shared.ids import new_id
+from shared.limits import Limit
 
 log = logging.getLogger(__name__)
 
 CANCELLED_BY_SMS = "Cancelled by SMS reply"
+# Replies acted on from one number: more in a minute are kept and answered, not acted on.
+SMS_REPLIES_FROM = Limit("sms_replies_from", 10, timedelta(minutes=1))
 
 
 class SmsReplies:
@@ -49,7 +56,13 @@ class SmsReplies:
         seen = self.store.sms_reply(reply_id)
         if seen is not None:
             return dict(seen["answer"])
-        answer = self._act(str(form.get("from") or "").strip(), str(form.get("text") or ""), at)
+        sender = str(form.get("from") or "").strip()
+        # The limit comes first: a number sending reply after reply is recorded, not acted on.
+        if self.store.retry_after(SMS_REPLIES_FROM, sender, at):
+            answer = domain.reply_refused("too many replies")
+        else:
+            self.store.count_attempt(SMS_REPLIES_FROM, sender, at)
+            answer = self._act(sender, str(form.get("text") or ""), at)
         self.store.record_sms_reply(domain.sms_reply_record(reply_id, form, answer, at))
         return answer
 

@@ -17,6 +17,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.domain import CANCELLED, SCHEDULED, Delivery, Preferences, due_bucket
 from shared.errors import BadRequest
+from shared.limits import Limits
 from shared.mongo import Store, decode_cursor, encode_cursor, page, upsert
 from shared.people import People
 
@@ -25,7 +26,7 @@ FRESH, TAKEN_OVER = "fresh", "taken_over"  # how a lease was had
 REMINDER_POSITION = re.compile(r"\d{8}T\d{6}\.\d{6}\|.+")
 
 
-class NotificationsStore(People, Store):
+class NotificationsStore(People, Limits, Store):
     OUTBOX_COLLECTIONS = ("deliveries",)
 
     def __init__(self, db: Any) -> None:
@@ -38,6 +39,7 @@ class NotificationsStore(People, Store):
         self.webhooks = db["webhooks"]
         self.phones = db["phones"]
         self.sms_replies = db["sms_replies"]
+        self.attempts = db["attempts"]  # SMS replies acted on, for the limit per number
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
@@ -45,6 +47,7 @@ class NotificationsStore(People, Store):
         self.deliveries.create_index("session_id")
         self.in_app.create_index([("user_id", 1), ("created_at", -1)])
         self.webhooks.create_index("org_id")
+        self.ensure_attempts_index()
 
     # People, preferences and sessions kept from events ------------------------------------------
 

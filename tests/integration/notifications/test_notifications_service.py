@@ -446,6 +446,25 @@ def test_an_sms_reply_whose_cancellation_scheduling_refuses_is_answered_and_its_
     assert kept.sms_replies.count_documents({}) == 1
 
 
+def test_only_ten_replies_a_minute_from_one_number_are_acted_on_and_the_rest_are_kept(platform, people):
+    session, _ = book(platform, people)
+    wait_until(lambda: deliveries(platform, session_id=session["id"], kind="confirmation"), timeout=10)
+    notifications, kept = platform["notifications"], store_of(platform["notifications"])
+
+    answers = [
+        call(notifications, "sms_inbound", {"from": "+254712345678", "text": "1"}, "inbound-secret")
+        for _ in range(12)
+    ]
+
+    assert answers[:10] == [{"handled": True, "action": "confirm", "session_id": session["id"]}] * 10
+    assert answers[10:] == [{"handled": False, "reason": "too many replies"}] * 2
+    outcomes = [r["outcome"] for r in kept.sms_replies.find({"form.from": "+254712345678"})]
+    assert sorted(outcomes) == ["handled"] * 10 + ["refused"] * 2
+    # Another number has its own count.
+    other = call(notifications, "sms_inbound", {"from": "+447911123456", "text": "1"}, "inbound-secret")
+    assert other == {"handled": False, "reason": "unknown sender"}  # a counselor's, not a client's
+
+
 def test_a_client_who_switches_to_english_and_london_gets_their_next_reminder_that_way(
     platform, people, smtp
 ):
