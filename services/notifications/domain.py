@@ -298,12 +298,21 @@ def retry_delay(attempt: int, base_seconds: float, cap_seconds: float = 3600) ->
     return float(min(cap_seconds, base_seconds * (2 ** max(0, attempt - 1))))
 
 
+def next_attempt(delivery: Mapping[str, Any]) -> datetime:
+    """When a scheduled delivery is next tried: its planned time (``due_at``) until an attempt fails,
+    then the retry's (``next_attempt_at``). Deliveries stored before retries were kept apart have
+    no ``next_attempt_at``: their ``due_at`` is it."""
+    moment: datetime = delivery.get("next_attempt_at") or delivery["due_at"]
+    return moment
+
+
 DUE_BUCKET_SECONDS = 10
 
 
 def due_bucket(moment: datetime) -> str:
     """Due deliveries are looked up by their 10-second bucket: an equality the database can use, and
-    narrow enough that a sweep never reads a minute's worth of messages that are not due yet."""
+    narrow enough that a sweep never reads a minute's worth of messages that are not due yet. A
+    delivery's bucket is that of its next attempt (see ``next_attempt``)."""
     utc = _utc(moment)
     return utc.strftime("%Y%m%d%H%M") + f"{utc.second - utc.second % DUE_BUCKET_SECONDS:02d}"
 

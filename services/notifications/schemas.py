@@ -51,7 +51,10 @@ class ReminderOut(StrictSchema):
     offset_minutes = fields.Integer(required=True)
     channel = fields.String(required=True)
     recipient_id = fields.String(required=True)
+    # When it was planned for; a retry after a failed attempt keeps it and sets next_attempt_at.
     due_at = fields.AwareDateTime(required=True)
+    # While it is scheduled: when it is next tried (its due_at until an attempt fails); else null.
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
     status = fields.String(
         required=True, validate=validate.OneOf(("scheduled", "sent", "failed", "cancelled", "skipped"))
     )

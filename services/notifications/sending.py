@@ -120,7 +120,7 @@ class Sender:
         outcome = None
         try:
             doc = self.store.delivery(delivery_id)
-            if doc is None or doc["status"] != domain.SCHEDULED or doc["due_at"] > at:
+            if doc is None or doc["status"] != domain.SCHEDULED or domain.next_attempt(doc) > at:
                 return None  # another replica finished it, or a retry is not due yet
             if lease == TAKEN_OVER:
                 # Its holder stopped mid-send, so the recipient may already have it (under the same
@@ -174,8 +174,9 @@ class Sender:
             retry_at = at + timedelta(
                 seconds=domain.retry_delay(attempts, self.settings.delivery_retry_seconds)
             )
+            # The planned time stays in due_at (the API shows it; lateness is measured from it).
             self.store.set_delivery(
-                doc["_id"], {"attempts": attempts, "due_at": retry_at, "last_error": str(exc)[:500]}
+                doc["_id"], {"attempts": attempts, "next_attempt_at": retry_at, "last_error": str(exc)[:500]}
             )
             self._webhook_failed(doc)
             return "retry"

@@ -15,7 +15,14 @@ from typing import Any
 
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.notifications.domain import CANCELLED, SCHEDULED, Delivery, Preferences, due_bucket
+from services.notifications.domain import (
+    CANCELLED,
+    SCHEDULED,
+    Delivery,
+    Preferences,
+    due_bucket,
+    next_attempt,
+)
 from shared.errors import BadRequest
 from shared.limits import Limits
 from shared.mongo import Store, decode_cursor, encode_cursor, page, upsert
@@ -180,29 +187,31 @@ class NotificationsStore(People, Limits, Store):
             return int(exc.details.get("nInserted", 0))
 
     def due(self, buckets: list[str] | None, now: datetime, limit: int) -> list[dict[str, Any]]:
-        """Scheduled deliveries due by now, oldest first: those filed under ``buckets``, or all of
-        them when ``buckets`` is None (a replica's first look, after downtime)."""
-        fields = {"_id": 1, "due_at": 1}
-        if buckets is None:
-            everything = self.deliveries.find({"status": SCHEDULED, "due_at": {"$lte": now}}, fields)
-            return sorted(everything, key=lambda d: d["due_at"])[:limit]
+        """Scheduled deliveries whose next attempt is due by now, oldest first: those filed under
+        ``buckets`` (each is filed under its next attempt's), or all of them when ``buckets`` is None
+        (a replica's first look, after downtime). A retry waits in its bucket with its planned
+        ``due_at`` already past, so the time is checked here on the next attempt's."""
+        fields = {"_id": 1, "due_at": 1, "next_attempt_at": 1}
         found: list[dict[str, Any]] = []
-        for bucket in buckets:
-            found.extend(
-                self.deliveries.find(
-                    {"status": SCHEDULED, "due_bucket": bucket, "due_at": {"$lte": now}}, fields
-                )
-            )
+        if buckets is None:
+            # A next attempt is never before the planned time: the ones due now are among these.
+            planned = self.deliveries.find({"status": SCHEDULED, "due_at": {"$lte": now}}, fields)
+            found = [d for d in planned if next_attempt(d) <= now]
+        for bucket in buckets or ():
+            in_bucket = self.deliveries.find({"status": SCHEDULED, "due_bucket": bucket}, fields)
+            found.extend(d for d in in_bucket if next_attempt(d) <= now)
             if len(found) >= limit:
                 break
-        return sorted(found, key=lambda d: d["due_at"])[:limit]
+        return sorted(found, key=next_attempt)[:limit]
 
     def delivery(self, delivery_id: str) -> dict[str, Any] | None:
         return self.deliveries.find_one({"_id": delivery_id})
 
     def set_delivery(self, delivery_id: str, changes: dict[str, Any]) -> None:
-        if "due_at" in changes:
-            changes = {**changes, "due_bucket": due_bucket(changes["due_at"])}
+        """A delivery's bucket follows its next attempt (or its planned time, changed)."""
+        when = changes.get("next_attempt_at") or changes.get("due_at")
+        if when is not None:
+            changes = {**changes, "due_bucket": due_bucket(when)}
         self.deliveries.update_one({"_id": delivery_id}, {"$set": changes})
 
     def cancel_scheduled(self, session_id: str, now: datetime, kind: str | None = None) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from services.notifications.domain import Preferences
+from services.notifications.domain import SCHEDULED, Preferences, next_attempt
 
 
 def preferences_view(prefs: Preferences) -> dict[str, Any]:
@@ -35,7 +35,8 @@ def reminder_view(delivery: dict[str, Any]) -> dict[str, Any]:
         "offset_minutes": delivery["offset_minutes"],
         "channel": delivery["channel"],
         "recipient_id": delivery["recipient_id"],
-        "due_at": delivery["due_at"],
+        "due_at": delivery["due_at"],  # when it was planned for, however often it was tried
+        "next_attempt_at": next_attempt(delivery) if delivery["status"] == SCHEDULED else None,
         "status": delivery["status"],
         "sent_at": delivery.get("sent_at"),
         "attempts": delivery.get("attempts", 0),

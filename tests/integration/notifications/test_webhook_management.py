@@ -107,7 +107,7 @@ def test_a_removed_webhook_gets_nothing_more_not_even_a_delivery_waiting_for_its
     due = now() - timedelta(seconds=1)
     store_of(notifications).deliveries.update_one(
         {"_id": waiting["_id"]},
-        {"$set": {"status": "scheduled", "due_at": due, "due_bucket": due_bucket(due)}},
+        {"$set": {"status": "scheduled", "next_attempt_at": due, "due_bucket": due_bucket(due)}},
     )
     wait_until(
         lambda: webhook_deliveries(platform, _id=waiting["_id"], status="cancelled"),
@@ -204,7 +204,7 @@ def test_a_planned_delivery_of_an_event_the_webhook_no_longer_wants_is_cancelled
 
     due = now() - timedelta(seconds=1)
     store_of(notifications).deliveries.update_one(
-        {"_id": waiting["_id"]}, {"$set": {"due_at": due, "due_bucket": due_bucket(due)}}
+        {"_id": waiting["_id"]}, {"$set": {"next_attempt_at": due, "due_bucket": due_bucket(due)}}
     )  # as if its retry's time had come
     [settled] = wait_until(
         lambda: webhook_deliveries(platform, _id=waiting["_id"], status="cancelled"),
