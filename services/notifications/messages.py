@@ -239,6 +239,24 @@ def lead_time(offset_minutes: int, lang: str) -> str:
     return f"in {unit(hours, 'hour')} {unit(mins, 'minute')}"
 
 
+def webhook_disabled(language: str | None, url: str, failures: int) -> tuple[str, str]:
+    """The in-app notice to an organization's admin that Njia turned a webhook off after
+    ``failures`` failed deliveries: (subject, text), in the admin's language."""
+    if language_of(language) == "sw":
+        times = "mara moja" if failures == 1 else f"mara {failures} mfululizo"
+        return (
+            "Webhook imezimwa",
+            f"Njia imezima webhook ya {url} baada ya kushindwa kufikisha ujumbe {times}. "
+            "Rekebisha mpokeaji, kisha uwashe webhook tena.",
+        )
+    failed = "a delivery failed" if failures == 1 else f"{failures} failed deliveries in a row"
+    return (
+        "A webhook was turned off",
+        f"Njia turned off the webhook to {url} after {failed}. "
+        "Fix the receiver, then turn the webhook back on.",
+    )
+
+
 def instant(value: str | datetime) -> datetime:
     """An aware datetime from an RFC 3339 string or an aware datetime; naive ones are refused."""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value

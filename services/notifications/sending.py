@@ -306,12 +306,12 @@ class Sender:
             for admin in self.store.org_admins(hook["org_id"]):
                 # Once per time it is turned off: each turning back on starts a new round.
                 since = hook.get("enabled_at") or hook["created_at"]
+                subject, text = messages.webhook_disabled(admin.get("language"), hook["url"], failures)
                 self.store.deliver_in_app(
                     f"webhook-disabled:{hook['_id']}:{since.isoformat()}:{admin['user_id']}",
                     admin["user_id"],
-                    "A webhook was turned off",
-                    f"Njia turned off the webhook to {hook['url']} after {failures} failed "
-                    "deliveries in a row. Fix the receiver, then turn the webhook back on.",
+                    subject,
+                    text,
                     "webhook_disabled",
                     None,
                     now(),

@@ -397,7 +397,8 @@ def test_webhooks_are_signed_and_one_that_keeps_failing_is_turned_off_and_the_ad
         lambda: not call(notifications, "list_webhooks", token=admin)["items"][0]["active"], timeout=20
     )
     admin_inbox = call(notifications, "list_notifications", {}, token=admin)["items"]
-    assert any(n["kind"] == "webhook_disabled" for n in admin_inbox)
+    [notice] = [n for n in admin_inbox if n["kind"] == "webhook_disabled"]
+    assert "after 2 failed deliveries in a row" in notice["text"]  # the admin's language: English
     assert hook["id"] == call(notifications, "list_webhooks", token=admin)["items"][0]["id"]
 
 

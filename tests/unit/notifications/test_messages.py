@@ -5,7 +5,15 @@ from datetime import UTC, datetime
 import jinja2
 import pytest
 
-from services.notifications.messages import KINDS, Message, lead_time, render, swahili_clock, zone_label
+from services.notifications.messages import (
+    KINDS,
+    Message,
+    lead_time,
+    render,
+    swahili_clock,
+    webhook_disabled,
+    zone_label,
+)
 from shared.links import session_page
 
 PUBLIC_URL = "https://njia.example.org"
@@ -358,3 +366,40 @@ def test_a_counselor_hears_of_a_clients_results_and_a_summary_without_a_code_nam
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown notification kind"):
         render("birthday", "en", make_session_facts(), CLIENT, PUBLIC_URL)
+
+
+def test_an_agenda_of_one_session_speaks_of_one_session_in_english_and_swahili():
+    one = [make_facts("agenda")["sessions"][1]]
+    english = render_for(COUNSELOR, "agenda", sessions=one)
+    swahili = render_for(COUNSELOR, "agenda", "sw", sessions=one)
+
+    assert english.subject == "Your session for Tuesday 1 December 2026"
+    assert "Here is your session for Tuesday 1 December 2026" in english.text
+    assert "Here is your session for Tuesday 1 December 2026" in english.html
+    assert "your sessions" not in english.text + english.html + english.subject
+    assert "Hiki ni kipindi chako cha Jumanne, 1 Desemba 2026" in swahili.text
+    assert "Hiki ni kipindi chako cha Jumanne, 1 Desemba 2026" in swahili.html
+    assert "vipindi" not in swahili.text and "vipindi" not in swahili.html
+    assert english.sms == "Njia agenda Tue 1 Dec: 1 session, at 06:00 GMT (Wanjiru Kamau)."
+    many_en, many_sw = render_for(COUNSELOR, "agenda"), render_for(COUNSELOR, "agenda", "sw")
+    assert "Here are your sessions for" in many_en.text and "Here are your sessions for" in many_en.html
+    assert "Hivi ni vipindi vyako vya" in many_sw.text and "Hivi ni vipindi vyako vya" in many_sw.html
+
+
+@pytest.mark.parametrize(
+    ("failures", "language", "says"),
+    [
+        (1, "en", "after a delivery failed."),
+        (3, "en", "after 3 failed deliveries in a row."),
+        (1, "sw", "baada ya kushindwa kufikisha ujumbe mara moja."),
+        (3, "sw", "baada ya kushindwa kufikisha ujumbe mara 3 mfululizo."),
+    ],
+)
+def test_a_webhook_turned_off_says_how_many_deliveries_failed_in_the_admins_language(
+    failures, language, says
+):
+    subject, text = webhook_disabled(language, "https://example.org/hooks", failures)
+
+    assert says in text and "https://example.org/hooks" in text
+    assert subject == {"en": "A webhook was turned off", "sw": "Webhook imezimwa"}[language]
+    assert "1 failed deliveries" not in text and "(s)" not in text
