@@ -105,7 +105,9 @@ async function reportPage({ query, user, navigate }) {
   if (to < from) problem = t("admin.range_backwards");
   else if (tooLong(from, to)) problem = t("admin.range_too_long");
   else {
-    result = await api.get("/reports/branches", { from: startOfDay(from, zone), to: startOfDay(addDays(to, 1), zone) })
+    // Every branch of a national network, page by page.
+    result = await all("/reports/branches", { from: startOfDay(from, zone), to: startOfDay(addDays(to, 1), zone) })
+      .then((items) => ({ items }))
       .catch((error) => { if (error instanceof ApiError && error.status === 422) { problem = error; return null; } throw error; });
   }
   const period = { from: formatDate(from), to: formatDate(to) };

@@ -1,6 +1,6 @@
 // Sessions: a client's own, a counselor's, an admin's branch; one session with join, reschedule, cancel.
 
-import { api, session as signedIn } from "../api.js";
+import { all, api, session as signedIn } from "../api.js";
 import { formatDateTime, formatDay, formatTime, t } from "../i18n.js";
 import { alertBox, button, card, download, empty, flash, form, h, page, status, table } from "../ui.js";
 import { slotPicker } from "./client.js";
@@ -143,7 +143,7 @@ function cancelCard(item, ctx) {
 }
 
 async function remindersCard(item, user) {
-  const reminders = await api.get(`/sessions/${item.id}/reminders`);
+  const reminders = { items: await all(`/sessions/${item.id}/reminders`) };
   if (!reminders.items.length) return card(t("sessions.reminders"), empty(t("sessions.no_reminders")));
   const rows = reminders.items.map((reminder) => [
     formatDateTime(reminder.due_at, user.timezone), t(`channel.${reminder.channel}`), status(reminder.status),
