@@ -289,6 +289,8 @@ class Sender:
             facts.get("topic"),
             facts["status"],
             f"{self.settings.public_url}{facts['join_path']}",
+            # Each change of the session is a newer version: calendar apps replace the event.
+            sequence=int(facts.get("revision") or 0),
             organizer_contact=sees_contact(reader.user_id, reader.role, counselor_id),
         )
         return calendar.session_calendar(entry, at)

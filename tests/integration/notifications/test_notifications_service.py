@@ -169,6 +169,27 @@ def test_the_clients_calendar_file_names_the_counselor_without_their_email_and_t
     assert f"mailto:{counselor_email}".lower() in counselors.lower()
 
 
+def test_a_moved_sessions_calendar_file_is_a_newer_version_so_calendar_apps_replace_the_event(
+    platform, people, smtp
+):
+    session, slots = book(platform, people)
+    client = people["client"]
+    call(
+        platform["scheduling"],
+        "reschedule_session",
+        session["id"],
+        {"start": slots[3]["start"]},
+        token=client["token"],
+    )
+
+    def files(kind):
+        return [calendar_file(m) for m in smtp.messages if m["X-Njia-Delivery"].startswith(f"{kind}:")]
+
+    wait_until(lambda: len(files("rescheduled")) == 2, timeout=15, message="two move emails not received")
+    assert all("SEQUENCE:0" in f for f in files("confirmation"))
+    assert all("SEQUENCE:1" in f for f in files("rescheduled"))
+
+
 def later_than(slots, hours):
 
     return next(
