@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from services.scheduling import access, domain, meetings, schemas, views
-from services.scheduling.store import SchedulingStore
+from services.scheduling import access, domain, meetings, retries, schemas, views
+from services.scheduling.store import AlreadyBooked, SchedulingStore
 from shared import calendar
 from shared.auth import Caller
 from shared.errors import Conflict, Forbidden, NjiaError, NotFound, TooEarly, ValidationFailed
@@ -28,7 +28,8 @@ from shared.timers import every_seconds, scheduled
 
 Doc = dict[str, Any]
 Rule = Callable[[access.Caller, access.SessionParties], bool]
-Page = tuple[list[Doc], str | None]
+Docs = list[Doc]
+Page = tuple[Docs, str | None]
 
 MAX_RANGE = timedelta(days=31)
 DEFAULT_RANGE = timedelta(days=14)
@@ -153,6 +154,38 @@ def _not_of_the_clients_branch(indexes: list[int]) -> dict[str, list[str]]:
     return {f"counselor_ids.{i}": [message] for i in indexes}
 
 
+def _check_booked(session: Doc) -> None:
+    if session["status"] != "booked":
+        raise _not_booked(session, {"status": [session["status"]]})
+
+
+# An error kept with an Idempotency-Key, by its code: given again to the key's retries.
+ERRORS_BY_CODE = {cls.code: cls for cls in NjiaError.__subclasses__()}
+
+
+def _refused_again(refusal: Doc) -> NjiaError:
+    return ERRORS_BY_CODE.get(refusal["code"], Conflict)(refusal["message"], refusal["details"])
+
+
+def _still_running() -> Conflict:
+    return Conflict(
+        "A request with this Idempotency-Key is still being processed; try again in a moment.",
+        {"Idempotency-Key": ["Still being processed."], "reason": "in_progress"},
+    )
+
+
+@contextmanager
+def _key_reuse_refused() -> Iterator[None]:
+    """The IETF draft's answer to a key sent again with another request: 422 naming the key."""
+    try:
+        yield
+    except retries.KeyReused:
+        raise ValidationFailed(
+            "This Idempotency-Key was sent before with another request; use a new key for a new request.",
+            {"Idempotency-Key": ["Already used for a different request."]},
+        ) from None
+
+
 def _not_booked(session: Doc, details: Doc) -> Conflict:
     status = session["status"]
     return Conflict(f"This session is {status.replace('_', ' ')}.", {**details, "reason": "not_booked"})
@@ -255,43 +288,51 @@ class SchedulingService(KeepsPeople, NjiaService):
     def book_session(self, body: Doc) -> Doc:
         caller = self.auth.caller()
         data = load(schemas.BookingIn(), body)
-        with _refusals_as_api_errors():
-            client = self._client_for_booking(caller, data["client_id"])
-            at = now()
-            counselors = self._counselors_for_booking(caller, data)
-        error = _nobody_free()
-        for counselor in counselors:  # a named counselor, or the branch's free ones by load
-            try:
-                session = self._book_with(counselor, client, caller, data, at)
-            except Conflict as exc:
-                if exc.details.get("reason") == "client_busy" or data["counselor_id"]:
-                    raise
-                error = exc
-                continue
-            zone = client["timezone"] if caller.user_id == client["user_id"] else self._zone(caller)
-            return views.session_view(session, zone)
-        raise error
+        attempt = self._attempt(caller, retries.Request("book_session", None, body, "ses"))
+        answer = self._replay(attempt, self._booked_answer(attempt) if attempt.retried else None)
+        if answer is not None:
+            return answer
+        with self._answered(attempt):
+            with _refusals_as_api_errors():
+                client = self._client_for_booking(caller, data["client_id"])
+                counselors = self._counselors_for_booking(caller, data, attempt.id)
+            booking = self._booking(attempt.id, caller, client, data)
+            error = _nobody_free()
+            for counselor in counselors:  # a named counselor, or the branch's free ones by load
+                try:
+                    return self._book_with(counselor, booking)
+                except Conflict as exc:
+                    if exc.details.get("reason") == "client_busy" or data["counselor_id"]:
+                        raise
+                    error = exc
+            raise error
+
+    def _booking(self, session_id: str, caller: Caller, client: Doc, data: Doc) -> views.Booking:
+        zone = client["timezone"] if caller.user_id == client["user_id"] else self._zone(caller)
+        return views.Booking(session_id, client, caller.user_id, data["start"], data["topic"], now(), zone)
 
     def _client_for_booking(self, caller: Caller, client_id: str | None) -> Doc:
         client = self._person(access.client_to_book_for(caller, client_id), caller)
         access.check_client_for_booking(caller, views.person(client))
         return client
 
-    def _counselors_for_booking(self, caller: Caller, data: Doc) -> list[Doc]:
+    def _counselors_for_booking(self, caller: Caller, data: Doc, session_id: str) -> list[Doc]:
         if not data["counselor_id"]:
             access.check_branch_for_booking(caller, data["branch_id"])
-            return self._branch_counselors_by_load(data["branch_id"], caller, data["start"])
+            return self._branch_counselors_by_load(data["branch_id"], caller, data["start"], session_id)
         counselor = self._counselor(data["counselor_id"], caller)
         access.check_counselor_for_booking(caller, views.person(counselor))
         return [counselor]
 
-    def _branch_counselors_by_load(self, branch_id: str, caller: Caller, start: datetime) -> list[Doc]:
+    def _branch_counselors_by_load(
+        self, branch_id: str, caller: Caller, start: datetime, session_id: str
+    ) -> Docs:
+        """The branch's counselors free at ``start`` (its own session aside), lightest week first."""
         docs = self._branch_hours(branch_id, caller)
         if not docs:
             raise NotFound("No counselor of this branch has set availability.")
-        at = now()
         booked = self.store.booked_where({"branch_id": branch_id}, start - NEARBY, start + NEARBY)
-        free = self._free_with_load(docs, booked, start, at)
+        free = self._free_with_load(docs, [b for b in booked if b["_id"] != session_id], start, now())
         return [self._counselor(cid, caller) for cid in domain.fewest_sessions_first(free)]
 
     def _free_with_load(
@@ -309,22 +350,93 @@ class SchedulingService(KeepsPeople, NjiaService):
         booked = {"counselor_id": av.counselor_id, "status": "booked"}
         return len(self.store.sessions_between(booked, week.start, week.end))
 
-    def _book_with(self, counselor: Doc, client: Doc, caller: Caller, data: Doc, at: datetime) -> Doc:
-        av, slot = self._slot(counselor["user_id"], data["start"], at, _no_hours_to_book)
-        session = views.new_session(
-            new_id("ses"), counselor, client, caller.user_id, slot, av.buffer_minutes, data["topic"], at
-        )
-        taken = self.store.claim_time(views.claim_keys(session, slot, av.buffer_minutes), session["_id"], at)
+    def _book_with(self, counselor: Doc, booking: views.Booking) -> Doc:
+        """Book the session with ``counselor``: its claims, then the session with its event; the answer."""
+        av, slot = self._slot(counselor["user_id"], booking.start, booking.at, _no_hours_to_book)
+        session = views.new_session(booking, counselor, slot, av.buffer_minutes)
+        keys = views.claim_keys(session, slot, av.buffer_minutes)
+        taken = self.store.claim_time(keys, session["_id"], booking.at)  # its own, if a retry's
         if taken:
             raise _time_taken(taken)
-        self._record_booking(session, caller, at)
-        return session
+        return self._record_booking(session, keys, booking)
 
-    def _record_booking(self, session: Doc, caller: Caller, at: datetime) -> None:
-        event = self.events.new(SESSION_BOOKED, {**views.facts(session), "booked_by": caller.user_id}, at)
-        # A new session's outbox holds just this event: cleared in one write once published.
+    def _record_booking(self, session: Doc, keys: list[str], booking: views.Booking) -> Doc:
+        """The session with its event (its outbox holds just that one: cleared in one write once sent)."""
+        events = [self.events.new(SESSION_BOOKED, views.booked_facts(session, booking), booking.at)]
         add = partial(self.store.add_session, session)
-        self.events.record(self.store, "sessions", session["_id"], [event], add, fresh=True)
+        try:
+            self.events.record(self.store, "sessions", session["_id"], events, add, fresh=True)
+        except AlreadyBooked:  # nothing published: the first attempt's event is in its outbox
+            return self._booked_before(booking, keys)
+        return session["answers"][session["_id"]]
+
+    def _booked_before(self, booking: views.Booking, keys: list[str]) -> Doc:
+        """The session an earlier attempt of this request booked (the RPC redelivered, or sent again with
+        its key): its answer, once the claims this attempt took that the session does not hold are freed."""
+        booked = self.store.session(booking.session_id)
+        assert booked is not None, "a session found by its insert is not deleted"
+        held = set(views.held_keys(booked)) if booked["status"] == "booked" else set()
+        self.store.free_time([k for k in keys if k not in held], booking.session_id)
+        return views.kept_answer(booked, booking.session_id) or views.session_view(booked, booking.zone)
+
+    def _booked_answer(self, attempt: retries.Attempt) -> Doc | None:
+        session = self.store.session(attempt.id)
+        return views.kept_answer(session, attempt.id) if session else None
+
+    # Retried requests ----------------------------------------------------------------------------
+
+    def _attempt(self, caller: Caller, request: retries.Request) -> retries.Attempt:
+        """How this request is known across its retries: by the client's Idempotency-Key when it sent one
+        (one insert), else by the gateway's request id, which a redelivered RPC carries (no I/O)."""
+        key = self.auth.idempotency_key
+        if key is None:
+            return retries.by_request_id(request, caller.org_id, caller.user_id, self.request_id)
+        return self._keyed_attempt(caller, request, key)
+
+    def _keyed_attempt(self, caller: Caller, request: retries.Request, key: str) -> retries.Attempt:
+        first = new_id(request.prefix)  # the id of its attempts, if this is the first
+        record = retries.key_record(
+            request, caller.org_id, caller.user_id, key, self.request_id, first, now()
+        )
+        with _key_reuse_refused():
+            return retries.by_key(*self._kept_key(record), request, self.request_id)
+
+    def _kept_key(self, record: Doc) -> tuple[Doc, bool]:
+        """The key's record: ``record`` kept now (True), or the one kept before, unless expired."""
+        kept, fresh = self.store.keep_key(record)
+        if not fresh and retries.expired(kept, record["created_at"]):
+            self.store.forget_key(kept)
+            kept, fresh = self.store.keep_key(record)
+        return kept, fresh
+
+    def _replay(self, attempt: retries.Attempt, answer: Doc | None) -> Doc | None:
+        """A retried request's first answer (a refusal kept with its key, or the answer kept with its
+        session); None when this attempt goes on; 409 while an earlier attempt may still be running."""
+        if attempt.refusal:
+            raise _refused_again(attempt.refusal)
+        if answer is None and not attempt.may_run(now()):
+            raise _still_running()
+        if answer is None and attempt.key_id and attempt.takes_over:
+            self.store.take_over_key(attempt.key_id, self.request_id, now())
+        return answer
+
+    @contextmanager
+    def _answered(self, attempt: retries.Attempt) -> Iterator[None]:
+        """How a request sent with a key ended, kept with the key (``_settle_key``)."""
+        try:
+            yield
+        except Exception as exc:
+            if attempt.key_id:
+                self._settle_key(attempt.key_id, exc)
+            raise
+
+    def _settle_key(self, key_id: str, exc: Exception) -> None:
+        """A refusal is kept: the key's retries get it too. A failure of ours (a 5xx) marks the attempt
+        stopped: the key's retries go on at once rather than wait for it."""
+        if isinstance(exc, NjiaError) and retries.is_final(exc.status):
+            self.store.refuse_key(key_id, retries.refusal(exc.code, exc.message, exc.details))
+        else:
+            self.store.stop_key(key_id, now())
 
     # Reading sessions ----------------------------------------------------------------------------
 
@@ -355,37 +467,39 @@ class SchedulingService(KeepsPeople, NjiaService):
 
     # Changing sessions ---------------------------------------------------------------------------
 
-    def _booked(self, session_id: str, caller: Caller) -> Doc:
+    def _to_change(self, session_id: str, caller: Caller, attempt: retries.Attempt) -> tuple[Doc, Doc | None]:
+        """The session a request changes, and the answer an earlier attempt of that request got, if
+        one did (its answer then, whatever the session's state now)."""
         session = self._visible(session_id, caller)
-        if session["status"] != "booked":
-            raise _not_booked(session, {"status": [session["status"]]})
-        return session
+        return session, self._replay(attempt, views.kept_answer(session, attempt.id))
 
-    def _claim_change(self, session: Doc, at: datetime) -> None:
+    def _claim_change(self, session: Doc, at: datetime, owner: str) -> None:
         """One change per version of a session: conditional updates are not atomic on FerretDB,
-        inserting ``change:<id>:<version>`` is. The loser of two simultaneous changes gets 409."""
-        if not self.store.claim(f"change:{session['_id']}:{session.get('version', 0)}", "change", at):
+        inserting ``change:<id>:<version>`` is. The loser of two simultaneous changes gets 409; an
+        earlier attempt of the same request (``owner``) that stopped before writing is no rival."""
+        key = f"change:{session['_id']}:{session.get('version', 0)}"
+        if not self.store.claim(key, owner, at) and self.store.claim_owner(key) != owner:
             raise Conflict(
                 "This session was changed at the same moment; reload it and try again.",
                 {"reason": "state_clash"},
             )
 
-    def _change(self, session: Doc, change: views.Change, at: datetime) -> Doc:
+    def _change(self, session: Doc, change: views.Change, at: datetime, owner: str) -> Doc:
         """Claim the change, write it with its event in the outbox (and free the time it gives up),
         publish the event and clear it; returns the session as changed."""
         fields = {**change.fields, **_next_version(session)}
         event = self.events.new(change.event_type, {**views.facts({**session, **fields}), **change.facts}, at)
-        self._claim_change(session, at)
+        self._claim_change(session, at, owner)
         write = partial(self.store.update_session, session["_id"], fields, change.freed)
         self.events.record(self.store, "sessions", session["_id"], [event], write)
         return {**session, **fields}
 
-    def _move(self, session: Doc, change: views.Change, at: datetime) -> Doc:
+    def _move(self, session: Doc, change: views.Change, at: datetime, owner: str) -> Doc:
         # Claim the new time before freeing the old: a failed reschedule leaves the session as it was.
         if self.store.claim_time(change.claimed, session["_id"], at):
             raise _slot_taken()
         try:
-            return self._change(session, change, at)
+            return self._change(session, change, at, owner)
         except Conflict:  # another change came first: give back the time just claimed
             self.store.free_time(change.new_claims, session["_id"])
             raise
@@ -399,41 +513,65 @@ class SchedulingService(KeepsPeople, NjiaService):
     def reschedule_session(self, session_id: str, body: Doc) -> Doc:
         caller = self.auth.caller()
         data = load(schemas.RescheduleIn(), body)
-        session = self._booked(session_id, caller)
-        at = now()
-        if access.bound_by_policy(caller):
-            self._check_reschedule_limit(session)
-        av, slot = self._slot(session["counselor_id"], data["start"], at, _no_hours_to_move)
-        change = views.rescheduled(session, slot, av.buffer_minutes, caller.user_id, at)
-        return views.session_view(self._move(session, change, at), self._zone(caller))
+        attempt = self._attempt(caller, retries.Request("reschedule_session", session_id, body, "chg"))
+        session, answer = self._to_change(session_id, caller, attempt)
+        if answer is not None:
+            return answer
+        with self._answered(attempt):
+            _check_booked(session)
+            at = now()
+            if access.bound_by_policy(caller):
+                self._check_reschedule_limit(session)
+            av, slot = self._slot(session["counselor_id"], data["start"], at, _no_hours_to_move)
+            change, zone = (
+                views.rescheduled(session, slot, av.buffer_minutes, caller.user_id, at),
+                self._zone(caller),
+            )
+            moved = self._move(session, views.answered(change, session, attempt.id, zone), at, attempt.id)
+            return views.session_view(moved, zone)
 
     @rpc
     def cancel_session(self, session_id: str, body: Doc | None = None) -> Doc:
         caller = self.auth.caller()
         data = load(schemas.CancelIn(), body or {})
-        session = self._booked(session_id, caller)
-        at = now()
-        late = access.bound_by_policy(caller) and domain.is_late_cancel(
-            at, session["start"], self.store.policy(session["org_id"])["late_cancel_hours"]
-        )
-        change = views.cancelled(session, late, data["reason"], caller.user_id, at)
-        return views.session_view(self._change(session, change, at), self._zone(caller))
+        attempt = self._attempt(caller, retries.Request("cancel_session", session_id, body or {}, "chg"))
+        session, answer = self._to_change(session_id, caller, attempt)
+        if answer is not None:
+            return answer
+        with self._answered(attempt):
+            _check_booked(session)
+            at = now()
+            late = access.bound_by_policy(caller) and domain.is_late_cancel(
+                at, session["start"], self.store.policy(session["org_id"])["late_cancel_hours"]
+            )
+            change, zone = (
+                views.cancelled(session, late, data["reason"], caller.user_id, at),
+                self._zone(caller),
+            )
+            changed = self._change(session, views.answered(change, session, attempt.id, zone), at, attempt.id)
+            return views.session_view(changed, zone)
 
     @rpc
     def complete_session(self, session_id: str, body: Doc | None = None) -> Doc:
         caller = self.auth.caller(*STAFF)
         data = load(schemas.CompleteIn(), body or {})
-        session = self._booked(session_id, caller)
-        if not access.may_settle(caller, views.parties(session)):
-            raise NotFound("No such session.")
-        at = now()
-        if at < session["start"]:
-            raise Conflict(
-                "A session can be completed once it has started.",
-                {"reason": "not_started", "start": ["Not started yet."]},
-            )
-        changed = self._change(session, views.settled(data["no_show"], at), at)
-        return views.session_view(changed, self._zone(caller))
+        attempt = self._attempt(caller, retries.Request("complete_session", session_id, body or {}, "chg"))
+        session, answer = self._to_change(session_id, caller, attempt)
+        if answer is not None:
+            return answer
+        with self._answered(attempt):
+            _check_booked(session)
+            if not access.may_settle(caller, views.parties(session)):
+                raise NotFound("No such session.")
+            at = now()
+            if at < session["start"]:
+                raise Conflict(
+                    "A session can be completed once it has started.",
+                    {"reason": "not_started", "start": ["Not started yet."]},
+                )
+            change, zone = views.settled(data["no_show"], at), self._zone(caller)
+            changed = self._change(session, views.answered(change, session, attempt.id, zone), at, attempt.id)
+            return views.session_view(changed, zone)
 
     @scheduled(trigger=every_seconds("no_show_sweep_seconds"))
     def mark_no_shows(self) -> None:
@@ -449,10 +587,11 @@ class SchedulingService(KeepsPeople, NjiaService):
             if not domain.should_mark_no_show(at, session["start"], session["status"], joined, grace):
                 continue
             try:
-                self._change(session, views.settled(no_show=True, at=at), at)
+                self._change(session, views.settled(no_show=True, at=at), at, new_id("chg"))
             except Conflict:
                 continue  # another replica's sweep, or the counselor, settled it first
         self.store.swept_for_no_shows = True
+        self.store.forget_expired_keys(at)  # FerretDB has no TTL index (retries.expired)
 
     # Joining -------------------------------------------------------------------------------------
 

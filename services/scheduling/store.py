@@ -9,18 +9,27 @@ slot is bookable again at once.
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from services.scheduling.domain import start_week, weeks_between
 from shared.mongo import Store, now, outbox_push, page, upsert, with_outbox
 from shared.people import People
 
+log = logging.getLogger(__name__)
+
 STALE_CLAIM = timedelta(minutes=2)
+KEY_SWEEP_SECONDS = 3600.0  # expired idempotency keys are deleted this often (by each process)
 WEEK_BY_WEEK = timedelta(days=62)
 START_WEEK_FILED = "migration:start_week"  # longer ranges (reports, feeds) are read in one query
+
+
+class AlreadyBooked(Exception):
+    """A session with this id exists: an earlier attempt of the same request booked it."""
 
 
 class SchedulingStore(People, Store):
@@ -37,6 +46,9 @@ class SchedulingStore(People, Store):
         self.joins = db["joins"]
         self.shares = db["shares"]
         self.policies = db["policies"]
+        # Clients' Idempotency-Keys: what each request sent with one was (retries.key_record).
+        self.idempotency_keys = db["idempotency_keys"]
+        self.next_key_sweep = 0.0  # time.monotonic() of this process's next sweep of expired keys
         # This process's first no-show sweep reads every session still booked; later ones fewer.
         self.swept_for_no_shows = False
 
@@ -101,7 +113,12 @@ class SchedulingStore(People, Store):
         self.release_all(keys, session_id)
 
     def add_session(self, doc: dict[str, Any], events: list[dict[str, Any]]) -> None:
-        self.sessions.insert_one(with_outbox({**doc, "start_week": start_week(doc["start"])}, events))
+        """A new session with its events; AlreadyBooked when its id is taken (by an earlier attempt
+        of the same request: ids are derived from it)."""
+        try:
+            self.sessions.insert_one(with_outbox({**doc, "start_week": start_week(doc["start"])}, events))
+        except DuplicateKeyError:
+            raise AlreadyBooked from None
 
     def session(self, session_id: str) -> dict[str, Any] | None:
         return self.sessions.find_one({"_id": session_id}, {"outbox": 0})
@@ -174,6 +191,49 @@ class SchedulingStore(People, Store):
         for week in weeks_between(start, end):
             found.extend(self.sessions.find({**query, "start_week": week, **when}, fields))
         return found
+
+    # Idempotency keys ------------------------------------------------------------------------
+
+    def keep_key(self, record: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """A client's key: ``record`` kept now (True), or the record kept when the key was first sent
+        (False). Inserting by ``_id`` is atomic: of requests sending one key at once, one keeps it."""
+        for _ in range(2):
+            try:
+                self.idempotency_keys.insert_one(record)
+                return record, True
+            except DuplicateKeyError:
+                kept = self.idempotency_keys.find_one({"_id": record["_id"]})
+            if kept is not None:
+                return kept, False
+        raise AssertionError("an idempotency key was deleted twice while it was being kept")
+
+    def forget_key(self, kept: dict[str, Any]) -> None:
+        """An expired key's record (unless kept anew meanwhile: that one expires later)."""
+        self.idempotency_keys.delete_one({"_id": kept["_id"], "expires_at": kept["expires_at"]})
+
+    def refuse_key(self, key_id: str, refusal: dict[str, Any]) -> None:
+        self.idempotency_keys.update_one({"_id": key_id}, {"$set": {"refusal": refusal}})
+
+    def stop_key(self, key_id: str, now: datetime) -> None:
+        """The key's latest attempt failed (a 5xx): a retry need not wait for it. Best effort: when
+        the database is what failed, the retry waits until the attempt cannot be running."""
+        try:
+            self.idempotency_keys.update_one({"_id": key_id}, {"$set": {"stopped_at": now}})
+        except PyMongoError:
+            log.warning("could not mark an idempotency key's attempt stopped", extra={"key_id": key_id})
+
+    def take_over_key(self, key_id: str, request_id: str, now: datetime) -> None:
+        """A retry goes on in place of an earlier attempt: later retries wait for this one."""
+        change = {"$set": {"request_id": request_id, "attempted_at": now}, "$unset": {"stopped_at": ""}}
+        self.idempotency_keys.update_one({"_id": key_id}, change)
+
+    def forget_expired_keys(self, now: datetime) -> int:
+        """Delete expired keys' records, once an hour per process (FerretDB has no TTL index and
+        pushes no range down: this reads every key)."""
+        if time.monotonic() < self.next_key_sweep:
+            return 0
+        self.next_key_sweep = time.monotonic() + KEY_SWEEP_SECONDS
+        return int(self.idempotency_keys.delete_many({"expires_at": {"$lte": now}}).deleted_count)
 
     # Joins -------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ access.py's parties), plus the documents a booking, a note and a counselor's hou
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -153,35 +153,51 @@ def retired_availability(previous: dict[str, Any], at: datetime) -> dict[str, An
     return {**previous, "_id": version, "valid_from": since, "valid_until": at}
 
 
+@dataclass(frozen=True)
+class Booking:
+    """A request to book: the id of the session it books (the same in each of its attempts), whom
+    for, when, by whom, and the time zone its answer is given in."""
+
+    session_id: str
+    client: dict[str, Any]
+    booked_by: str
+    start: datetime
+    topic: str | None
+    at: datetime
+    zone: str
+
+
 def new_session(
-    session_id: str,
-    counselor: dict[str, Any],
-    client: dict[str, Any],
-    booked_by: str,
-    slot: domain.Interval,
-    buffer_minutes: int,
-    topic: str | None,
-    at: datetime,
+    booking: Booking, counselor: dict[str, Any], slot: domain.Interval, buffer_minutes: int
 ) -> dict[str, Any]:
-    return {
-        "_id": session_id,
+    """A session as booked, keeping the answer its request gets (``answers``, for its retries)."""
+    session = {
+        "_id": booking.session_id,
         "org_id": counselor["org_id"],
         "branch_id": counselor["branch_id"],
         "counselor_id": counselor["user_id"],
-        "client_id": client["user_id"],
+        "client_id": booking.client["user_id"],
         "counselor": participant(counselor),
-        "client": participant(client),
+        "client": participant(booking.client),
         "start": slot.start,
         "end": slot.end,
         "buffer_minutes": buffer_minutes,
-        "topic": topic,
+        "topic": booking.topic,
         "status": "booked",
-        "created_at": at,
-        "booked_by": booked_by,
+        "created_at": booking.at,
+        "booked_by": booking.booked_by,
         "room": meetings.new_room_name(),
         "reschedule_count": 0,
         "client_joined_at": None,
     }
+    return {**session, "answers": {booking.session_id: session_view(session, booking.zone)}}
+
+
+def kept_answer(session: dict[str, Any], attempt_id: str) -> dict[str, Any] | None:
+    """The answer the request whose attempts have ``attempt_id`` got when it booked or changed the
+    session (a session keeps one per such request), if it did."""
+    answer: dict[str, Any] | None = (session.get("answers") or {}).get(attempt_id)
+    return answer
 
 
 def new_note(note_id: str, session: dict[str, Any], text: str, at: datetime) -> dict[str, Any]:
@@ -244,6 +260,12 @@ def settled(no_show: bool, at: datetime) -> Change:
     if no_show:
         return Change({"status": "no_show", "settled_at": at}, SESSION_NO_SHOW)
     return Change({"status": "completed", "settled_at": at}, SESSION_COMPLETED)
+
+
+def answered(change: Change, session: dict[str, Any], attempt_id: str, zone: str) -> Change:
+    """``change``, keeping with the session the answer its request gets: the session as changed."""
+    view = session_view({**session, **change.fields}, zone)
+    return replace(change, fields={**change.fields, f"answers.{attempt_id}": view})
 
 
 # As the API shows them -----------------------------------------------------------------------------
@@ -399,6 +421,11 @@ def facts(session: dict[str, Any]) -> dict[str, Any]:
         "join_path": session_page(session["_id"]),
         "revision": session.get("version", 0),
     }
+
+
+def booked_facts(session: dict[str, Any], booking: Booking) -> dict[str, Any]:
+    """What ``session.booked`` says."""
+    return {**facts(session), "booked_by": booking.booked_by}
 
 
 def calendar_entry(

@@ -10,6 +10,7 @@ from shared.links import session_page
 from tests.e2e.conftest import sign_in
 from tests.support.builders import make_availability, make_branch, make_user
 from tests.support.platform import Api
+from tests.support.waiting import wait_until
 
 
 def error_of(response):
@@ -450,3 +451,74 @@ def test_slots_and_the_branch_report_page_by_limit_and_cursor(platform, org_admi
     assert report["items"][0]["branch_id"] not in [r["branch_id"] for r in rest["items"]]
     junk = org_admin.get("/api/v1/reports/branches", params={**period, "cursor": "%%%"})
     assert junk.status_code == 400 and "cursor" in error_of(junk)["details"]
+
+
+def test_a_booking_sent_again_with_its_idempotency_key_gets_the_first_answer_once(
+    platform, org_admin, branch
+):
+    counselor = add_counselor(platform, org_admin, branch)
+    client = add_client(platform, org_admin, branch)
+    slots = client.get("/api/v1/slots", params={"counselor_id": counselor.user["id"]}).json()["items"]
+    body = {"counselor_id": counselor.user["id"], "start": slots[0]["start"]}
+    key = {"Idempotency-Key": "book-once-1"}
+    first = client.post("/api/v1/sessions", body, headers=key)
+    again = client.post("/api/v1/sessions", body, headers=key)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json()
+    other = client.post("/api/v1/sessions", {**body, "start": slots[2]["start"]}, headers=key)
+    assert other.status_code == 422 and "Idempotency-Key" in error_of(other)["details"]
+    mine = client.get("/api/v1/sessions").json()["items"]
+    assert [s["id"] for s in mine] == [first.json()["id"]]
+    # Moving and cancelling, sent twice each with their keys, happen once.
+    move = {"start": slots[4]["start"]}
+    moved = [
+        client.post(
+            f"/api/v1/sessions/{first.json()['id']}/reschedule", move, headers={"Idempotency-Key": "mv"}
+        )
+        for _ in range(2)
+    ]
+    assert [m.status_code for m in moved] == [200, 200] and moved[0].json() == moved[1].json()
+    assert moved[1].json()["reschedule_count"] == 1
+
+
+def test_bookings_in_flight_on_a_replica_killed_with_sigkill_complete_on_the_other(
+    platform, org_admin, branch
+):
+    # RabbitMQ gives the killed replica's unanswered booking RPCs to the other replica: each must
+    # find what its first attempt claimed or wrote as its own, and answer 201, never a false 409.
+    counselors = [add_counselor(platform, org_admin, branch) for _ in range(3)]
+    starts = {
+        c.user["id"]: [
+            s["start"]
+            for s in org_admin.get("/api/v1/slots", params={"counselor_id": c.user["id"]}).json()["items"]
+        ]
+        for c in counselors
+    }
+    wanted = [(counselor_id, start) for counselor_id, times in starts.items() for start in times[:16]]
+    clients = [
+        org_admin.post("/api/v1/users", {**make_user("client", branch["id"]), "password": None}).json()
+        for _ in wanted
+    ]
+    answered = []
+
+    def book(pair):
+        (counselor_id, start), client = pair
+        body = {"counselor_id": counselor_id, "start": start, "client_id": client["id"]}
+        response = Api(platform, org_admin.token).post("/api/v1/sessions", body)
+        answered.append(response.status_code)
+        return response
+
+    with ThreadPoolExecutor(len(wanted)) as pool:
+        futures = [pool.submit(book, pair) for pair in zip(wanted, clients, strict=True)]
+        wait_until(lambda: len(answered) >= 4, timeout=30, interval=0.01, message="no booking answered")
+        platform.kill("scheduling", 2)  # SIGKILL, mid-burst
+        responses = [f.result() for f in futures]
+    try:
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [201] * len(wanted), [r.text for r in responses if r.status_code != 201][:3]
+        booked = org_admin.get("/api/v1/sessions", params={"status": "booked", "limit": 200}).json()["items"]
+        mine = [s for s in booked if s["counselor_id"] in starts]
+        assert len(mine) == len(wanted) == len({(s["counselor_id"], s["start"]) for s in mine})
+    finally:
+        platform.start_service("scheduling", 2)
+        platform.wait_ready()

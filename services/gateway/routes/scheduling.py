@@ -62,7 +62,9 @@ class SchedulingRoutes:
         "POST",
         "/api/v1/sessions",
         doc=RouteDoc(
-            "Book a session with a counselor, or with any free counselor of a branch",
+            "Book a session with a counselor, or with any free counselor of a branch. Send an "
+            "Idempotency-Key header to retry safely: the same key and body get the first answer (kept "
+            "24 hours), the same key with another body a 422",
             "scheduling",
             status=201,
             body=scheduling.BookingIn,
@@ -99,7 +101,7 @@ class SchedulingRoutes:
         "POST",
         "/api/v1/sessions/<session_id>/reschedule",
         doc=RouteDoc(
-            "Move a session to another free time",
+            "Move a session to another free time (an Idempotency-Key makes a retry safe, as for booking)",
             "scheduling",
             body=scheduling.RescheduleIn,
             response=scheduling.SessionOut,
@@ -113,7 +115,7 @@ class SchedulingRoutes:
         "POST",
         "/api/v1/sessions/<session_id>/cancel",
         doc=RouteDoc(
-            "Cancel a session",
+            "Cancel a session (an Idempotency-Key makes a retry safe, as for booking)",
             "scheduling",
             body=scheduling.CancelIn,
             response=scheduling.SessionOut,
@@ -140,7 +142,7 @@ class SchedulingRoutes:
         "POST",
         "/api/v1/sessions/<session_id>/complete",
         doc=RouteDoc(
-            "Mark a session completed or a no-show (its counselor)",
+            "Mark a session completed or a no-show (its counselor; an Idempotency-Key makes a retry safe)",
             "scheduling",
             body=scheduling.CompleteIn,
             response=scheduling.SessionOut,
