@@ -405,3 +405,36 @@ def test_the_same_request_id_with_another_request_is_another_booking(replicas, p
         request_id="mine",
     )
     assert first["id"] != second["id"]
+
+
+def test_clients_racing_for_one_slot_over_both_replicas_get_one_session(replicas, practice, config):
+    accounts, admin = replicas["accounts"], practice["admin"]
+    branch_id = call(accounts, "get_user", practice["client_id"], token=admin)["branch_id"]
+    clients = [
+        call(accounts, "create_user", make_user("client", branch_id), token=admin)["id"] for _ in range(12)
+    ]
+    start = slots(replicas, practice)[0]
+    pool = eventlet.GreenPool()
+    outcomes = []
+
+    def one(n):
+        # Half send a key, half do not: either way one slot goes to one session.
+        context = {
+            TOKEN_KEY: admin,
+            REQUEST_ID_KEY: f"race-{n}",
+            **({IDEMPOTENCY_KEY: f"race-{n}"} if n % 2 else {}),
+        }
+        body = {**booking(practice, start), "client_id": clients[n]}
+        with ClusterRpcProxy(config, context_data=context) as cluster:
+            try:
+                outcomes.append(cluster.scheduling.book_session(body)["id"])
+            except Conflict as exc:
+                outcomes.append(exc.details.get("reason"))
+
+    for n in range(len(clients)):
+        pool.spawn_n(one, n)
+    pool.waitall()
+    won = [o for o in outcomes if o != "slot_taken"]
+    assert len(won) == 1 and len(outcomes) == len(clients), outcomes
+    booked = list(store_of(replicas["first"]).sessions.find({"status": "booked"}))
+    assert [s["_id"] for s in booked] == won
