@@ -52,7 +52,7 @@ class SchedulingRoutes:
             query=scheduling.SlotQuery,
             response=scheduling.SlotList,
             dump=False,
-            errors=(404,),
+            errors=(400, 404),
         ),
     )
     def open_slots(self, request: Request) -> dict[str, Any]:
@@ -279,7 +279,7 @@ class SchedulingRoutes:
             "reports",
             query=scheduling.ReportQuery,
             response=scheduling.ReportOut,
-            errors=(403,),
+            errors=(400, 403),
         ),
     )
     def branch_report(self, request: Request) -> dict[str, Any]:
