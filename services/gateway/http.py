@@ -57,6 +57,9 @@ class RouteDoc:
     response: type[Schema] | None = None
     body: type[Schema] | None = None
     query: type[Schema] | None = None
+    # Path parameters with more to say than "a string" (an enum of keys, a code's pattern); every
+    # field required. Documentation only: the owning service checks them (an unknown one is 404).
+    path: type[Schema] | None = None
     auth: bool = True
     errors: tuple[int, ...] = ()
     content_type: str = JSON
