@@ -7,7 +7,7 @@ from typing import Any
 import phonenumbers
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from shared.schemas import Language, PageQuery, StrictSchema, TimeZone, page_of
+from shared.schemas import Language, PageQuery, StrictSchema, TimeZone, documented, page_of
 
 SLUG = validate.Regexp(
     r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?\Z",
@@ -18,6 +18,15 @@ PASSWORD = validate.Length(min=8, max=128, error="Use between 8 and 128 characte
 ROLE = validate.OneOf(("client", "counselor", "branch_admin", "org_admin"))
 
 
+# What the document asks for: E.164, the form Njia stores and answers with. Whether a number is in
+# use in its country's plan takes libphonenumber, not a pattern: the format names that rule.
+PHONE_FORMAT = "phone"
+E164 = r"^\+[1-9][0-9]{6,14}$"
+# A name is trimmed, then may not be empty: it holds something besides white space (neither what
+# Python strips nor what ECMA-262's \s names).
+NAMED = r"^[^\u0000]*[^\s\u0000\u001c-\u001f\u0085\ufeff][^\u0000]*$"
+
+
 class Phone(fields.String):
     """A phone number, stored as E.164 (``+254712345678``); local numbers read as Kenyan."""
 
@@ -25,6 +34,16 @@ class Phone(fields.String):
         "phone": "Not a valid phone number; use the international form, e.g. +254712345678."
     }
     default_region = "KE"
+
+    def __init__(self, **kwargs: Any) -> None:
+        doc = {
+            "format": PHONE_FORMAT,
+            "pattern": E164,
+            "example": "+254712345678",
+            "description": "E.164, a number in use in its country's numbering plan (a number without "
+            "+ is read as Kenyan)",
+        }
+        super().__init__(**documented(doc, kwargs))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         raw = super()._deserialize(value, attr, data, **kwargs)
@@ -38,6 +57,15 @@ class Phone(fields.String):
 
 
 class Trimmed(fields.String):
+    """Text read without the white space around it; where it may not be empty (a name), it must
+    hold something else, as the document's pattern says."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        checks = kwargs.get("validate")
+        checks = checks if isinstance(checks, (list, tuple)) else [checks]
+        not_empty = any(isinstance(c, validate.Length) and (c.min or 0) >= 1 for c in checks)
+        super().__init__(**(documented({"pattern": NAMED}, kwargs) if not_empty else kwargs))
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
@@ -52,7 +80,11 @@ class NewAdmin(StrictSchema):
 
 class CreateOrganization(StrictSchema):
     name = Trimmed(required=True, validate=NAME)
-    slug = fields.String(required=True, validate=SLUG)
+    slug = fields.String(
+        required=True,
+        validate=SLUG,
+        metadata={"example": "nakuru-careers", "description": "the code clients sign up with"},
+    )
     admin = fields.Nested(NewAdmin, required=True)
 
 
@@ -103,7 +135,13 @@ class TokenOut(StrictSchema):
 
 
 class Registration(StrictSchema):
-    org_slug = fields.String(required=True, validate=SLUG)
+    class Meta:
+        description = (
+            "A client signing up: org_slug names an organization (its slug, as its admin gives it out; "
+            "422 naming org_slug for none), branch_id one of its branches (422 naming branch_id)."
+        )
+
+    org_slug = fields.String(required=True, validate=SLUG, metadata={"example": "nakuru-careers"})
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=PASSWORD)
     name = Trimmed(required=True, validate=NAME)
@@ -116,6 +154,10 @@ class Registration(StrictSchema):
 class OwnDetails(StrictSchema):
     """``PATCH /api/v1/me``: any of the caller's own details, validated as at registration;
     ``phone: null`` removes the phone number."""
+
+    class Meta:
+        description = "At least one of name, phone, timezone or language; phone: null removes the number."
+        openapi = {"minProperties": 1}
 
     name = Trimmed(validate=NAME)
     phone = Phone(allow_none=True)
@@ -146,6 +188,20 @@ class BranchOut(StrictSchema):
 
 
 class CreateUser(StrictSchema):
+    class Meta:
+        description = (
+            "A client, counselor or branch admin belongs to a branch: branch_id is required for them "
+            "(422 naming branch_id), and must be a branch of the caller's organization (422 naming "
+            "branch_id); a branch admin adds people to their own branch only (403)."
+        )
+        # An organization admin, or someone with a branch.
+        openapi = {
+            "anyOf": [
+                {"properties": {"role": {"type": "string", "enum": ["org_admin"]}}},
+                {"properties": {"branch_id": {"type": "string", "minLength": 1}}, "required": ["branch_id"]},
+            ]
+        }
+
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = Trimmed(required=True, validate=NAME)
     role = fields.String(required=True, validate=ROLE)
