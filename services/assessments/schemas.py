@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields, validate
 
+from services.assessments.inventories import INVENTORIES
 from shared.schemas import Language, PageQuery, StrictSchema, page_of
 
-KEYS = ("riasec", "work_values")
+KEYS = tuple(INVENTORIES)
 ID = validate.Length(min=1, max=64)
 MAX_ANSWERS = 200
 ZONES = validate.Regexp(r"^[1-5](,[1-5]){0,4}\Z", error="Job zones 1 to 5, separated by commas (e.g. 2,3).")
+# O*NET-SOC codes, as the occupations table is keyed.
+SOC_CODE = r"^[0-9]{2}-[0-9]{4}\.[0-9]{2}$"
+
+
+class AssessmentPath(StrictSchema):
+    """The ``{key}`` of an assessment's paths, for the document: the service answers 404 for others."""
+
+    key = fields.String(required=True, validate=validate.OneOf(KEYS))
+
+
+class OccupationPath(StrictSchema):
+    """The ``{code}`` of ``/api/v1/occupations/{code}``, for the document: unknown codes are 404."""
+
+    code = fields.String(
+        required=True,
+        metadata={"pattern": SOC_CODE, "example": "15-1252.00", "description": "O*NET-SOC code"},
+    )
 
 
 class LanguageQuery(StrictSchema):
@@ -62,17 +82,44 @@ class AssessmentOut(StrictSchema):
     items = fields.List(fields.Nested(ItemOut), required=True)
 
 
-class AnswersIn(StrictSchema):
-    answers = fields.Dict(
+def answer_sets(complete: bool) -> list[dict[str, Any]]:
+    """What ``answers`` may be, assessment by assessment, for the document: its item ids, each a whole
+    number on its scale; every one of them in a response (``complete``), some in a draft."""
+    sets = []
+    for inv in INVENTORIES.values():
+        value = {"type": "integer", "minimum": inv.scale_min, "maximum": inv.scale_max}
+        answers: dict[str, Any] = {
+            "type": "object",
+            "title": f"{inv.key} answers",
+            "properties": dict.fromkeys(inv.item_ids, value),
+            "additionalProperties": False,
+        }
+        if complete:
+            answers["required"] = list(inv.item_ids)
+        sets.append(answers)
+    return sets
+
+
+def answers_field(complete: bool) -> fields.Dict:
+    """Answers by item id. Keys and values are checked against the assessment of the path by the
+    domain, which names the item and the scale (422); the document lists each assessment's items."""
+    return fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=20)),
-        values=fields.Raw(allow_none=True),
+        values=fields.Raw(allow_none=True, metadata={"type": "integer", "nullable": False}),
         required=True,
         validate=validate.Length(max=MAX_ANSWERS),
-        metadata={"description": "item id -> a whole number on the assessment's scale"},
+        metadata={
+            "description": "item id (as GET /api/v1/assessments/{key} lists them) -> a whole number on "
+            "the assessment's scale: "
+            + ("every item of the assessment in the path" if complete else "some items of the assessment")
+            + "; another assessment's item is a 422 naming answers.<item id>",
+            "oneOf" if complete else "anyOf": answer_sets(complete),
+        },
     )
 
 
-class ResponseIn(AnswersIn):
+class ResponseIn(StrictSchema):
+    answers = answers_field(complete=True)
     job_zones = fields.List(
         fields.Integer(strict=True, validate=validate.Range(1, 5)),
         load_default=None,
@@ -84,8 +131,8 @@ class ResponseIn(AnswersIn):
     )
 
 
-class DraftIn(AnswersIn):
-    pass
+class DraftIn(StrictSchema):
+    answers = answers_field(complete=False)
 
 
 class DraftOut(StrictSchema):

@@ -35,6 +35,7 @@ class AssessmentsRoutes:
         doc=RouteDoc(
             "An assessment's items and answer scale, in English or Swahili",
             "assessments",
+            path=assessments.AssessmentPath,
             query=assessments.LanguageQuery,
             response=assessments.AssessmentOut,
             errors=(404,),
@@ -49,6 +50,7 @@ class AssessmentsRoutes:
         doc=RouteDoc(
             "Save answers part-way, to resume later (clients); replaces the saved answers",
             "assessments",
+            path=assessments.AssessmentPath,
             body=assessments.DraftIn,
             response=assessments.DraftOut,
             errors=(403, 404),
@@ -63,6 +65,7 @@ class AssessmentsRoutes:
         doc=RouteDoc(
             "The answers saved part-way and where to resume (clients)",
             "assessments",
+            path=assessments.AssessmentPath,
             response=assessments.DraftOut,
             errors=(403, 404),
         ),
@@ -76,6 +79,7 @@ class AssessmentsRoutes:
         doc=RouteDoc(
             "Throw away the answers saved part-way (clients)",
             "assessments",
+            path=assessments.AssessmentPath,
             response=assessments.DraftDiscarded,
             errors=(403, 404),
         ),
@@ -89,6 +93,7 @@ class AssessmentsRoutes:
         doc=RouteDoc(
             "Answer an assessment (clients): scores, code and matching occupations",
             "assessments",
+            path=assessments.AssessmentPath,
             status=201,
             body=assessments.ResponseIn,
             response=assessments.ResultOut,
@@ -156,6 +161,7 @@ class AssessmentsRoutes:
         doc=RouteDoc(
             "An occupation's interest profile, job zone and labour-market figures for the caller's region",
             "assessments",
+            path=assessments.OccupationPath,
             response=assessments.OccupationOut,
             errors=(404,),
         ),
