@@ -138,7 +138,14 @@ class ProfileOut(StrictSchema):
 
 
 class ProfileQuery(StrictSchema):
-    client_id = fields.String(load_default=None, validate=ID)
+    client_id = fields.String(
+        load_default=None,
+        validate=ID,
+        metadata={
+            "description": "whose profile: required of counselors and admins (422 naming client_id "
+            "without it); a client leaves it out, or gives their own id"
+        },
+    )
 
 
 class ExportQuery(ProfileQuery):

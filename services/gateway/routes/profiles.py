@@ -13,6 +13,20 @@ from shared.errors import BadRequest
 from shared.rpc import ServiceRpc
 
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
+_EXPORT = {
+    "type": "string",
+    "format": "binary",
+    "minLength": 1,
+    "description": 'the ZIP LinkedIn\'s "Download your data" gives (at most 10 MiB); anything else is a '
+    "422 naming export",
+}
+# The upload is no JSON: the document says what read_upload takes.
+LINKEDIN_UPLOAD = {
+    "application/zip": {"schema": _EXPORT},
+    "multipart/form-data": {
+        "schema": {"type": "object", "properties": {"export": _EXPORT}, "required": ["export"]},
+    },
+}
 
 
 def read_upload(request: Request) -> bytes:
@@ -54,6 +68,7 @@ class ProfilesRoutes:
             status=202,
             response=profiles.SyncAccepted,
             errors=(400, 403, 413, 422),
+            extra={"request_body": LINKEDIN_UPLOAD},
         ),
         max_body=MAX_UPLOAD_BYTES,
     )
