@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from services.notifications.domain import due_bucket
 from shared.mongo import connect, database_name
+from tests.bench import costs
 from tests.support.platform import Platform
 from tests.support.smtp_sink import SmtpSink
 
@@ -133,10 +134,14 @@ def run(
                 f"  seeded {len(due_of)} reminders in {time.perf_counter() - began:.1f} s, "
                 f"due from {due_from:%H:%M:%S} over {spread_seconds:.0f} s"
             )
+            pids = costs.platform_pids(process.pid for process in platform.processes.values())
+            cpu_before = costs.cpu_seconds(pids)
             end_wait = time.time() + lead_seconds + spread_seconds + deadline_seconds
             while sink.count < count and time.time() < end_wait:
                 time.sleep(1)
             time.sleep(3)  # let any duplicate that would come, come
+            costs.settle(pids)
+            cpu_ms = (costs.cpu_seconds(pids) - cpu_before) * 1000
             received = sink.messages
             ids = [m["X-Njia-Delivery"] for m in received]
             seen = Counter(ids)
@@ -152,6 +157,7 @@ def run(
                 "p50": statistics.median(lateness) if lateness else float("nan"),
                 "p99": percentile(lateness, 99) if lateness else float("nan"),
                 "max": max(lateness) if lateness else float("nan"),
+                "cpu_ms_per_reminder": cpu_ms / max(len(seen), 1),
             }
         finally:
             platform.stop()
@@ -166,6 +172,7 @@ def report(result: dict[str, float]) -> None:
         f"p99 {result['p99']:.1f} s, max {result['max']:.1f} s  "
         f"[target: all within 60 s, none twice: {'met' if ok else 'NOT met'}]"
     )
+    print(f"  cost: {result['cpu_ms_per_reminder']:.1f} ms of CPU per reminder sent, every process")
 
 
 def main(argv: list[str] | None = None) -> int:

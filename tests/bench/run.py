@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 
 import requests
 
-from tests.bench import reminders
+from services.assessments.inventories import RIASEC
+from tests.bench import costs, reminders
 from tests.bench.load import Result, run_load
 from tests.support import profiles_bench
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
@@ -173,8 +174,19 @@ def seed_scheduling(platform: Platform, headers: dict[str, str]) -> SchedulingSe
     slots_url = platform.url("/api/v1/slots")
 
     def slots_of(counselor_id: str) -> list[tuple[str, str]]:
-        found = call("GET", slots_url, headers, params={"counselor_id": counselor_id, **window})["items"]
-        return [(s["start"], s["counselor_id"]) for s in found]
+        found, cursor = [], None
+        while True:  # every page (slots page by 50 unless asked for more)
+            query = {
+                "counselor_id": counselor_id,
+                **window,
+                "limit": 200,
+                **({"cursor": cursor} if cursor else {}),
+            }
+            page = call("GET", slots_url, headers, params=query)
+            found += page["items"]
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return [(s["start"], s["counselor_id"]) for s in found]
 
     slots = sorted(slot for found in in_parallel(slots_of, counselors) for slot in found)
     # Sorted by start, at most BOOKING_COUNSELORS slots share a start, so assigning clients
@@ -197,6 +209,49 @@ def booking(url: str, headers: dict[str, str], queue: deque[dict[str, str]]) -> 
         return session.post(url, json=body, headers=headers, timeout=30)
 
     return send
+
+
+COST_OPERATIONS = 200
+
+
+def client_token(platform: Platform, headers: dict[str, str], branch_id: str) -> str:
+    """A client who signs in, for the operations a client makes (an assessment submitted)."""
+    body = make_user("client", branch_id)
+    call("POST", platform.url("/api/v1/users"), headers, json=body)
+    signed_in = call(
+        "POST",
+        platform.url("/api/v1/auth/token"),
+        {},
+        json={"email": body["email"], "password": body["password"]},
+    )
+    return str(signed_in["access_token"])
+
+
+def measure_costs(
+    platform: Platform, uri: str, who: dict[str, str], plan: SchedulingSeed, search: dict[str, str]
+) -> list[costs.Cost]:
+    """CPU and database commands per operation, each over a fixed number of operations."""
+    auth = {"Authorization": f"Bearer {who['token']}"}
+    client = {"Authorization": f"Bearer {client_token(platform, auth, who['branch_id'])}"}
+    answers = {"answers": {item_id: 1 + i % 5 for i, item_id in enumerate(RIASEC.item_ids)}}
+    ping, slots = platform.url("/api/v1/ping"), platform.url("/api/v1/slots")
+    submit = platform.url("/api/v1/assessments/riasec/responses")
+    pids = [process.pid for process in platform.processes.values()]
+    runs: list[tuple[str, Callable[..., Any], tuple[int, ...]]] = [
+        ("floor: GET /api/v1/ping", lambda s, i: s.get(ping, timeout=30), (200,)),
+        (SLOT_SEARCH, lambda s, i: s.get(slots, params=search, headers=auth, timeout=30), (200,)),
+        (
+            BOOKING + " with its confirmations",
+            booking(platform.url("/api/v1/sessions"), auth, plan.bookings),
+            (201,),
+        ),
+        (
+            "POST .../riasec/responses (scored, matched)",
+            lambda s, i: s.post(submit, json=answers, headers=client, timeout=30),
+            (200, 201),
+        ),
+    ]
+    return [costs.cost_of(name, send, COST_OPERATIONS, pids, uri, expect) for name, send, expect in runs]
 
 
 def measure(backend: str, seconds: float, clients: int) -> tuple[list[Result], dict[str, float]]:
@@ -273,6 +328,7 @@ def measure(backend: str, seconds: float, clients: int) -> tuple[list[Result], d
         ]
         booked = slots_planned - len(plan.bookings)
         print(f"  ({backend}: {booked} booking requests sent, {len(plan.bookings)} slots left)", flush=True)
+        costs.report(measure_costs(platform, uri, who, plan, search))
         imported = profiles_bench.import_over_http(platform)
         rows, mib = imported["rows"], imported["zip_mib"]
         answered, done = imported["upload_answered_seconds"], imported["imported_seconds"]
