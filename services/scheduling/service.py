@@ -154,6 +154,12 @@ def _not_of_the_clients_branch(indexes: list[int]) -> dict[str, list[str]]:
     return {f"counselor_ids.{i}": [message] for i in indexes}
 
 
+def _state_clash() -> Conflict:
+    return Conflict(
+        "This session was changed at the same moment; reload it and try again.", {"reason": "state_clash"}
+    )
+
+
 def _check_booked(session: Doc) -> None:
     if session["status"] != "booked":
         raise _not_booked(session, {"status": [session["status"]]})
@@ -473,36 +479,36 @@ class SchedulingService(KeepsPeople, NjiaService):
         session = self._visible(session_id, caller)
         return session, self._replay(attempt, views.kept_answer(session, attempt.id))
 
-    def _claim_change(self, session: Doc, at: datetime, owner: str) -> None:
+    def _claim_change(self, session: Doc, at: datetime, owner: str) -> str:
         """One change per version of a session: conditional updates are not atomic on FerretDB,
         inserting ``change:<id>:<version>`` is. The loser of two simultaneous changes gets 409; an
         earlier attempt of the same request (``owner``) that stopped before writing is no rival."""
         key = f"change:{session['_id']}:{session.get('version', 0)}"
         if not self.store.claim(key, owner, at) and self.store.claim_owner(key) != owner:
-            raise Conflict(
-                "This session was changed at the same moment; reload it and try again.",
-                {"reason": "state_clash"},
-            )
+            raise _state_clash()
+        return key
 
     def _change(self, session: Doc, change: views.Change, at: datetime, owner: str) -> Doc:
-        """Claim the change, write it with its event in the outbox (and free the time it gives up),
+        self._claim_change(session, at, owner)
+        return self._write_change(session, change, at)
+
+    def _write_change(self, session: Doc, change: views.Change, at: datetime) -> Doc:
+        """Write a claimed change with its event in the outbox (and free the time it gives up),
         publish the event and clear it; returns the session as changed."""
         fields = {**change.fields, **_next_version(session)}
         event = self.events.new(change.event_type, {**views.facts({**session, **fields}), **change.facts}, at)
-        self._claim_change(session, at, owner)
         write = partial(self.store.update_session, session["_id"], fields, change.freed)
         self.events.record(self.store, "sessions", session["_id"], [event], write)
         return {**session, **fields}
 
     def _move(self, session: Doc, change: views.Change, at: datetime, owner: str) -> Doc:
-        # Claim the new time before freeing the old: a failed reschedule leaves the session as it was.
+        """Claim the change, then the new time (the old is freed once the move is written): a move
+        that fails leaves the session as it was, and a rival change never frees time this one holds."""
+        key = self._claim_change(session, at, owner)
         if self.store.claim_time(change.claimed, session["_id"], at):
+            self.store.release(key, owner)  # the session's version is free to change again
             raise _slot_taken()
-        try:
-            return self._change(session, change, at, owner)
-        except Conflict:  # another change came first: give back the time just claimed
-            self.store.free_time(change.new_claims, session["_id"])
-            raise
+        return self._write_change(session, change, at)
 
     def _check_reschedule_limit(self, session: Doc) -> None:
         limit = self.store.policy(session["org_id"])["max_reschedules"]

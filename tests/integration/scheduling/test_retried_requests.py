@@ -3,7 +3,7 @@ redelivers an RPC whose replica died (the same request id). Two scheduling conta
 database stand for two replicas; each attempt is sent to one of them, as the broker would."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import eventlet
 import eventlet.event
@@ -438,3 +438,32 @@ def test_clients_racing_for_one_slot_over_both_replicas_get_one_session(replicas
     assert len(won) == 1 and len(outcomes) == len(clients), outcomes
     booked = list(store_of(replicas["first"]).sessions.find({"status": "booked"}))
     assert [s["_id"] for s in booked] == won
+
+
+def test_two_moves_of_one_session_to_one_time_at_once_leave_that_time_claimed(replicas, practice, config):
+    # The client, the counselor and an admin move the session at the same moment, without keys:
+    # whoever loses must not give back the time the moved session now holds.
+    _, rival_token = another_client(replicas, practice)
+
+    def move(outcomes, session_id, target, token, request_id):
+        with ClusterRpcProxy(config, context_data={TOKEN_KEY: token, REQUEST_ID_KEY: request_id}) as cluster:
+            try:
+                moved = cluster.scheduling.reschedule_session(session_id, {"start": target})
+                outcomes.append(datetime.fromisoformat(moved["start"]))
+            except Conflict as exc:
+                outcomes.append(exc.details.get("reason"))
+
+    for round_ in range(4):
+        starts = slots(replicas, practice, count=50)
+        session = send(
+            replicas["first"], "book_session", booking(practice, starts[0]), token=practice["client"]
+        )
+        pool, outcomes = eventlet.GreenPool(), []
+        for n, token in enumerate([practice["client"], practice["counselor"], practice["admin"]]):
+            pool.spawn_n(move, outcomes, session["id"], starts[4], token, f"move-{round_}-{n}")
+        pool.waitall()
+        target = datetime.fromisoformat(starts[4])
+        assert target in outcomes and set(outcomes) <= {target, "state_clash", "reschedule_limit"}, outcomes
+        with pytest.raises(Conflict):  # the moved session's time is still its own
+            send(replicas["second"], "book_session", booking(practice, starts[4]), token=rival_token)
+        send(replicas["first"], "cancel_session", session["id"], {}, token=practice["admin"])
