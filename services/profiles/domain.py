@@ -530,7 +530,12 @@ def to_json_resume(values: Mapping[str, Any]) -> dict[str, Any]:
     websites = [link for link in links if link.get("label") == "Website"]
     if websites:
         basics["url"] = websites[0]["url"]
-    profiles = [{"network": link["label"], "url": link["url"]} for link in links if link not in websites[:1]]
+    # A link's label is optional: a link without one is a profile without a network name.
+    profiles = [
+        {**({"network": link["label"]} if link.get("label") else {}), "url": link["url"]}
+        for link in links
+        if link not in websites[:1]
+    ]
     if profiles:
         basics["profiles"] = profiles
     resume: dict[str, Any] = {}

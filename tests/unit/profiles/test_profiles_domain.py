@@ -241,6 +241,13 @@ def test_the_export_is_a_valid_json_resume_holding_the_profile():
     assert {p["network"] for p in exported["basics"]["profiles"]} >= {"Twitter"}
 
 
+def test_a_link_saved_without_a_label_exports_as_a_profile_without_a_network():
+    # Found by the fuzz test: GET /api/v1/profile/export answered 503 (KeyError 'label').
+    exported = to_json_resume({"links": [{"url": "https://example.org/amina"}]})
+    assert exported["basics"]["profiles"] == [{"url": "https://example.org/amina"}]
+    assert jsonresume.problems(exported) == {}
+
+
 def test_an_empty_profile_exports_an_empty_but_valid_resume():
     assert to_json_resume({}) == {}
     assert jsonresume.problems(to_json_resume({})) == {}
