@@ -143,6 +143,26 @@ def language_of(accept_language: str | None) -> str:
 # as they are written: they are what the caller sends.
 
 MESSAGES: Mapping[str, str] = {
+    # Sessions: retried requests, sharing, reschedule limits.
+    "This session has been rescheduled once, the most allowed; "
+    "cancel and book again, or ask your counselor.": (
+        "Kikao hiki kimehamishwa mara moja, idadi ya juu inayoruhusiwa; kighairi kisha uweke miadi upya, "
+        "au muulize mshauri wako."
+    ),
+    "Sessions here cannot be rescheduled; cancel and book again, or ask your counselor.": (
+        "Vikao hapa haviwezi kuhamishwa; kighairi kisha uweke miadi upya, au muulize mshauri wako."
+    ),
+    "Only counselors of the client's branch can be given the client's record.": (
+        "Kumbukumbu za mteja zinaweza kushirikiwa na washauri wa tawi la mteja pekee."
+    ),
+    "A request with this Idempotency-Key is still being processed; try again in a moment.": (
+        "Ombi lenye Idempotency-Key hii bado linashughulikiwa; jaribu tena baada ya muda mfupi."
+    ),
+    "Still being processed.": "Bado linashughulikiwa.",
+    "This Idempotency-Key was sent before with another request; use a new key for a new request.": (
+        "Idempotency-Key hii ilitumwa awali na ombi jingine; tumia ufunguo mpya kwa ombi jipya."
+    ),
+    "Already used for a different request.": "Tayari imetumika kwa ombi jingine.",
     # The default message of each error code (shared/errors.py).
     "Something went wrong on our side.": "Kuna hitilafu upande wetu.",
     "The request could not be read.": "Ombi halikuweza kusomwa.",
