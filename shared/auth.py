@@ -20,6 +20,7 @@ from shared.errors import Forbidden, Unauthorized
 TOKEN_KEY = "auth_token"
 ADDRESS_KEY = "client_address"  # who sent the HTTP request (for per-address limits), set by the gateway
 IDEMPOTENCY_KEY = "idempotency_key"  # the client's Idempotency-Key header, when it sent one
+RECEIVED_AT_KEY = "received_at"  # when the gateway took the request: 12 hex digits of ms since 1970
 ALGORITHM = "HS256"
 ISSUER = "njia"
 ADMIN_ROLES = frozenset({"org_admin", "branch_admin"})
@@ -122,12 +123,17 @@ class Authenticator:
         parent_call_id: str | None = None,
         address: str = "",
         idempotency_key: str | None = None,
+        received_at: str | None = None,
     ) -> None:
         self._tokens = tokens
         self._token = token
         self._parent_call_id = parent_call_id
         self.address = address  # the HTTP client's address; empty when no HTTP request started this
-        self.idempotency_key = idempotency_key  # the client's own key for this request, if it gave one
+        # The client's own key for this request, if it gave one: only where the gateway itself asks
+        # (a service called on by another inherits the context, and the key is not that call's).
+        from_gateway = (parent_call_id or "").split(".", 1)[0] == GATEWAY
+        self.idempotency_key = idempotency_key if from_gateway else None
+        self.received_at = received_at  # when the gateway took the request (see RECEIVED_AT_KEY)
 
     def caller(self, *roles: str) -> Caller:
         """The verified caller (401 if none), optionally required to hold one of ``roles`` (403)."""
@@ -156,4 +162,5 @@ class Auth(DependencyProvider):
             worker_ctx.immediate_parent_call_id,
             str(worker_ctx.data.get(ADDRESS_KEY) or ""),
             worker_ctx.data.get(IDEMPOTENCY_KEY) or None,
+            worker_ctx.data.get(RECEIVED_AT_KEY) or None,
         )

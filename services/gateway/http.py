@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from functools import partial
@@ -26,7 +27,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from services.gateway.translations import ENGLISH, language_of, translate_error
-from shared.auth import ADDRESS_KEY, IDEMPOTENCY_KEY, TOKEN_KEY, Tokens, bearer_token
+from shared.auth import ADDRESS_KEY, IDEMPOTENCY_KEY, RECEIVED_AT_KEY, TOKEN_KEY, Tokens, bearer_token
 from shared.config import load_settings
 from shared.errors import (
     BadRequest,
@@ -198,7 +199,11 @@ class ApiServer(WebServer):
     def context_data_from_headers(self, request: Request) -> dict[str, Any]:
         incoming = request.headers.get("X-Request-Id", "")
         request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
-        data = {REQUEST_ID_KEY: request_id, ADDRESS_KEY: client_address(request, self.forwarded_hops)}
+        data = {
+            REQUEST_ID_KEY: request_id,
+            ADDRESS_KEY: client_address(request, self.forwarded_hops),
+            RECEIVED_AT_KEY: f"{int(time.time() * 1000):012x}",
+        }
         token = bearer_token(request.headers.get("Authorization"))
         if token:
             data[TOKEN_KEY] = token

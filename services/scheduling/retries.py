@@ -24,6 +24,7 @@ KEPT_FOR = timedelta(hours=24)
 # record it failed (a 5xx), and the retry goes on in its place.
 MAY_STILL_RUN = timedelta(minutes=2)
 ID_DIGITS = 28  # as many as shared.ids.new_id gives after its prefix
+TIME_DIGITS = 12  # of which the time, as new_id writes it
 
 
 class KeyReused(Exception):
@@ -75,11 +76,21 @@ class Attempt:
         return self.retried and not self.redelivered
 
 
-def by_request_id(request: Request, org_id: str, user_id: str, request_id: str) -> Attempt:
+def by_request_id(
+    request: Request, org_id: str, user_id: str, request_id: str, received_at: str | None = None
+) -> Attempt:
     """A request sent without a key: its id derived from the gateway's request id (which a
-    redelivered RPC carries) and what it asks, so only a redelivery of it shares the id."""
+    redelivered RPC carries) and what it asks, so only a redelivery of it shares the id. It starts
+    with when the gateway took the request (``received_at``, carried the same way), so ids still
+    sort by creation time as ``shared.ids.new_id``'s do."""
     digest = _digest("\0".join([org_id, user_id, request_id, request.fingerprint]))
+    if received_at is not None and len(received_at) == TIME_DIGITS and _is_hex(received_at):
+        return Attempt(f"{request.prefix}_{received_at}{digest[: ID_DIGITS - TIME_DIGITS]}")
     return Attempt(f"{request.prefix}_{digest[:ID_DIGITS]}")
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdef" for c in text)
 
 
 def key_record(

@@ -396,7 +396,9 @@ class SchedulingService(KeepsPeople, NjiaService):
         (one insert), else by the gateway's request id, which a redelivered RPC carries (no I/O)."""
         key = self.auth.idempotency_key
         if key is None:
-            return retries.by_request_id(request, caller.org_id, caller.user_id, self.request_id)
+            return retries.by_request_id(
+                request, caller.org_id, caller.user_id, self.request_id, self.auth.received_at
+            )
         return self._keyed_attempt(caller, request, key)
 
     def _keyed_attempt(self, caller: Caller, request: retries.Request, key: str) -> retries.Attempt:

@@ -70,6 +70,16 @@ def test_a_redelivered_request_derives_the_same_id_and_nothing_else_does():
     assert first.key_id is None and first.may_run(AT)
 
 
+def test_ids_of_requests_without_a_key_sort_by_when_the_gateway_took_them_as_new_ids_do():
+    earlier = by_request_id(BOOKING, "org_a", "usr_client", "req-9", "0190a0b0c0d0")
+    later = by_request_id(BOOKING, "org_a", "usr_client", "req-1", "0190a0b0c0d1")
+
+    assert earlier.id < later.id
+    assert earlier.id.startswith("ses_0190a0b0c0d0") and len(earlier.id) == len("ses_") + 28
+    # Redelivered, the request carries the same time: the same id.
+    assert by_request_id(BOOKING, "org_a", "usr_client", "req-9", "0190a0b0c0d0") == earlier
+
+
 def test_a_key_is_kept_for_a_day_under_an_id_of_the_caller_and_the_key():
     kept = record()
 
