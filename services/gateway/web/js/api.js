@@ -101,12 +101,25 @@ async function send(method, path, { body, query, raw, key } = {}) {
 export const api = {
   get: (path, query) => send("GET", path, { query }),
   post: (path, body, query) => send("POST", path, { body: body ?? {}, query }),
-  // A change that must happen once (booking, moving, cancelling a session), safe to send again.
+  // A change that must happen once (booking, moving, cancelling a session), safe to send again:
+  // its key is kept while the answer may still change (lost, 503, still in progress) and dropped
+  // once the answer is final, so pressing again later is a new request.
   once: async (path, body) => {
     const what = `${path} ${JSON.stringify(body)}`;
-    const answer = await send("POST", path, { body, key: keyFor(what) });
-    pending.delete(what);
-    return answer;
+    for (let waited = 0; ; waited += 1) {
+      try {
+        const answer = await send("POST", path, { body, key: keyFor(what) });
+        pending.delete(what);
+        return answer;
+      } catch (error) {
+        const inProgress = error instanceof ApiError && error.status === 409 && error.details.reason === "in_progress";
+        if (inProgress && waited < 5) { await new Promise((done) => setTimeout(done, 1500)); continue; }
+        const final = error instanceof ApiError && error.status >= 400 && error.status < 500
+          && ![401, 429].includes(error.status) && !inProgress;
+        if (final) pending.delete(what);
+        throw error;
+      }
+    }
   },
   put: (path, body) => send("PUT", path, { body }),
   patch: (path, body) => send("PATCH", path, { body }),

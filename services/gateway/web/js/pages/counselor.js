@@ -191,12 +191,11 @@ function windowRow(window, rows) {
   const weekday = h("select", {},
     WEEKDAYS.map((day, i) => h("option", { value: String(i), selected: i === Number(window.weekday) }, t(`counselor.day_${day}`))));
   const start = h("input", { type: "time", step: 300, value: window.start || "" });
-  const end = h("input", { type: "time", step: 300, value: window.end || "" });
   const row = h("div", { class: "avail-row", role: "group" },
     h("div", { class: "row" },
       rowField("weekday", t("counselor.weekday"), weekday),
       rowField("start", t("counselor.from"), start),
-      rowField("end", t("counselor.to"), end),
+      endField(window.end),
       button(t("common.remove"), () => removeRow(row, rows), { class: "secondary remove-row" })),
     h("p", { class: "field-error row-error" }));
   return row;
@@ -209,8 +208,7 @@ function exceptionRow(exception, rows) {
     h("option", { value: "false", selected: off }, t("counselor.exception_off")),
     h("option", { value: "true", selected: !off }, t("counselor.exception_hours")));
   const start = h("input", { type: "time", step: 300, value: exception.start || "" });
-  const end = h("input", { type: "time", step: 300, value: exception.end || "" });
-  const hours = [rowField("start", t("counselor.from"), start), rowField("end", t("counselor.to"), end)];
+  const hours = [rowField("start", t("counselor.from"), start), endField(exception.end)];
   // A day off keeps any hours typed (hidden, not cleared), in case it is switched back.
   const showHours = () => { for (const node of hours) node.hidden = kind.value === "false"; };
   kind.addEventListener("change", showHours);
@@ -230,6 +228,20 @@ function removeRow(row, rows) {
   row.remove();
   renumber(rows);
   (next ? next.querySelector("input, select") : rows.closest("fieldset").querySelector(".add-row")).focus();
+}
+
+// The end of a row of hours: a time, or midnight ("24:00", which a time input cannot hold).
+function endField(value) {
+  const midnight = value === "24:00";
+  const end = h("input", { type: "time", step: 300, value: midnight ? "" : value || "" });
+  const untilMidnight = h("input", { type: "checkbox", class: "until-midnight", checked: midnight });
+  const sync = () => { end.disabled = untilMidnight.checked; };
+  untilMidnight.addEventListener("change", sync);
+  sync();
+  const field = rowField("end", t("counselor.to"), end);
+  field.insertBefore(h("label", { class: "midnight" }, untilMidnight, " ", t("counselor.until_midnight")),
+    field.querySelector(".field-error"));
+  return field;
 }
 
 // Names and ids follow each row's place: weekly.0.start, id availability-weekly-0-start.
@@ -365,18 +377,22 @@ function availabilityBody(element) {
     if (!text) missing.push(name);
     return text;
   };
+  const endOf = (path) => {
+    const chosen = element.querySelector(`[name="${path}.end"]`).closest(".field").querySelector(".until-midnight");
+    return chosen.checked ? "24:00" : need(`${path}.end`);
+  };
   const body = {
     timezone: read("timezone"),
     session_minutes: minutes("session_minutes"),
     buffer_minutes: minutes("buffer_minutes"),
     min_notice_minutes: minutes("min_notice_minutes"),
     weekly: rowsOf("weekly").map((path) => ({
-      weekday: Number(read(`${path}.weekday`)), start: need(`${path}.start`), end: need(`${path}.end`),
+      weekday: Number(read(`${path}.weekday`)), start: need(`${path}.start`), end: endOf(path),
     })),
     exceptions: rowsOf("exceptions").map((path) => {
       const date = need(`${path}.date`);
       if (read(`${path}.available`) === "false") return { date, available: false };
-      return { date, available: true, start: need(`${path}.start`), end: need(`${path}.end`) };
+      return { date, available: true, start: need(`${path}.start`), end: endOf(path) };
     }),
   };
   return { body, missing };
