@@ -14,7 +14,7 @@ from typing import Any
 import jwt
 from nameko.extensions import DependencyProvider
 
-from shared.config import Settings, load_settings
+from shared.config import BACKENDS, Settings, load_settings
 from shared.errors import Forbidden, Unauthorized
 
 TOKEN_KEY = "auth_token"
@@ -129,10 +129,10 @@ class Authenticator:
         self._token = token
         self._parent_call_id = parent_call_id
         self.address = address  # the HTTP client's address; empty when no HTTP request started this
-        # The client's own key for this request, if it gave one: only where the gateway itself asks
-        # (a service called on by another inherits the context, and the key is not that call's).
-        from_gateway = (parent_call_id or "").split(".", 1)[0] == GATEWAY
-        self.idempotency_key = idempotency_key if from_gateway else None
+        # The client's own key for this request, if it gave one; not in a call one service makes of
+        # another on the request's behalf (it inherits the context, but the key is not that call's).
+        nested = (parent_call_id or "").split(".", 1)[0] in BACKENDS
+        self.idempotency_key = None if nested else idempotency_key
         self.received_at = received_at  # when the gateway took the request (see RECEIVED_AT_KEY)
 
     def caller(self, *roles: str) -> Caller:

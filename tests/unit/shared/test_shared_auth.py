@@ -169,3 +169,11 @@ def test_a_service_only_call_made_straight_from_the_gateway_is_forbidden(tokens)
 def test_a_service_only_call_still_needs_a_valid_token(tokens):
     with pytest.raises(Unauthorized):
         Authenticator(tokens, None, parent_call_id="scheduling.book_session.8c1f").service_caller()
+
+
+def test_an_idempotency_key_belongs_to_the_request_the_gateway_sent_not_to_calls_made_on_its_behalf():
+    tokens = Tokens("s" * 40, 3600)
+    assert Authenticator(tokens, None, "gateway.book_session.1", "", "key-1").idempotency_key == "key-1"
+    # notifications cancelling a session for an SMS reply inherits the context, not the key.
+    nested = Authenticator(tokens, None, "notifications.sms_inbound.2", "", "key-1")
+    assert nested.idempotency_key is None
