@@ -26,7 +26,12 @@ class Channels(StrictSchema):
 
 class PreferencesIn(StrictSchema):
     channels = fields.Nested(Channels, load_default=lambda: {"email": True, "sms": True, "in_app": True})
-    reminder_offsets_minutes = fields.List(fields.Integer(), load_default=lambda: [1440, 60])
+    # The ranges are domain rules (domain.check_offsets); stated here for the document.
+    reminder_offsets_minutes = fields.List(
+        fields.Integer(metadata={"minimum": 1, "maximum": 20_160}),
+        load_default=lambda: [1440, 60],
+        metadata={"maxItems": 5, "description": "minutes before a session, 1 to 20160 (14 days), at most 5"},
+    )
 
 
 class PreferencesOut(StrictSchema):

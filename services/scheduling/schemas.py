@@ -34,9 +34,14 @@ class AvailabilityIn(StrictSchema):
     timezone = TimeZone(required=True)
     weekly = fields.List(fields.Nested(WeeklyHoursIn), required=True, validate=validate.Length(max=50))
     exceptions = fields.List(fields.Nested(ExceptionIn), load_default=list, validate=validate.Length(max=400))
-    session_minutes = fields.Integer(load_default=45)
-    buffer_minutes = fields.Integer(load_default=15)
-    min_notice_minutes = fields.Integer(load_default=120)
+    # The ranges are domain rules (domain.check_availability names the field); stated here for the document.
+    session_minutes = fields.Integer(
+        load_default=45, metadata={"minimum": 15, "maximum": 240, "multipleOf": 5, "example": 45}
+    )
+    buffer_minutes = fields.Integer(
+        load_default=15, metadata={"minimum": 0, "maximum": 120, "multipleOf": 5, "example": 15}
+    )
+    min_notice_minutes = fields.Integer(load_default=120, metadata={"minimum": 0, "maximum": 43_200})
 
 
 class ExceptionOut(StrictSchema):
@@ -60,10 +65,16 @@ class AvailabilityOut(StrictSchema):
 class SlotQuery(PageQuery):
     """A page of the sorted slots: ``cursor`` (the previous page's next_cursor) with the same search."""
 
-    counselor_id = fields.String(load_default=None, validate=ID)
-    branch_id = fields.String(load_default=None, validate=ID)
-    from_ = Moment(data_key="from", load_default=None)
-    to = Moment(load_default=None)
+    counselor_id = fields.String(
+        load_default=None, validate=ID, metadata={"description": "this counselor's times (or give branch_id)"}
+    )
+    branch_id = fields.String(
+        load_default=None,
+        validate=ID,
+        metadata={"description": "every counselor of this branch (or counselor_id: exactly one of them)"},
+    )
+    from_ = Moment(data_key="from", load_default=None, metadata={"description": "default now"})
+    to = Moment(load_default=None, metadata={"description": "after from, at most 31 days on; default 14"})
     tz = TimeZone(load_default=None)
 
     @validates_schema
@@ -85,11 +96,22 @@ class SlotList(StrictSchema):
 
 
 class BookingIn(StrictSchema):
+    class Meta:
+        openapi = {
+            "description": "Exactly one of counselor_id (that counselor) or branch_id (any of the branch's).",
+            "oneOf": [{"required": ["counselor_id"]}, {"required": ["branch_id"]}],
+        }
+
     counselor_id = fields.String(load_default=None, validate=ID)
     branch_id = fields.String(load_default=None, validate=ID)
     start = Moment(required=True)
     topic = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    client_id = fields.String(load_default=None, allow_none=True, validate=ID)
+    client_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ID,
+        metadata={"description": "staff booking for a client must name them; a client leaves it out"},
+    )
 
     @validates_schema
     def one_target(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -181,7 +203,7 @@ class PolicyOut(StrictSchema):
 
 class ReportQuery(PageQuery):
     from_ = Moment(data_key="from", required=True)
-    to = Moment(required=True)
+    to = Moment(required=True, metadata={"description": "after from, at most a year later"})
 
 
 class BranchReport(StrictSchema):
