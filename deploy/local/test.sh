@@ -21,8 +21,10 @@ for module in "${waiting[@]}"; do
   "$NJIA_VENV/bin/python" -m pytest -q -p no:cacheprovider "$module" >"$logs/$(basename "$module").log" 2>&1 &
   pids+=($!)
 done
+# The fault scenarios stop and start the machine's broker and database: alone, after the rest.
+alone=tests/e2e/test_fault_scenarios.py
 status=0
-"$NJIA_VENV/bin/python" -m pytest "${waiting[@]/#/--ignore=}" || status=$?
+"$NJIA_VENV/bin/python" -m pytest "${waiting[@]/#/--ignore=}" "--ignore=$alone" || status=$?
 for i in "${!waiting[@]}"; do
   code=0
   wait "${pids[$i]}" || code=$?
@@ -31,4 +33,6 @@ for i in "${!waiting[@]}"; do
   [ "$code" -eq 0 ] || status=$code
 done
 rm -rf "$logs"
+say "$alone (alone: it restarts RabbitMQ and FerretDB)"
+"$NJIA_VENV/bin/python" -m pytest -q -p no:cacheprovider "$alone" || status=$?
 exit "$status"
