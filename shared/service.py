@@ -7,11 +7,14 @@ its own entrypoints.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
+import amqp.exceptions
+from kombu.exceptions import OperationalError
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc as nameko_rpc
+from nameko.rpc import Rpc
 from nameko.timer import Timer
 
 from shared.auth import Auth
@@ -22,12 +25,34 @@ from shared.events.publishing import Events, relay_outbox
 from shared.logs import RequestLogging
 from shared.mongo import Store, now
 
+log = logging.getLogger(__name__)
 FULL_RELAY_SECONDS = 3600.0
 
 
+BROKER_GONE = (OperationalError, ConnectionError, OSError, amqp.exceptions.AMQPError)
+
+
+class NjiaRpc(Rpc):
+    """nameko's RPC entrypoint, except that a broker lost while the answer is sent does not kill the
+    container (nameko lets that error end the whole service). The request stays unacknowledged, so
+    RabbitMQ hands it out again once the connection is back, and Njia's writing RPCs are idempotent;
+    the caller meanwhile hears nothing and its own timeout answers it."""
+
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except BROKER_GONE as exc:
+            log.warning(
+                "answer not sent: the broker is away; the request will be redelivered",
+                extra={"method": self.method_name, "error": type(exc).__name__},
+            )
+            return result, exc_info
+
+
 def rpc(fn: Any) -> Any:
-    """nameko's ``@rpc`` that treats Njia's API errors as expected (logged as warnings, not crashes)."""
-    return nameko_rpc(expected_exceptions=(NjiaError,))(fn)
+    """Njia's ``@rpc``: API errors are expected (logged as warnings, not crashes), and losing the
+    broker while answering leaves the service running."""
+    return NjiaRpc.decorator(expected_exceptions=(NjiaError,))(fn)
 
 
 class SettingsProvider(DependencyProvider):
