@@ -40,6 +40,7 @@ from shared.errors import (
     ValidationFailed,
 )
 from shared.logs import REQUEST_ID_KEY
+from shared.service import BROKER_GONE
 
 log = logging.getLogger(__name__)
 
@@ -307,6 +308,10 @@ class ApiEndpoint(HttpRequestHandler):
         if isinstance(exc, RemoteError):
             # A backing service failed (its database away, or a bug): retryable, never a silent loss.
             log.error("backing service failed", extra={"error": str(exc)[:500]})
+            return Unavailable(details={"error_id": request_id})
+        if isinstance(exc, BROKER_GONE):
+            # RabbitMQ away or restarting: the request was not answered; a retry will be (503, not 500).
+            log.warning("broker unavailable", extra={"error": type(exc).__name__})
             return Unavailable(details={"error_id": request_id})
         error_id = request_id or uuid.uuid4().hex
         log.exception("unexpected error in gateway", extra={"error_id": error_id})
