@@ -9,6 +9,7 @@ has expired (deleting an expired lease by ``_id`` succeeds for one caller only).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,6 +32,12 @@ from shared.people import People
 FRESH, TAKEN_OVER = "fresh", "taken_over"  # how a lease was had
 # A reminder's place in its session's list: when it falls due (UTC, sortable as text), then its id.
 REMINDER_POSITION = re.compile(r"\d{8}T\d{6}\.\d{6}\|.+")
+
+
+def phone_key(phone: str) -> str:
+    """The phones index is keyed by a digest, not the number: a key appears in the database's own
+    error lines (a duplicate key), and a phone number must not appear in any log."""
+    return "phone:" + hashlib.sha256(phone.encode()).hexdigest()[:32]
 
 
 class NotificationsStore(People, Limits, Store):
@@ -65,14 +72,14 @@ class NotificationsStore(People, Limits, Store):
         old_phone = before.get("phone") if before else None
         if old_phone and old_phone != person.get("phone"):
             # Replies from a number the person gave up are no longer theirs.
-            self.phones.delete_one({"_id": old_phone, "user_id": person["user_id"]})
+            self.phones.delete_one({"_id": phone_key(old_phone), "user_id": person["user_id"]})
         if person.get("phone"):
-            phone = person["phone"]
-            upsert(self.phones, {"_id": phone}, {"_id": phone, "user_id": person["user_id"]})
+            key = phone_key(person["phone"])
+            upsert(self.phones, {"_id": key}, {"_id": key, "user_id": person["user_id"]})
         return True
 
     def person_by_phone(self, phone: str) -> dict[str, Any] | None:
-        doc = self.phones.find_one({"_id": phone})
+        doc = self.phones.find_one({"_id": phone_key(phone)})
         return self.person(doc["user_id"]) if doc else None
 
     def sms_reply(self, reply_id: str) -> dict[str, Any] | None:

@@ -100,3 +100,6 @@ def test_a_phone_named_by_two_events_at_once_answers_for_its_person(store):
         # Each writer its own revision, so every one of them writes the phone.
         assert race(lambda writer, p=person: store.remember_person({**p, "revision": writer})) == []
         assert store.person_by_phone(phone)["user_id"] == person["user_id"]
+        # The index is keyed by a digest: a duplicate key in the database's own log names no number.
+        assert store.phones.find_one({"_id": phone}) is None
+        assert all(phone not in str(doc) for doc in store.phones.find())
