@@ -4,11 +4,11 @@ duplicate-key error, which a redelivered event or a client's double click must n
 
 from datetime import UTC, datetime
 
-import eventlet
 import pytest
 
 from services.assessments.store import open_store
 from shared.ids import new_id
+from tests.support.racing import race
 
 WRITERS = 8
 ROUNDS = 10
@@ -19,23 +19,6 @@ AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 def store(db_prefix):
     with open_store(db_prefix=db_prefix) as store:
         yield store
-
-
-def race(write) -> list[BaseException]:
-    """``write(writer)`` by WRITERS green threads at once; the errors any of them met."""
-    pool = eventlet.GreenPool(WRITERS)
-    errors: list[BaseException] = []
-
-    def one(writer: int) -> None:
-        try:
-            write(writer)
-        except Exception as exc:  # what a handler or a request would have met
-            errors.append(exc)
-
-    for writer in range(WRITERS):
-        pool.spawn_n(one, writer)
-    pool.waitall()
-    return errors
 
 
 def test_one_branch_remembered_by_simultaneous_handlers_is_kept_once(store):

@@ -7,13 +7,13 @@ naming one phone must all succeed."""
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import eventlet
 import pytest
 
 from services.notifications.domain import Preferences
 from services.notifications.store import NotificationsStore
 from shared.mongo import connect, database_name
 from tests.support.databases import mongo_uri
+from tests.support.racing import race
 
 WRITERS = 8
 ROUNDS = 10
@@ -30,23 +30,6 @@ def store(db_prefix) -> Iterator[NotificationsStore]:
         yield store
     finally:
         client.close()
-
-
-def race(write) -> list[BaseException]:
-    """``write(writer)`` by WRITERS green threads at once; the errors any of them met."""
-    pool = eventlet.GreenPool(WRITERS)
-    errors: list[BaseException] = []
-
-    def one(writer: int) -> None:
-        try:
-            write(writer)
-        except Exception as exc:  # what an event handler would have met (and logged, failing the run)
-            errors.append(exc)
-
-    for writer in range(WRITERS):
-        pool.spawn_n(one, writer)
-    pool.waitall()
-    return errors
 
 
 def facts(session_id: str, revision: int) -> dict:

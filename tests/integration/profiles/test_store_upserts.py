@@ -4,13 +4,13 @@ duplicate-key error, which a redelivered event or a client's double click must n
 
 from datetime import UTC, datetime, timedelta
 
-import eventlet
 import pytest
 
 from services.profiles import domain
 from services.profiles.store import ProfilesStore, source_id
 from shared.mongo import connect
 from tests.support.databases import mongo_uri
+from tests.support.racing import race
 
 WRITERS = 8
 ROUNDS = 10
@@ -24,23 +24,6 @@ def store(db_prefix):
     store.ensure_indexes()
     yield store
     client.close()
-
-
-def race(write) -> list[BaseException]:
-    """``write(writer)`` by WRITERS green threads at once; the errors any of them met."""
-    pool = eventlet.GreenPool(WRITERS)
-    errors: list[BaseException] = []
-
-    def one(writer: int) -> None:
-        try:
-            write(writer)
-        except Exception as exc:  # what a handler or a request would have met
-            errors.append(exc)
-
-    for writer in range(WRITERS):
-        pool.spawn_n(one, writer)
-    pool.waitall()
-    return errors
 
 
 def test_one_source_connected_by_simultaneous_requests_is_kept_once(store):

@@ -6,13 +6,13 @@ never see."""
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import eventlet
 import pytest
 
 from services.scheduling.store import SchedulingStore
 from shared.mongo import connect, database_name
 from tests.support.builders import make_availability
 from tests.support.databases import mongo_uri
+from tests.support.racing import race
 
 WRITERS = 8
 ROUNDS = 10
@@ -28,23 +28,6 @@ def store(db_prefix) -> Iterator[SchedulingStore]:
         yield store
     finally:
         client.close()
-
-
-def race(write) -> list[BaseException]:
-    """``write(writer)`` by WRITERS green threads at once; the errors any of them met."""
-    pool = eventlet.GreenPool(WRITERS)
-    errors: list[BaseException] = []
-
-    def one(writer: int) -> None:
-        try:
-            write(writer)
-        except Exception as exc:  # what a request would have met
-            errors.append(exc)
-
-    for writer in range(WRITERS):
-        pool.spawn_n(one, writer)
-    pool.waitall()
-    return errors
 
 
 def hours(counselor_id: str, writer: int) -> dict:
