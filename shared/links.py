@@ -9,3 +9,14 @@ def session_page(session_id: str) -> str:
     A person who is not signed in signs in first and lands back on it.
     """
     return f"/#/sessions/{session_id}"
+
+
+def accept_invitation_page(token: str) -> str:
+    """The web app's page where an invited person sets their password (the token in the fragment
+    never reaches a server log)."""
+    return f"/#/accept?token={token}"
+
+
+def reset_password_page(token: str) -> str:
+    """The web app's page where a person chooses a new password."""
+    return f"/#/reset?token={token}"

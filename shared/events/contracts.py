@@ -72,6 +72,102 @@ class UserUpdated(UserRegistered):
     changed_fields = fields.List(fields.String(), load_default=list)
 
 
+USER_DEACTIVATED = "user.deactivated"
+USER_REACTIVATED = "user.reactivated"
+ACCESS_CHANGED = "user.access_changed"
+BRANCH_UPDATED = "branch.updated"
+INVITATION_SENT = "invitation.sent"
+PASSWORD_RESET_REQUESTED = "password_reset.requested"
+SIGN_IN_THROTTLED = "sign_in.throttled"
+
+
+@contract(USER_DEACTIVATED, source="accounts")
+class UserDeactivated(_Data):
+    """An admin ended a person's access: a counselor's future sessions wait for another counselor
+    (their clients are told), a client's future sessions are cancelled (their counselor is told)."""
+
+    user_id = fields.String(required=True)
+    org_id = fields.String(required=True)
+    branch_id = fields.String(allow_none=True, load_default=None)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    by = fields.String(required=True)  # the admin's user id
+    at = fields.AwareDateTime(required=True, format="iso")
+
+
+@contract(USER_REACTIVATED, source="accounts")
+class UserReactivated(UserDeactivated):
+    pass
+
+
+@contract(ACCESS_CHANGED, source="accounts")
+class AccessChanged(_Data):
+    """What a gateway needs to honour a token at once: whether the person may act, the role and
+    branch they act with now, and which sign-ins still count (tokens whose ``gen`` claim is below
+    ``sign_in_generation`` were ended by a reset, sign-out-everywhere or deactivation). Broadcast:
+    every gateway replica hears it. ``access_revision`` orders changes of one person."""
+
+    user_id = fields.String(required=True)
+    org_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    branch_id = fields.String(allow_none=True, load_default=None)
+    active = fields.Boolean(required=True)
+    sign_in_generation = fields.Integer(required=True, validate=validate.Range(min=0))
+    access_revision = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+@contract(BRANCH_UPDATED, source="accounts")
+class BranchUpdated(BranchCreated):
+    """A branch's name, time zone or address changed: everything `branch.created` carries, as now."""
+
+    address = fields.String(allow_none=True, load_default=None)
+    previous_timezone = fields.String(allow_none=True, load_default=None)
+    changed_fields = fields.List(fields.String(), load_default=list)
+
+
+@contract(INVITATION_SENT, source="accounts")
+class InvitationSent(_Data):
+    """Send the invitation (again, on resend): by email when it has one, else by SMS. The link's
+    token is ``shared.one_time.link_token(secret, "invitation", invitation_id, nonce)``: the event
+    and both databases hold only the nonce and the token's digest, never the token."""
+
+    invitation_id = fields.String(required=True)
+    org_id = fields.String(required=True)
+    org_name = fields.String(required=True)
+    branch_id = fields.String(allow_none=True, load_default=None)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    name = fields.String(required=True)
+    email = fields.Email(allow_none=True, load_default=None)
+    phone = fields.String(allow_none=True, load_default=None)
+    language = fields.String(required=True)
+    timezone = fields.String(required=True)
+    invited_by = fields.String(required=True)  # the admin's user id
+    inviter_name = fields.String(required=True)
+    nonce = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@contract(PASSWORD_RESET_REQUESTED, source="accounts")
+class PasswordResetRequested(_Data):
+    """Email the person a reset link; token as for invitations with purpose ``password_reset``."""
+
+    reset_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    org_id = fields.String(required=True)
+    nonce = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@contract(SIGN_IN_THROTTLED, source="accounts")
+class SignInThrottled(_Data):
+    """Too many wrong passwords for this account: sign-in waits; the owner is told by email."""
+
+    user_id = fields.String(required=True)
+    org_id = fields.String(required=True)
+    failures = fields.Integer(required=True)
+    retry_after_seconds = fields.Integer(required=True)
+    at = fields.AwareDateTime(required=True, format="iso")
+
+
 SESSION_BOOKED = "session.booked"
 SESSION_RESCHEDULED = "session.rescheduled"
 SESSION_CANCELLED = "session.cancelled"
@@ -256,4 +352,11 @@ SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("scheduling", SESSION_COMPLETED, "notifications", "handle_session_completed"),
     ("scheduling", SESSION_NO_SHOW, "notifications", "handle_session_no_show"),
     ("assessments", ASSESSMENT_COMPLETED, "notifications", "handle_assessment_completed"),
+    ("accounts", USER_DEACTIVATED, "scheduling", "handle_user_deactivated"),
+    ("accounts", USER_DEACTIVATED, "notifications", "handle_user_deactivated"),
+    ("accounts", INVITATION_SENT, "notifications", "handle_invitation_sent"),
+    ("accounts", PASSWORD_RESET_REQUESTED, "notifications", "handle_password_reset_requested"),
+    ("accounts", SIGN_IN_THROTTLED, "notifications", "handle_sign_in_throttled"),
 )
+# `user.access_changed` is heard by every gateway replica on a queue of its own (a broadcast), so it
+# is not among the shared queues above.
