@@ -223,6 +223,9 @@ class SessionCancelled(_SessionFacts):
     cancelled_by = fields.String(required=True)
     reason = fields.String(allow_none=True, load_default=None)
     late = fields.Boolean(required=True)
+    # Why Njia itself cancelled it, when it did: "client_deactivated" (#14) tells the counselor only,
+    # since the client asked nothing. None for a cancellation a person asked for.
+    cause = fields.String(allow_none=True, load_default=None)
 
 
 @contract(SESSION_COMPLETED, source="scheduling")
@@ -233,6 +236,32 @@ class SessionCompleted(_SessionFacts):
 @contract(SESSION_NO_SHOW, source="scheduling")
 class SessionNoShow(_SessionFacts):
     pass
+
+
+# -- Sessions waiting for a counselor (#14, scheduling) -------------------------------------------
+# A deactivated counselor's future sessions stay booked (the client's time is held) and wait for an
+# admin to give them to another counselor.
+SESSION_UNASSIGNED = "session.unassigned"
+SESSION_REASSIGNED = "session.reassigned"
+
+
+@contract(SESSION_UNASSIGNED, source="scheduling")
+class SessionUnassigned(_SessionFacts):
+    """The session's counselor can no longer hold it (``reason``: "counselor_deactivated"): still
+    booked, the client's time held, listed by ``GET /api/v1/sessions?needs_counselor=true``; the
+    client is told. ``counselor`` is the one who left."""
+
+    reason = fields.String(required=True)
+    unassigned_by = fields.String(required=True)  # the admin who deactivated the counselor
+
+
+@contract(SESSION_REASSIGNED, source="scheduling")
+class SessionReassigned(_SessionFacts):
+    """An admin gave the session to another counselor (``counselor``, now); same time. The client
+    and the new counselor are told, with a calendar file replacing the old one."""
+
+    previous_counselor = fields.Nested(Participant, required=True)
+    reassigned_by = fields.String(required=True)
 
 
 NOTIFICATION_SENT = "notification.sent"
@@ -357,6 +386,10 @@ SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("accounts", INVITATION_SENT, "notifications", "handle_invitation_sent"),
     ("accounts", PASSWORD_RESET_REQUESTED, "notifications", "handle_password_reset_requested"),
     ("accounts", SIGN_IN_THROTTLED, "notifications", "handle_sign_in_throttled"),
+    # Sessions waiting for a counselor (#14, scheduling), and a reactivated person heard again.
+    ("scheduling", SESSION_UNASSIGNED, "notifications", "handle_session_unassigned"),
+    ("scheduling", SESSION_REASSIGNED, "notifications", "handle_session_reassigned"),
+    ("accounts", USER_REACTIVATED, "notifications", "handle_user_reactivated"),
 )
 # `user.access_changed` is heard by every gateway replica on a queue of its own (a broadcast), so it
 # is not among the shared queues above.
