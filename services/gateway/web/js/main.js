@@ -11,11 +11,13 @@ import { routes as adminRoutes } from "./pages/admin.js";
 import { routes as assessmentRoutes } from "./pages/assessments.js";
 import { routes as profileRoutes } from "./pages/profile.js";
 import { routes as notificationRoutes, unseenCount } from "./pages/notifications.js";
+import { routes as accessRoutes } from "./pages/access.js";
+import { routes as peopleRoutes } from "./pages/people.js";
 
 const ADMINS = ["branch_admin", "org_admin"];
 const ROUTES = [
   ...accountRoutes, ...clientRoutes, ...sessionRoutes, ...counselorRoutes, ...adminRoutes,
-  ...assessmentRoutes, ...profileRoutes, ...notificationRoutes,
+  ...assessmentRoutes, ...profileRoutes, ...notificationRoutes, ...accessRoutes, ...peopleRoutes,
 ].map((route) => ({ ...route, pattern: new RegExp(`^${route.path.replace(/:([a-z_]+)/g, "(?<$1>[^/]+)")}$`) }));
 
 // Each role's menu, in the order they use it most.
@@ -23,9 +25,10 @@ const MENUS = {
   client: [["/book", "nav.book"], ["/sessions", "nav.my_sessions"], ["/assessments", "nav.assessments"],
     ["/profile", "nav.profile"], ["/notifications", "nav.notifications"], ["/settings", "nav.settings"]],
   counselor: [["/agenda", "nav.agenda"], ["/week", "nav.week"], ["/availability", "nav.availability"],
-    ["/notifications", "nav.notifications"], ["/settings", "nav.settings"]],
-  admin: [["/report", "nav.report"], ["/branches", "nav.branches"], ["/sessions", "nav.sessions"],
-    ["/webhooks", "nav.webhooks"], ["/notifications", "nav.notifications"], ["/settings", "nav.settings"]],
+    ["/notifications", "nav.notifications"], ["/settings", "nav.settings"], ["/security", "nav.security"]],
+  admin: [["/report", "nav.report"], ["/branches", "nav.branches"], ["/people", "nav.people"], ["/sessions", "nav.sessions"],
+    ["/audit", "nav.audit"], ["/webhooks", "nav.webhooks"], ["/notifications", "nav.notifications"], ["/settings", "nav.settings"],
+    ["/security", "nav.security"]],
 };
 
 export function home(user = session.user) {

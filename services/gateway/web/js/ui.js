@@ -46,6 +46,34 @@ export function button(text, onClick, attrs = {}) {
   return h("button", { type: "button", class: attrs.class || "secondary", ...attrs, on: { click: onClick } }, text);
 }
 
+/*
+ * A button for something that cannot be undone lightly (deactivate, revoke, sign out everywhere):
+ * pressed once, it asks `question` and offers `confirm` and Cancel; onConfirm may throw an ApiError,
+ * shown in place.
+ */
+export function confirmButton({ id, label, question, confirm, onConfirm, ariaLabel, kind = "danger" }) {
+  const holder = h("div", { class: "confirm-step", id: `${id}-step` });
+  const ask = button(label, () => {
+    const questionId = `${id}-question`;
+    const yes = button(confirm, async (event) => {
+      const pressed = event.currentTarget;
+      pressed.disabled = true;
+      try {
+        await onConfirm();
+        if (holder.isConnected) holder.replaceChildren(ask); // the page stays: it may be asked again
+      } catch (error) {
+        holder.replaceChildren(alertBox(error), ask);
+        ask.focus();
+      }
+    }, { class: kind, id: `${id}-confirm`, "aria-describedby": questionId });
+    const no = button(t("common.cancel"), () => { holder.replaceChildren(ask); ask.focus(); }, { id: `${id}-cancel` });
+    holder.replaceChildren(h("p", { class: "confirm-question", id: questionId }, question), h("div", { class: "actions" }, yes, no));
+    yes.focus();
+  }, { class: kind, id, "aria-label": ariaLabel });
+  holder.append(ask);
+  return holder;
+}
+
 export function status(value) {
   return h("span", { class: `badge badge-${value}` }, has(`status.${value}`) ? t(`status.${value}`) : value);
 }

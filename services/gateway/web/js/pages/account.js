@@ -1,6 +1,6 @@
 // Signing in and up (clients and new organizations), and each person's settings.
 
-import { api, session } from "../api.js";
+import { ApiError, api, session } from "../api.js";
 import { LANGUAGES, language, setLanguage, t } from "../i18n.js";
 import { card, flash, form, h, page } from "../ui.js";
 
@@ -12,8 +12,8 @@ export function timeZoneOptions(selected) {
 
 export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "Africa/Nairobi";
 
-async function signIn(email, password) {
-  const token = await api.post("/auth/token", { email, password });
+// A token answer (sign-in, an accepted invitation, a reset password) becomes this browser's sign-in.
+export async function startSession(token) {
   session.start(token.access_token, token.user);
   const me = await api.get("/me");
   session.remember(me);
@@ -22,24 +22,59 @@ async function signIn(email, password) {
   return me;
 }
 
+async function signIn(email, password) {
+  return startSession(await api.post("/auth/token", { email, password }));
+}
+
+const TWO_FACTOR = ["two_factor_required", "two_factor_invalid"];
+
 function signInPage({ query, navigate }) {
   const goOn = (user) => navigate(query.next && query.next.startsWith("/") ? query.next : home(user));
+  const element = form({
+    id: "sign-in",
+    fields: [
+      { name: "email", label: t("field.email"), type: "email", autocomplete: "username", required: true },
+      { name: "password", label: t("field.password"), type: "password", autocomplete: "current-password", required: true },
+      { name: "code", label: t("signin.code"), autocomplete: "one-time-code", inputmode: "numeric", spellcheck: "false",
+        maxlength: 20, hint: t("signin.code_hint") },
+    ],
+    submit: t("signin.submit"),
+    onSubmit: async ({ email, password, code }) => {
+      let token;
+      try {
+        token = await api.post("/auth/token", { email, password, ...(code ? { code } : {}) });
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 401 && TWO_FACTOR.includes(error.details.reason))) throw error;
+        // Two-factor sign-in is on: the password was right; now the code from the authenticator app.
+        const asked = codeField.hidden;
+        codeField.hidden = false;
+        codeInput.required = true;
+        if (asked && !code) {
+          codeInput.focus();
+          return;
+        }
+        throw new ApiError(401, { error: { code: "unauthorized", message: t("signin.code_wrong"),
+          details: { code: [t("signin.code_wrong")] } } });
+      }
+      const me = await startSession(token);
+      // The organization asks for two-factor sign-in and this person has none yet: set it up first.
+      if (token.two_factor_setup_required) navigate("/security?setup=1");
+      else goOn(me);
+    },
+  });
+  const codeInput = element.querySelector("#sign-in-code");
+  const codeField = codeInput.closest(".field");
+  codeField.hidden = true;
   return page(t("signin.title"),
     query.expired ? h("p", { class: "notice", role: "status" }, t("signin.expired")) : null,
-    form({
-      id: "sign-in",
-      fields: [
-        { name: "email", label: t("field.email"), type: "email", autocomplete: "username", required: true },
-        { name: "password", label: t("field.password"), type: "password", autocomplete: "current-password", required: true },
-      ],
-      submit: t("signin.submit"),
-      onSubmit: async ({ email, password }) => goOn(await signIn(email, password)),
-    }),
+    query.reset ? h("p", { class: "notice", role: "status" }, t("signin.after_reset")) : null,
+    element,
+    h("p", {}, h("a", { href: "#/forgot", id: "forgot-link" }, t("signin.forgot_link"))),
     h("p", {}, t("signin.new_here"), " ", h("a", { href: "#/sign-up" }, t("signin.sign_up_link"))),
     h("p", {}, h("a", { href: "#/organizations/new" }, t("signin.new_organization_link"))));
 }
 
-function home(user) {
+export function home(user) {
   if (user.role === "client") return "/book";
   if (user.role === "counselor") return "/agenda";
   return "/report";
@@ -110,6 +145,7 @@ async function settingsPage({ user, render }) {
   const offsets = new Set(preferences.reminder_offsets_minutes || []);
   const choices = [...new Set([...OFFSETS, ...offsets])].sort((a, b) => b - a);
   return page(t("settings.title"),
+    h("p", {}, h("a", { href: "#/security", id: "security-link" }, t("settings.security_link"))),
     card(t("settings.language"),
       form({
         id: "language-form",

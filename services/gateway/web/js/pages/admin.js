@@ -2,7 +2,7 @@
 
 import { ApiError, all, api } from "../api.js";
 import { LANGUAGES, addDays, formatDateTime, formatNumber, localDate, locale, startOfDay, t } from "../i18n.js";
-import { button, card, empty, errorText, flash, form, h, page, table } from "../ui.js";
+import { button, card, empty, errorText, flash, form, h, page, status, table } from "../ui.js";
 import { browserTimeZone, timeZoneOptions } from "./account.js";
 
 const DAY = 86400000;
@@ -171,7 +171,8 @@ function showDateErrors(element, errors) {
 
 function personItem(person, counselor) {
   return h("li", {},
-    h("p", { class: "title" }, person.name),
+    h("p", { class: "title" }, h("a", { href: `#/people/${encodeURIComponent(person.id)}` }, person.name),
+      person.status && person.status !== "active" ? [" ", status(person.status)] : null),
     h("p", { class: "meta" }, person.email, person.phone ? ` · ${person.phone}` : ""),
     counselor ? h("p", { class: "actions admin-links" },
       h("a", { href: `#/availability?counselor_id=${encodeURIComponent(person.id)}`, "aria-label": t("admin.availability_of", { name: person.name }) }, t("admin.availability")),
@@ -196,6 +197,8 @@ async function branchCard(branch) {
       h("dt", {}, t("field.timezone")), h("dd", {}, branch.timezone),
       branch.address ? [h("dt", {}, t("field.address")), h("dd", {}, branch.address)] : null,
       h("dt", {}, t("admin.clients")), h("dd", {}, clientCount)),
+    h("p", { class: "admin-links" }, h("a", { href: `#/branches/${encodeURIComponent(branch.id)}`, id: `edit-branch-${branch.id}`,
+      "aria-label": t("admin.edit_branch_of", { name: branch.name }) }, t("admin.edit_branch"))),
     h("h3", {}, t("admin.counselors_count", { n: counselors.length })),
     peopleList(counselors, true, t("admin.no_counselors")),
     h("h3", {}, t("admin.branch_admins_count", { n: admins.length })),

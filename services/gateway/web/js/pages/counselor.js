@@ -3,7 +3,7 @@
 
 import { api, all, ApiError, session } from "../api.js";
 import { addDays, formatDateTime, formatDay, formatTime, localDate, startOfDay, t } from "../i18n.js";
-import { alertBox, button, card, empty, errorText, flash, form, h, page, status } from "../ui.js";
+import { alertBox, button, card, confirmButton, empty, errorText, flash, form, h, page, status } from "../ui.js";
 import { timeZoneOptions } from "./account.js";
 import { resultSummary } from "./assessments.js";
 import { profileView } from "./profile.js";
@@ -60,27 +60,43 @@ async function agendaPage({ user }) {
     items.length ? h("p", {}, t("counselor.agenda_count", { n: live })) : null,
     sessionList(items, zone, t("counselor.agenda_empty")),
     h("p", {}, h("a", { href: "#/week" }, t("counselor.see_week"))),
-    feedCard(feed));
+    feedCard(feed, user.id));
 }
 
-function feedCard(feed) {
+function feedCard(feed, counselorId) {
   if (feed instanceof Error) return card(t("counselor.feed_title"), alertBox(feed));
   const input = h("input", { id: "calendar-feed-url", type: "text", readonly: true, value: feed.url,
     "aria-describedby": "calendar-feed-hint", on: { focus: (event) => event.target.select() } });
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(feed.url);
+      await navigator.clipboard.writeText(input.value);
     } catch {
       input.select();
       document.execCommand("copy");
     }
     flash(t("counselor.feed_copied"));
   };
+  // A link that leaked: a new one, and the old one stops working at once.
+  const rotate = confirmButton({
+    id: "rotate-feed",
+    label: t("counselor.feed_rotate"),
+    kind: "secondary",
+    question: t("counselor.feed_rotate_question"),
+    confirm: t("counselor.feed_rotate_confirm"),
+    onConfirm: async () => {
+      const fresh = await api.post(`/counselors/${counselorId}/calendar-feed/rotate`);
+      input.value = fresh.url;
+      flash(t("counselor.feed_rotated"));
+      input.focus();
+    },
+  });
   return card(t("counselor.feed_title"),
     h("div", { class: "field" },
       h("label", { for: "calendar-feed-url" }, t("counselor.feed_label")),
       h("div", { class: "copy-row" }, input, button(t("counselor.copy"), copy, { id: "copy-feed" })),
-      h("p", { class: "hint", id: "calendar-feed-hint" }, t("counselor.feed_hint"))));
+      h("p", { class: "hint", id: "calendar-feed-hint" }, t("counselor.feed_hint"))),
+    h("p", { class: "hint" }, t("counselor.feed_rotate_hint")),
+    rotate);
 }
 
 // --- the week ---------------------------------------------------------------------------------
