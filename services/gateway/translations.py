@@ -143,6 +143,16 @@ def language_of(accept_language: str | None) -> str:
 # as they are written: they are what the caller sends.
 
 MESSAGES: Mapping[str, str] = {
+    # Sessions waiting for a counselor, calendar feeds rotated (#14).
+    "That counselor has another session at that time.": "Mshauri huyo ana kikao kingine wakati huo.",
+    "Busy at the session's time.": "Ana shughuli wakati wa kikao.",
+    "That counselor is not active.": "Akaunti ya mshauri huyo imesitishwa.",
+    "Only admins list the sessions waiting for a counselor.": (
+        "Wasimamizi pekee ndio huorodhesha vikao vinavyosubiri mshauri."
+    ),
+    "Only the counselor or their admins end this calendar feed.": (
+        "Mshauri au wasimamizi wake pekee ndio hukomesha kiungo hiki cha kalenda."
+    ),
     # Sessions: retried requests, sharing, reschedule limits.
     "This session has been rescheduled once, the most allowed; "
     "cancel and book again, or ask your counselor.": (

@@ -116,6 +116,16 @@ def may_settle(caller: Caller, session: SessionParties) -> bool:
     return caller.role != COUNSELOR or session.counselor_id == caller.user_id
 
 
+def may_reassign(caller: Caller, session: SessionParties) -> bool:
+    """Give a session to another counselor: the admins who see it (its branch's, its organization's)."""
+    return caller.role in (BRANCH_ADMIN, ORG_ADMIN) and can_see_session(caller, session)
+
+
+def may_list_waiting(caller: Caller) -> bool:
+    """Sessions waiting for a counselor are listed for admins (each sees those in their scope)."""
+    return caller.role in (BRANCH_ADMIN, ORG_ADMIN)
+
+
 def bound_by_policy(caller: Caller) -> bool:
     """Clients keep to the organization's policy when they change a session (how often it may be
     rescheduled, when cancelling counts as late); staff change sessions freely."""
@@ -209,6 +219,12 @@ def may_get_calendar_feed(caller: Caller, counselor_id: str) -> bool:
     return caller.user_id == counselor_id
 
 
+def may_rotate_calendar_feed(caller: Caller, counselor: Person) -> bool:
+    """End a counselor's feed URL and make a new one: the counselor, or their admins (a leaked URL);
+    only the counselor is given the new URL (``may_get_calendar_feed``)."""
+    return _the_person_or_their_admins(caller, counselor)
+
+
 def may_see_branch_report(caller: Caller, branch_id: str) -> bool:
     """Org admins see every branch's figures; branch admins their own branch's."""
     return caller.role == ORG_ADMIN or (caller.role == BRANCH_ADMIN and caller.branch_id == branch_id)
@@ -250,6 +266,15 @@ def check_counselor_for_booking(caller: Caller, counselor: Person) -> None:
     if counselor.org_id != caller.org_id:
         raise OfAnotherOrganization
     if caller.role in BRANCH_STAFF and counselor.branch_id != caller.branch_id:
+        raise CounselorOfAnotherBranch
+
+
+def check_counselor_for_reassigning(caller: Caller, counselor: Person) -> None:
+    """The counselor a session is given to: of the organization; of their own branch for a branch
+    admin (as when they book)."""
+    if counselor.org_id != caller.org_id:
+        raise OfAnotherOrganization
+    if caller.role == BRANCH_ADMIN and counselor.branch_id != caller.branch_id:
         raise CounselorOfAnotherBranch
 
 

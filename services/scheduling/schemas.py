@@ -133,6 +133,8 @@ class SessionOut(StrictSchema):
     cancel_reason = fields.String(allow_none=True)
     counselor_name = fields.String(allow_none=True)
     client_name = fields.String(allow_none=True)
+    # The counselor was deactivated: booked still (the client's time is held) until an admin reassigns it.
+    needs_counselor = fields.Boolean()
 
 
 class SessionQuery(PageQuery):
@@ -141,6 +143,7 @@ class SessionQuery(PageQuery):
     to = Moment(load_default=None)
     counselor_id = fields.String(load_default=None, validate=ID)
     client_id = fields.String(load_default=None, validate=ID)
+    needs_counselor = fields.Boolean(load_default=None)  # true: sessions waiting for a counselor (admins)
 
 
 class RescheduleIn(StrictSchema):
@@ -180,6 +183,16 @@ NoteList = page_of(NoteOut)
 
 class FeedOut(StrictSchema):
     url = fields.String(required=True)
+
+
+class RotatedFeedOut(StrictSchema):
+    """The new feed URL for the counselor; null for an admin (the feed is the counselor's alone)."""
+
+    url = fields.String(required=True, allow_none=True)
+
+
+class ReassignIn(StrictSchema):
+    counselor_id = fields.String(required=True, validate=ID)
 
 
 class SharingIn(StrictSchema):

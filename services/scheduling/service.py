@@ -17,7 +17,8 @@ from services.scheduling.store import AlreadyBooked, SchedulingStore
 from shared import calendar
 from shared.auth import Caller
 from shared.errors import Conflict, Forbidden, NjiaError, NotFound, TooEarly, ValidationFailed
-from shared.events.contracts import SESSION_BOOKED
+from shared.events.contracts import SESSION_BOOKED, USER_DEACTIVATED
+from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, decode_cursor, now
 from shared.people import KeepsPeople, known_person
@@ -158,6 +159,17 @@ def _state_clash() -> Conflict:
     return Conflict(
         "This session was changed at the same moment; reload it and try again.", {"reason": "state_clash"}
     )
+
+
+def _counselor_busy() -> Conflict:
+    return Conflict(
+        "That counselor has another session at that time.",
+        {"counselor_id": ["Busy at the session's time."], "reason": "counselor_busy"},
+    )
+
+
+def _inactive_counselor() -> ValidationFailed:
+    return ValidationFailed(details={"counselor_id": ["That counselor is not active."]})
 
 
 def _check_booked(session: Doc) -> None:
@@ -464,11 +476,17 @@ class SchedulingService(KeepsPeople, NjiaService):
     def list_sessions(self, query: Doc | None = None) -> Doc:
         caller = self.auth.caller()
         params = load(schemas.SessionQuery(), query or {})
+        waiting = params["needs_counselor"]
+        if waiting is not None and not access.may_list_waiting(caller):
+            raise Forbidden("Only admins list the sessions waiting for a counselor.")
         scope = access.session_scope(caller, {k: params[k] for k in ("status", "counselor_id", "client_id")})
         if scope is None:
             return {"items": [], "next_cursor": None}
+        found: Doc = (
+            {**scope} if waiting is None else {**scope, "needs_counselor": True if waiting else {"$ne": True}}
+        )
         docs, next_cursor = self.store.sessions_where(
-            scope, params["from_"], params["to"], params["limit"], params["cursor"]
+            found, params["from_"], params["to"], params["limit"], params["cursor"]
         )
         zone = self._zone(caller)
         return {"items": [views.session_view(d, zone) for d in docs], "next_cursor": next_cursor}
@@ -581,6 +599,65 @@ class SchedulingService(KeepsPeople, NjiaService):
             changed = self._change(session, views.answered(change, session, attempt.id, zone), at, attempt.id)
             return views.session_view(changed, zone)
 
+    # Deactivated people and sessions waiting for a counselor ----------------------------------------
+
+    @on_event("accounts", USER_DEACTIVATED)
+    def handle_user_deactivated(self, envelope: Doc) -> None:
+        """A counselor's future sessions stay booked and wait for another counselor (their clients are
+        told, by `session.unassigned`); a client's are cancelled (their counselor is told, by
+        `session.cancelled`). A handling that stopped half-way is retried: sessions done are skipped.
+        Reactivating a counselor changes nothing here: sessions still waiting keep waiting (admins
+        decide, by reassigning them, to this counselor again or another)."""
+        facts, at = envelope["data"], now()
+        owner = f"deactivated:{envelope['event_id']}"
+        if facts["role"] == "counselor":
+            for session in self.store.booked_from({"counselor_id": facts["user_id"]}, at):
+                if not session.get("needs_counselor"):
+                    self._change(session, views.unassigned(facts["by"], at), at, owner)
+        elif facts["role"] == "client":
+            for session in self.store.booked_from({"client_id": facts["user_id"]}, at):
+                change = views.cancelled_for_deactivated_client(session, facts["by"], at)
+                self._change(session, change, at, owner)
+
+    @rpc
+    def reassign_session(self, session_id: str, body: Doc) -> Doc:
+        """Give a booked session to another active counselor free at its time (admins who see it); it no
+        longer waits for a counselor. The client and the new counselor are told (`session.reassigned`)."""
+        caller = self.auth.caller("branch_admin", "org_admin")
+        data = load(schemas.ReassignIn(), body)
+        attempt = self._attempt(caller, retries.Request("reassign_session", session_id, body, "chg"))
+        session, answer = self._to_change(session_id, caller, attempt)
+        if answer is not None:
+            return answer
+        with self._answered(attempt):
+            _check_booked(session)
+            counselor = self._active_counselor(data["counselor_id"], caller)
+            at, zone = now(), self._zone(caller)
+            change = views.answered(
+                views.reassigned(session, counselor, caller.user_id, at), session, attempt.id, zone
+            )
+            try:
+                moved = self._move(session, change, at, attempt.id)
+            except Conflict as exc:
+                raise _counselor_busy() if exc.details.get("reason") == "slot_taken" else exc from None
+            return views.session_view(moved, zone)
+
+    def _active_counselor(self, counselor_id: str, caller: Caller) -> Doc:
+        """A counselor the caller may give sessions to, active now (accounts knows: asked each time)."""
+        counselor = self._named_counselor(counselor_id, caller)
+        with _refusals_as_api_errors():
+            access.check_counselor_for_reassigning(caller, views.person(counselor))
+        if self.accounts_rpc.person(counselor_id).get("status", "active") != "active":
+            raise _inactive_counselor()
+        return counselor
+
+    def _named_counselor(self, counselor_id: str, caller: Caller) -> Doc:
+        """The counselor a request's body names; 422 naming ``counselor_id`` for anyone else."""
+        try:
+            return self._counselor(counselor_id, caller)
+        except NotFound:
+            raise ValidationFailed(details={"counselor_id": ["No such counselor."]}) from None
+
     @scheduled(trigger=every_seconds("no_show_sweep_seconds"))
     def mark_no_shows(self) -> None:
         """Sessions whose client never joined within the grace period become no-shows, once."""
@@ -644,13 +721,31 @@ class SchedulingService(KeepsPeople, NjiaService):
         caller = self.auth.caller()
         if not access.may_get_calendar_feed(caller, counselor_id):
             raise Forbidden("Only the counselor gets their private calendar feed.")
-        token = calendar.feed_token(self.settings.jwt_secret, counselor_id)
-        return {"url": f"{self.settings.public_url}/api/v1/calendar-feeds/{token}.ics"}
+        return {"url": self._feed_url(counselor_id, self.store.feed_key(counselor_id))}
+
+    def _feed_url(self, counselor_id: str, key: str | None) -> str:
+        token = calendar.feed_token(views.feed_secret(self.settings.jwt_secret, key), counselor_id)
+        return f"{self.settings.public_url}/api/v1/calendar-feeds/{token}.ics"
+
+    @rpc
+    def rotate_calendar_feed(self, counselor_id: str) -> dict[str, str | None]:
+        """A new feed URL; the old one answers 404 from now on. The counselor gets the new URL; an admin
+        who ends a leaked one gets none (the feed is the counselor's alone: they fetch it again)."""
+        caller = self.auth.caller()
+        counselor = self._counselor(counselor_id, caller)
+        if not access.may_rotate_calendar_feed(caller, views.person(counselor)):
+            raise Forbidden("Only the counselor or their admins end this calendar feed.")
+        key = self.store.rotate_feed(counselor_id, new_id("feed"), now())
+        if not access.may_get_calendar_feed(caller, counselor_id):
+            return {"url": None}
+        return {"url": self._feed_url(counselor_id, key)}
 
     @rpc
     def calendar_feed(self, token: str) -> str:
         """No token header here: calendar apps prove themselves with the private feed token."""
-        counselor_id = calendar.counselor_of_feed_token(self.settings.jwt_secret, token)
+        owner = views.feed_owner(token)
+        secret = views.feed_secret(self.settings.jwt_secret, self.store.feed_key(owner) if owner else None)
+        counselor_id = calendar.counselor_of_feed_token(secret, token)
         if counselor_id is None:
             raise NotFound("No such calendar feed.")
         at = now()

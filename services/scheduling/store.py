@@ -46,6 +46,8 @@ class SchedulingStore(People, Store):
         self.joins = db["joins"]
         self.shares = db["shares"]
         self.policies = db["policies"]
+        # Counselors' calendar feed keys: a rotation stores a new one and the old URL stops at once.
+        self.feeds = db["feeds"]
         # Clients' Idempotency-Keys: what each request sent with one was (retries.key_record).
         self.idempotency_keys = db["idempotency_keys"]
         self.next_key_sweep = 0.0  # time.monotonic() of this process's next sweep of expired keys
@@ -156,6 +158,12 @@ class SchedulingStore(People, Store):
         """Sessions starting in [start, end) that match the top-level equalities in ``query``."""
         return self._starting(query, start, end, {"outbox": 0})
 
+    def booked_from(self, equal: dict[str, Any], start: datetime) -> list[dict[str, Any]]:
+        """Booked sessions starting at ``start`` or later that match the top-level equalities in
+        ``equal`` (a counselor's or a client's), earliest first."""
+        query = {**equal, "status": "booked", "start": {"$gte": start}}
+        return sorted(self.sessions.find(query, {"outbox": 0}), key=lambda doc: doc["start"])
+
     def booked_where(self, equal: dict[str, Any], start: datetime, end: datetime) -> list[dict[str, Any]]:
         """Booked sessions that may touch [start, end) (none is longer than a day).
 
@@ -259,6 +267,19 @@ class SchedulingStore(People, Store):
         self, session_id: str, limit: int, cursor: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
         return page(self.notes, {"session_id": session_id}, limit, cursor)
+
+    # Calendar feeds ---------------------------------------------------------------------------
+
+    def feed_key(self, counselor_id: str) -> str | None:
+        """The key the counselor's feed URL is signed with now; None until their first rotation."""
+        doc = self.feeds.find_one({"_id": counselor_id})
+        return str(doc["key"]) if doc else None
+
+    def rotate_feed(self, counselor_id: str, key: str, now: datetime) -> str:
+        """A new key for the counselor's feed; returns the key kept (of two rotations at once, the
+        one written last: both callers then give out the URL that works)."""
+        upsert(self.feeds, {"_id": counselor_id}, {"$set": {"key": key, "rotated_at": now}})
+        return self.feed_key(counselor_id) or key
 
     # Sharing and policy ---------------------------------------------------------------------
 

@@ -15,7 +15,14 @@ from services.scheduling import access, domain, meetings, schemas
 from shared import calendar
 from shared.clock import isoformat
 from shared.errors import BadRequest
-from shared.events.contracts import SESSION_CANCELLED, SESSION_COMPLETED, SESSION_NO_SHOW, SESSION_RESCHEDULED
+from shared.events.contracts import (
+    SESSION_CANCELLED,
+    SESSION_COMPLETED,
+    SESSION_NO_SHOW,
+    SESSION_REASSIGNED,
+    SESSION_RESCHEDULED,
+    SESSION_UNASSIGNED,
+)
 from shared.links import session_page
 from shared.mongo import decode_cursor, encode_cursor
 from shared.people import participant, sees_contact
@@ -255,6 +262,44 @@ def cancelled(session: dict[str, Any], late: bool, reason: str | None, by: str, 
     return Change(fields, SESSION_CANCELLED, facts, freed=held_keys(session))
 
 
+CLIENT_DEACTIVATED_REASON = "client account deactivated"
+
+
+def cancelled_for_deactivated_client(session: dict[str, Any], by: str, at: datetime) -> Change:
+    """A deactivated client's future session, cancelled by Njia (``by``: the admin who deactivated
+    them): its time is free again; its event's ``cause`` tells notifications to tell the counselor
+    only (the client asked nothing)."""
+    change = cancelled(session, False, CLIENT_DEACTIVATED_REASON, by, at)
+    return replace(change, facts={**change.facts, "cause": "client_deactivated"})
+
+
+def unassigned(by: str, at: datetime) -> Change:
+    """A deactivated counselor's future session: booked still, every claim kept (the client's time is
+    held, and the counselor's until it is given to another), waiting for a counselor."""
+    fields = {"needs_counselor": True, "unassigned_at": at, "updated_at": at}
+    facts = {"reason": "counselor_deactivated", "unassigned_by": by}
+    return Change(fields, SESSION_UNASSIGNED, facts)
+
+
+def reassigned(session: dict[str, Any], counselor: dict[str, Any], by: str, at: datetime) -> Change:
+    """Given to ``counselor`` at the same time: their time (with the session's buffer) is claimed
+    first; the previous counselor's is freed once written. No longer waiting for a counselor."""
+    buffer, slot = session.get("buffer_minutes", 0), session_time(session)
+    new_keys = domain.counselor_claim_keys(counselor["user_id"], slot, buffer)
+    old_keys = domain.counselor_claim_keys(session["counselor_id"], slot, buffer)
+    fields = {
+        "counselor_id": counselor["user_id"],
+        "counselor": participant(counselor),
+        "branch_id": counselor["branch_id"],
+        "needs_counselor": False,
+        "reassigned_at": at,
+        "updated_at": at,
+    }
+    facts = {"previous_counselor": session["counselor"], "reassigned_by": by}
+    freed = [k for k in old_keys if k not in set(new_keys)]
+    return Change(fields, SESSION_REASSIGNED, facts, new_keys, new_keys, freed)
+
+
 def settled(no_show: bool, at: datetime) -> Change:
     """Completed, or a no-show; its time stays taken."""
     if no_show:
@@ -287,6 +332,7 @@ def session_view(doc: dict[str, Any], zone: str) -> dict[str, Any]:
         "cancel_reason": doc.get("cancel_reason"),
         "counselor_name": doc["counselor"]["name"],
         "client_name": doc["client"]["name"],
+        "needs_counselor": bool(doc.get("needs_counselor", False)),
     }
 
 
@@ -443,6 +489,19 @@ def calendar_entry(
         session.get("topic"),
         session["status"],
         public_url + session_page(session["_id"]),
-        session.get("reschedule_count", 0),
+        # The session's version, as the files notifications attach carry it: every change (a move, a
+        # new counselor) is a newer version, which calendar apps put in place of the old.
+        session.get("version", 0),
         organizer_contact=contact,
     )
+
+
+def feed_secret(secret: str, key: str | None) -> str:
+    """What signs a counselor's feed URL: the platform secret, and the counselor's feed key once they
+    rotated it (none before: the URL they had from the start keeps working until a rotation)."""
+    return f"{secret}:{key}" if key else secret
+
+
+def feed_owner(token: str) -> str:
+    """The counselor a feed token names (not yet checked: the signature says whether it is theirs)."""
+    return token.rpartition(".")[0]

@@ -79,11 +79,12 @@ class SchedulingRoutes:
         "GET",
         "/api/v1/sessions",
         doc=RouteDoc(
-            "Sessions the caller may see",
+            "Sessions the caller may see; admins ask for needs_counselor=true: those whose counselor "
+            "was deactivated, waiting to be reassigned",
             "scheduling",
             query=scheduling.SessionQuery,
             response=scheduling.SessionPage,
-            errors=(400,),
+            errors=(400, 403),
         ),
     )
     def list_sessions(self, request: Request) -> dict[str, Any]:
@@ -154,6 +155,23 @@ class SchedulingRoutes:
 
     @api(
         "POST",
+        "/api/v1/sessions/<session_id>/reassign",
+        doc=RouteDoc(
+            "Give a booked session to another active counselor free at its time (admins who see it: "
+            "an org admin any of the organization's, a branch admin their own branch's); it no longer "
+            "needs a counselor, and the client and the new counselor are told (an Idempotency-Key makes "
+            "a retry safe)",
+            "scheduling",
+            body=scheduling.ReassignIn,
+            response=scheduling.SessionOut,
+            errors=(403, 404, 409),
+        ),
+    )
+    def reassign_session(self, request: Request, session_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.reassign_session(session_id, read_json(request))
+
+    @api(
+        "POST",
         "/api/v1/sessions/<session_id>/notes",
         doc=RouteDoc(
             "Write a case note (the session's counselor)",
@@ -213,6 +231,20 @@ class SchedulingRoutes:
     )
     def calendar_feed_url(self, request: Request, counselor_id: str) -> dict[str, Any]:
         return self.scheduling_rpc.calendar_feed_url(counselor_id)
+
+    @api(
+        "POST",
+        "/api/v1/counselors/<counselor_id>/calendar-feed/rotate",
+        doc=RouteDoc(
+            "End the counselor's calendar feed URL (it answers 404 from now on) and make a new one (the "
+            "counselor or their admins; only the counselor is given the new URL, an admin gets null)",
+            "scheduling",
+            response=scheduling.RotatedFeedOut,
+            errors=(403, 404),
+        ),
+    )
+    def rotate_calendar_feed(self, request: Request, counselor_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.rotate_calendar_feed(counselor_id)
 
     @api(
         "GET",
