@@ -14,6 +14,10 @@ DEFAULT_TIMEZONE = "UTC"
 OWN_DETAILS = ("name", "phone", "timezone", "language")
 # What a client sees of someone else: enough to know and book them, not how to reach them.
 SEEN_BY_CLIENTS = ("id", "name", "role", "org_id", "branch_id", "timezone", "language")
+# A person's standing: invited (no password yet), active, or deactivated by an admin.
+INVITED, ACTIVE, DEACTIVATED = "invited", "active", "deactivated"
+# What an admin may change of someone in their scope (``PATCH /api/v1/users/{id}``).
+ADMIN_CHANGES = ("name", "phone", "role", "branch_id")
 
 
 class AccountsError(Exception):
@@ -42,6 +46,10 @@ class BranchRequired(AccountsError):
 
 class WrongPassword(AccountsError):
     pass
+
+
+class LinkNotUsable(AccountsError):
+    """An invitation or reset link that is unknown, used, revoked or expired."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,27 @@ class User:
     # 0 at sign-up, one more per change of their details: orders `user.updated` events.
     revision: int = 0
     updated_at: datetime | None = None
+    status: str = ACTIVE
+    # Tokens issued before the latest reset, sign-out-everywhere or deactivation carry a lower
+    # generation and are refused; ``access_revision`` orders `user.access_changed` events.
+    sign_in_generation: int = 0
+    access_revision: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    def access(self) -> dict[str, Any]:
+        """What a gateway needs to honour this person's tokens (`user.access_changed`)."""
+        return {
+            "user_id": self.id,
+            "org_id": self.org_id,
+            "role": self.role,
+            "branch_id": self.branch_id,
+            "active": self.active,
+            "sign_in_generation": self.sign_in_generation,
+            "access_revision": self.access_revision,
+        }
 
     def public(self) -> dict[str, Any]:
         """What anyone allowed to see this user may see (never the password hash)."""
@@ -93,6 +122,7 @@ class User:
             "timezone": self.timezone,
             "language": self.language,
             "created_at": self.created_at,
+            "status": self.status,
         }
 
     def seen_by(self, viewer_id: str, viewer_is_staff: bool) -> dict[str, Any]:
@@ -155,3 +185,172 @@ def user_scope(actor_role: str, actor_org_id: str, actor_branch_id: str | None) 
     if actor_role == "branch_admin":
         scope["branch_id"] = actor_branch_id
     return scope
+
+
+def manages(actor_role: str, actor_org_id: str, actor_branch_id: str | None, person: User) -> bool:
+    """Whether an admin may change, deactivate or reactivate ``person``: an org admin anyone of
+    their organization, a branch admin the clients, counselors and branch admins of their branch."""
+    if person.org_id != actor_org_id:
+        return False
+    if actor_role == "org_admin":
+        return True
+    return (
+        actor_role == "branch_admin" and person.branch_id == actor_branch_id and person.role in BRANCH_ROLES
+    )
+
+
+def check_admin_changes(
+    *, actor_role: str, actor_id: str, actor_branch_id: str | None, person: User, changes: dict[str, Any]
+) -> None:
+    """Rules of ``PATCH /users/{id}`` once ``manages`` holds: the person after the change must be
+    one the actor could have created, and nobody changes their own role or branch."""
+    if ("role" in changes or "branch_id" in changes) and person.id == actor_id:
+        raise RoleNotAllowed("You cannot change your own role or branch; ask another admin.", "role")
+    role = changes.get("role", person.role)
+    branch_id = changes.get("branch_id", person.branch_id)
+    if role == "org_admin" and "role" in changes:
+        branch_id = None  # an organization admin belongs to no branch
+    check_new_user(actor_role=actor_role, actor_branch_id=actor_branch_id, role=role, branch_id=branch_id)
+
+
+def with_admin_changes(user: User, changes: dict[str, Any], now: datetime) -> User:
+    """The person after an admin's changes; a new role or branch is a new access revision."""
+    if changes.get("role") == "org_admin":
+        changes = {**changes, "branch_id": None}
+    access_changed = any(k in changes for k in ("role", "branch_id"))
+    return replace(
+        user,
+        **changes,
+        revision=user.revision + 1,
+        updated_at=now,
+        access_revision=user.access_revision + int(access_changed),
+    )
+
+
+def with_status(user: User, status: str, now: datetime, end_sign_ins: bool) -> User:
+    """The person made active or deactivated; ``end_sign_ins`` refuses every token issued so far."""
+    return replace(
+        user,
+        status=status,
+        updated_at=now,
+        sign_in_generation=user.sign_in_generation + int(end_sign_ins),
+        access_revision=user.access_revision + 1,
+    )
+
+
+def signed_out_everywhere(user: User, now: datetime) -> User:
+    return with_status(user, user.status, now, end_sign_ins=True)
+
+
+def staff_zone_follows(user: User, old_zone: str, new_zone: str) -> bool:
+    """A branch's new zone moves its staff who had the branch's zone, not those who chose theirs."""
+    return user.role != "client" and user.timezone == old_zone and old_zone != new_zone
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: str
+    org_id: str
+    name: str
+    role: str
+    branch_id: str | None
+    email: str | None
+    phone: str | None
+    timezone: str
+    language: str
+    invited_by: str
+    created_at: datetime
+    expires_at: datetime
+    nonce: str = field(repr=False)
+    token_digest: str = field(repr=False)
+    status: str = "sent"
+    sent_count: int = 1
+    user_id: str | None = None  # the person already added (POST /users without a password), or once accepted
+    accepted_at: datetime | None = None
+
+    def status_at(self, now: datetime) -> str:
+        return "expired" if self.status == "sent" and self.expires_at <= now else self.status
+
+    def public(self, now: datetime) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "branch_id": self.branch_id,
+            "email": self.email,
+            "phone": self.phone,
+            "status": self.status_at(now),
+            "expires_at": self.expires_at,
+            "created_at": self.created_at,
+            "invited_by": self.invited_by,
+            "sent_count": self.sent_count,
+            "user_id": self.user_id,
+        }
+
+
+def check_usable(invitation: Invitation | None, now: datetime) -> Invitation:
+    """The invitation a link names, if it can still be accepted."""
+    if invitation is None:
+        raise LinkNotUsable("This invitation link is not valid; ask for a new one.", "token")
+    state = invitation.status_at(now)
+    if state != "sent":
+        messages = {
+            "accepted": "This invitation was already accepted; sign in instead.",
+            "revoked": "This invitation was withdrawn; ask your organization for a new one.",
+            "expired": "This invitation link has expired; ask for a new one.",
+        }
+        raise LinkNotUsable(messages[state], "token")
+    return invitation
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    id: str
+    user_id: str
+    org_id: str
+    created_at: datetime
+    expires_at: datetime
+    token_digest: str = field(repr=False)
+    used_at: datetime | None = None
+
+
+def check_reset_usable(reset: PasswordReset | None, now: datetime) -> PasswordReset:
+    if reset is None or reset.used_at is not None:
+        raise LinkNotUsable("This reset link is not valid or was already used; ask for a new one.", "token")
+    if reset.expires_at <= now:
+        raise LinkNotUsable("This reset link has expired; ask for a new one.", "token")
+    return reset
+
+
+def invitation_facts(invitation: Invitation, org_name: str, inviter_name: str) -> dict[str, Any]:
+    """What `invitation.sent` tells notifications: whom to reach, how, and the link's nonce."""
+    keep = ("org_id", "branch_id", "role", "name", "email", "phone", "language", "timezone")
+    facts = {k: getattr(invitation, k) for k in keep}
+    return {
+        **facts,
+        "invitation_id": invitation.id,
+        "org_name": org_name,
+        "invited_by": invitation.invited_by,
+        "inviter_name": inviter_name,
+        "nonce": invitation.nonce,
+        "expires_at": invitation.expires_at,
+    }
+
+
+def branch_facts(branch: Branch, before: Branch, changed_fields: list[str]) -> dict[str, Any]:
+    """What `branch.updated` carries: the branch as it is now, and the zone it had."""
+    return {
+        "branch_id": branch.id,
+        "org_id": branch.org_id,
+        "name": branch.name,
+        "timezone": branch.timezone,
+        "language": branch.language,
+        "address": branch.address,
+        "previous_timezone": before.timezone,
+        "changed_fields": changed_fields,
+    }
+
+
+def signed_in(user: User, token: str, ttl_seconds: int) -> dict[str, Any]:
+    """The answer of a sign-in (and of accepting an invitation or resetting a password)."""
+    return {"access_token": token, "token_type": "bearer", "expires_in": ttl_seconds, "user": user.public()}

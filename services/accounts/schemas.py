@@ -16,6 +16,9 @@ SLUG = validate.Regexp(
 NAME = validate.Length(min=1, max=120)
 PASSWORD = validate.Length(min=8, max=128, error="Use between 8 and 128 characters.")
 ROLE = validate.OneOf(("client", "counselor", "branch_admin", "org_admin"))
+STATUSES = ("invited", "active", "deactivated")
+STATUS_HELP = "invited: has not set a password yet; deactivated: cannot sign in, tokens refused"
+INVITATION_STATUSES = ("sent", "accepted", "revoked", "expired")
 
 
 # What the document asks for: E.164, the form Njia stores and answers with. Whether a number is in
@@ -112,6 +115,13 @@ class OwnOrganizationOut(StrictSchema):
 class TokenRequest(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+    code = fields.String(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "the authenticator code (or a recovery code) when two-factor sign-in is on"},
+    )
 
 
 class UserOut(StrictSchema):
@@ -125,6 +135,7 @@ class UserOut(StrictSchema):
     timezone = fields.String(required=True)
     language = fields.String(required=True)
     created_at = fields.AwareDateTime(required=True)
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": STATUS_HELP})
 
 
 class TokenOut(StrictSchema):
@@ -132,6 +143,9 @@ class TokenOut(StrictSchema):
     token_type = fields.String(required=True, validate=validate.Equal("bearer"))
     expires_in = fields.Integer(required=True)
     user = fields.Nested(UserOut, required=True)
+    two_factor_setup_required = fields.Boolean(
+        metadata={"description": "the organization requires two-factor sign-in and this person has none yet"}
+    )
 
 
 class Registration(StrictSchema):
@@ -249,3 +263,111 @@ class CounselorOut(PersonOut):
 
 
 CounselorPage = page_of(CounselorOut)
+
+
+# The account life cycle: invitations, resets, admins changing people and branches --------------
+
+
+class ContactRequired(StrictSchema):
+    @validates_schema
+    def _email_or_phone(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("email") and not data.get("phone"):
+            raise ValidationError({"email": ["Give an email address or a phone number to send it to."]})
+
+
+class CreateInvitation(ContactRequired):
+    class Meta:
+        description = (
+            "Invite someone: the invitation goes by email, or by SMS when only a phone is given. The "
+            "same rules as POST /users apply to role and branch_id."
+        )
+
+    name = Trimmed(required=True, validate=NAME)
+    role = fields.String(required=True, validate=ROLE)
+    branch_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    phone = Phone(load_default=None, allow_none=True)
+    timezone = TimeZone(load_default=None, allow_none=True)
+    language = Language(load_default=None, allow_none=True)
+
+
+class InvitationOut(StrictSchema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True, validate=ROLE)
+    branch_id = fields.String(required=True, allow_none=True)
+    email = fields.Email(allow_none=True)
+    phone = fields.String(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(INVITATION_STATUSES))
+    expires_at = fields.AwareDateTime(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    invited_by = fields.String(required=True)
+    sent_count = fields.Integer(metadata={"description": "how many times it was sent (1 + resends)"})
+    user_id = fields.String(allow_none=True, metadata={"description": "the person, once accepted (or added)"})
+
+
+class InvitationQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(INVITATION_STATUSES))
+
+
+InvitationPage = page_of(InvitationOut)
+
+
+class AcceptInvitation(StrictSchema):
+    class Meta:
+        description = "email is needed only when the invitation went by SMS (422 naming email otherwise)."
+
+    token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD)
+    name = Trimmed(load_default=None, allow_none=True, validate=NAME)
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+
+
+class PasswordResetRequest(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class PasswordResetConfirm(StrictSchema):
+    token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD)
+
+
+class Accepted(StrictSchema):
+    status = fields.String(required=True, metadata={"example": "accepted"})
+
+
+class SignedOut(StrictSchema):
+    status = fields.String(required=True, metadata={"example": "signed_out"})
+
+
+class PersonChanges(StrictSchema):
+    """``PATCH /users/{id}``: an admin changes someone's name, phone, role or branch."""
+
+    class Meta:
+        description = "At least one of name, phone, role or branch_id; phone: null removes the number."
+        openapi = {"minProperties": 1}
+
+    name = Trimmed(validate=NAME)
+    phone = Phone(allow_none=True)
+    role = fields.String(validate=ROLE)
+    branch_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError({"body": ["Give at least one of name, phone, role or branch_id."]})
+
+
+class BranchChanges(StrictSchema):
+    class Meta:
+        description = "At least one of name, timezone or address; address: null removes it."
+        openapi = {"minProperties": 1}
+
+    name = Trimmed(validate=NAME)
+    timezone = TimeZone()
+    address = Trimmed(allow_none=True, validate=validate.Length(max=300))
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError({"body": ["Give at least one of name, timezone or address."]})
