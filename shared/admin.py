@@ -4,6 +4,7 @@ njia-admin declare-queues            create every event queue before traffic sta
 njia-admin ping SERVICE              exit 0 when SERVICE answers (for probes)
 njia-admin dead-letters list [SERVICE ...]
 njia-admin dead-letters replay SERVICE ID
+njia-admin audit verify [--org ORG]  check each organization's audit chain; names the first broken entry
 """
 
 from __future__ import annotations
@@ -54,6 +55,29 @@ def _rpc(amqp_uri: str, service: str, method: str, *args: Any, timeout: float = 
         return getattr(getattr(cluster, service), method)(*args)
 
 
+VERIFY_TIMEOUT_SECONDS = 600.0
+
+
+def audit_verify(amqp_uri: str, org_id: str | None) -> int:
+    """Print each chain's state; exit 1 naming the first entry that does not hold, 2 when the audit
+    service does not answer."""
+    try:
+        chains = _rpc(amqp_uri, "audit", "verify_chains", org_id, timeout=VERIFY_TIMEOUT_SECONDS)
+    except Exception as exc:
+        print(f"audit: not answering ({type(exc).__name__})", file=sys.stderr)
+        return 2
+    broken = [chain for chain in chains if not chain["ok"]]
+    for chain in chains:
+        if chain["ok"]:
+            print(f"OK {chain['org_id']}: {chain['entries']} entries, head {chain['head_hash'] or '-'}")
+        else:
+            print(
+                f"BROKEN {chain['org_id']}: entry {chain['entry_id']} (seq {chain['seq']}): {chain['reason']}"
+            )
+    print(f"{len(chains)} chains checked, {len(broken)} broken", file=sys.stderr)
+    return 1 if broken else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="njia-admin", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -69,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     replay = dead_sub.add_parser("replay")
     replay.add_argument("service")
     replay.add_argument("id")
+    audit = sub.add_parser("audit", help="the audit log's hash chains")
+    audit_sub = audit.add_subparsers(dest="action", required=True)
+    verify = audit_sub.add_parser("verify", help="check every chain; exit 1 naming the first broken entry")
+    verify.add_argument("--org", default=None, help="only this organization's chain")
     args = parser.parse_args(argv)
     settings = load_settings()
 
@@ -84,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{args.service}: ok")
         return 0
+    if args.command == "audit":
+        return audit_verify(settings.amqp_uri, args.org)
     if args.action == "list":
         total = 0
         for service in args.services:

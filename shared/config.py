@@ -16,7 +16,7 @@ from typing import Any
 DEV_JWT_SECRET = "njia-development-secret-change-me"
 
 # Every service behind the gateway: each owns a database, publishes events and answers RPC.
-BACKENDS = ("accounts", "scheduling", "notifications", "profiles", "assessments")
+BACKENDS = ("accounts", "scheduling", "notifications", "profiles", "assessments", "audit")
 
 # name -> (default, description); docs/configuration.md's table mirrors this.
 SETTINGS: dict[str, tuple[str, str]] = {

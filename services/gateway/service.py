@@ -19,6 +19,7 @@ from services.gateway.http import RouteDoc, api, json_response, language_of_requ
 from services.gateway.openapi import build_spec
 from services.gateway.routes.accounts import AccountsRoutes
 from services.gateway.routes.assessments import AssessmentsRoutes
+from services.gateway.routes.audit import AuditRoutes
 from services.gateway.routes.notifications import NotificationsRoutes
 from services.gateway.routes.profiles import ProfilesRoutes
 from services.gateway.routes.scheduling import SchedulingRoutes
@@ -61,7 +62,13 @@ def metrics_text(health: dict[str, Any]) -> str:
 
 
 class GatewayService(
-    AccountsRoutes, SchedulingRoutes, NotificationsRoutes, ProfilesRoutes, AssessmentsRoutes, WebRoutes
+    AccountsRoutes,
+    SchedulingRoutes,
+    NotificationsRoutes,
+    ProfilesRoutes,
+    AssessmentsRoutes,
+    AuditRoutes,
+    WebRoutes,
 ):
     name = "gateway"
 

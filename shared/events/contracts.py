@@ -361,6 +361,27 @@ class AssessmentCompleted(_Data):
     completed_at = fields.AwareDateTime(required=True, format="iso")
 
 
+AUDIT_RECORDED = "audit.recorded"
+# The services whose workers record audit entries (``shared.audit.AuditTrail``); each publishes the
+# record on its own exchange and the audit service has one handler per service.
+AUDITED_SERVICES = ("accounts", "scheduling", "notifications", "profiles", "assessments")
+
+
+@contract(AUDIT_RECORDED, source=AUDITED_SERVICES[0], also_from=AUDITED_SERVICES[1:])
+class AuditRecorded(_Data):
+    """Someone read or changed something the audit log must show (``shared.audit`` names the
+    actions): the audit service appends it to the organization's hash chain, once per event id."""
+
+    at = fields.AwareDateTime(required=True, format="iso")
+    action = fields.String(required=True, validate=validate.Regexp(r"^[a-z_]+\.[a-z_]+$"))
+    org_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    branch_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
+    subject_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
+    actor_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
+    request_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
+    ip = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
+
+
 # Every (source, event type, consuming service, handler method) in the platform.
 # `njia-admin declare-queues` creates these queues before traffic starts, so no
 # event is published into an exchange with no queue bound (nameko would drop it).
@@ -390,6 +411,8 @@ SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("scheduling", SESSION_UNASSIGNED, "notifications", "handle_session_unassigned"),
     ("scheduling", SESSION_REASSIGNED, "notifications", "handle_session_reassigned"),
     ("accounts", USER_REACTIVATED, "notifications", "handle_user_reactivated"),
+    # The audit log (#14): every service's records, one queue per publishing service.
+    *((source, AUDIT_RECORDED, "audit", f"handle_audit_recorded_by_{source}") for source in AUDITED_SERVICES),
 )
 # `user.access_changed` is heard by every gateway replica on a queue of its own (a broadcast), so it
 # is not among the shared queues above.

@@ -38,19 +38,26 @@ class Contract:
     version: int
     source: str
     schema: type[Schema]
+    # Other services that may publish it too, each on its own exchange (audit records: every service).
+    also_from: tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source, *self.also_from)
 
 
 CONTRACTS: dict[tuple[str, int], Contract] = {}
 
 
-def contract(event_type: str, source: str, version: int = 1) -> Any:
-    """Register ``schema`` as the shape of ``data`` for (event_type, version)."""
+def contract(event_type: str, source: str, version: int = 1, also_from: tuple[str, ...] = ()) -> Any:
+    """Register ``schema`` as the shape of ``data`` for (event_type, version), published by
+    ``source`` (or, for a fact any of several services states, by one of ``also_from``)."""
 
     def register(schema: type[Schema]) -> type[Schema]:
         key = (event_type, version)
         if key in CONTRACTS:
             raise RuntimeError(f"two contracts for {event_type} v{version}")
-        CONTRACTS[key] = Contract(event_type, version, source, schema)
+        CONTRACTS[key] = Contract(event_type, version, source, schema, tuple(also_from))
         return schema
 
     return register
@@ -73,11 +80,19 @@ def _instance(schema: type[Schema]) -> Schema:
 
 
 def build(
-    event_type: str, data: dict[str, Any], occurred_at: datetime, version: int | None = None
+    event_type: str,
+    data: dict[str, Any],
+    occurred_at: datetime,
+    version: int | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
-    """A validated envelope, ready to store in an outbox and to publish."""
+    """A validated envelope, ready to store in an outbox and to publish (by ``source``: the
+    contract's own source unless named)."""
     version = version or latest_version(event_type)
     found = CONTRACTS[(event_type, version)]
+    source = source or found.source
+    if source not in found.sources:
+        raise InvalidEvent(event_type, {"source": [f"{source} may not publish it"]})
     if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
         raise InvalidEvent(event_type, {"occurred_at": ["Must carry a time zone offset."]})
     payload = _instance(found.schema).dump(data)
@@ -86,7 +101,7 @@ def build(
         "event_type": event_type,
         "version": version,
         "occurred_at": isoformat(occurred_at),
-        "source": found.source,
+        "source": source,
         "data": payload,
     }
     return validate_envelope(envelope)
@@ -102,8 +117,8 @@ def validate_envelope(envelope: Any) -> dict[str, Any]:
     found = CONTRACTS.get((outer["event_type"], outer["version"]))
     if found is None:
         raise InvalidEvent(event_type, {"version": [f"no contract for v{outer['version']}"]})
-    if outer["source"] != found.source:
-        raise InvalidEvent(event_type, {"source": [f"must be {found.source}"]})
+    if outer["source"] not in found.sources:
+        raise InvalidEvent(event_type, {"source": [f"must be {' or '.join(found.sources)}"]})
     try:
         _instance(found.schema).load(envelope["data"])
     except ValidationError as exc:

@@ -23,7 +23,7 @@ from nameko.extensions import DependencyProvider
 from nameko.messaging import HeaderEncoder
 
 from shared.config import load_settings
-from shared.events.envelope import InvalidEvent, build, validate_envelope
+from shared.events.envelope import build, validate_envelope
 from shared.logs import REQUEST_ID_KEY
 from shared.mongo import Store
 
@@ -45,10 +45,7 @@ class EventPublisher:
 
     def new(self, event_type: str, data: dict[str, Any], occurred_at: datetime) -> dict[str, Any]:
         """A validated envelope; raises ``InvalidEvent`` rather than send a broken event."""
-        envelope = build(event_type, data, occurred_at)
-        if envelope["source"] != self.service_name:
-            raise InvalidEvent(event_type, {"source": [f"{self.service_name} may not publish it"]})
-        return envelope
+        return build(event_type, data, occurred_at, source=self.service_name)
 
     def publish(self, envelope: dict[str, Any]) -> bool:
         """Publish with confirms; False (and logged) when the broker did not take it."""

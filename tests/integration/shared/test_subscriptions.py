@@ -35,6 +35,6 @@ def test_every_handler_is_a_declared_subscription_and_every_subscription_has_a_h
 
 
 def test_every_subscribed_event_has_a_contract_from_its_source():
-    contracts = {(c.source, c.event_type) for c in CONTRACTS.values()}
+    contracts = {(source, c.event_type) for c in CONTRACTS.values() for source in c.sources}
     for source, event_type, _, _ in SUBSCRIPTIONS:
         assert (source, event_type) in contracts
