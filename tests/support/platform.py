@@ -77,12 +77,14 @@ class Platform:
         self.wait_ready()
         return self
 
-    def start_service(self, service: str, replica: int = 1) -> subprocess.Popen[bytes]:
+    def start_service(
+        self, service: str, replica: int = 1, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = open(self.logs / f"{service}-{replica}.log", "ab")  # noqa: SIM115 - the process owns it
         process = subprocess.Popen(
             [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG), service_target(service)],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -98,6 +100,24 @@ class Platform:
                 return False
 
         wait_until(ready, timeout=timeout, interval=0.2, message=f"platform not ready; logs in {self.logs}")
+
+    def start_gateway_replica(self, replica: int = 2) -> str:
+        """Another gateway on a port of its own (as behind a load balancer); its base URL once ready."""
+        port = free_port()
+        self.start_service("gateway", replica, {"NJIA_HTTP_PORT": str(port)})
+        base_url = f"http://127.0.0.1:{port}"
+
+        def ready() -> bool:
+            self._check_alive()
+            try:
+                return requests.get(base_url + "/readyz", timeout=5).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_until(
+            ready, timeout=60, interval=0.2, message=f"gateway #{replica} not ready; logs in {self.logs}"
+        )
+        return base_url
 
     def kill(self, service: str, replica: int = 1, sig: int = signal.SIGKILL) -> None:
         process = self.processes.pop((service, replica))
@@ -219,6 +239,9 @@ class Api:
 
     def put(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.http.put(self.platform.url(path), json=body, timeout=30, **kwargs)
+
+    def delete(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
+        return self.http.delete(self.platform.url(path), json=body, timeout=30, **kwargs)
 
     def patch(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.http.patch(self.platform.url(path), json=body, timeout=30, **kwargs)
