@@ -182,12 +182,13 @@ function setUp(holder, render) {
   };
 }
 
-function twoFactorCard(me, query, render) {
+function twoFactorCard(state, query, render) {
   const holder = h("div", {});
-  const on = me.two_factor_enabled === true;
-  if (on) {
+  if (state.enabled) {
     holder.append(
       h("p", {}, h("span", { class: "badge badge-ok", id: "two-factor-state" }, t("twofactor.state_on")), " ", t("twofactor.on_intro")),
+      typeof state.recovery_codes_left === "number"
+        ? h("p", { class: "meta", id: "recovery-codes-left" }, t("twofactor.codes_left", { n: state.recovery_codes_left })) : null,
       h("h3", {}, t("twofactor.off_title")),
       form({
         id: "two-factor-off",
@@ -203,7 +204,8 @@ function twoFactorCard(me, query, render) {
       }));
   } else {
     holder.append(
-      query.setup ? h("p", { class: "notice", role: "status" }, t("twofactor.required_by_org")) : null,
+      query.setup || state.required_by_organization
+        ? h("p", { class: "notice", role: "status" }, t("twofactor.required_by_org")) : null,
       h("p", {}, h("span", { class: "badge", id: "two-factor-state" }, t("twofactor.state_off")), " ", t("twofactor.off_intro")),
       h("div", { class: "actions" }, button(t("twofactor.turn_on"), setUp(holder, render), { class: "primary", id: "two-factor-start" })));
   }
@@ -247,10 +249,11 @@ async function securityPage({ query, navigate, render }) {
   const me = await api.get("/me");
   session.remember(me);
   const staff = STAFF.includes(me.role);
+  const twoFactor = staff ? await api.get("/me/two-factor") : null;
   const organization = me.role === "org_admin" ? await organizationCard().catch((error) => card(t("security.org_title"), alertBox(error))) : null;
   return page(t("security.title"),
     h("p", {}, t(staff ? "security.intro_staff" : "security.intro_client")),
-    staff ? twoFactorCard(me, query, render) : null,
+    staff ? twoFactorCard(twoFactor, query, render) : null,
     signOutEverywhereCard(navigate),
     organization,
     h("p", {}, h("a", { href: "#/settings" }, t("security.to_settings"))));

@@ -2,7 +2,7 @@
 // editing a branch, sessions left without a counselor, and the audit log.
 
 import { ApiError, all, api } from "../api.js";
-import { addDays, formatDateTime, formatTime, localDate, startOfDay, t } from "../i18n.js";
+import { addDays, formatDateTime, formatTime, has, localDate, startOfDay, t } from "../i18n.js";
 import { alertBox, button, card, confirmButton, empty, flash, form, h, page, status, table } from "../ui.js";
 import { browserTimeZone, timeZoneOptions } from "./account.js";
 
@@ -225,6 +225,7 @@ async function personPage({ params, user, render }) {
       person.role === "counselor" ? h("p", { class: "actions admin-links" },
         h("a", { href: `#/availability?counselor_id=${encodeURIComponent(person.id)}` }, t("admin.availability")),
         h("a", { href: `#/sessions?counselor_id=${encodeURIComponent(person.id)}` }, t("admin.sessions"))) : null,
+      h("p", {}, h("a", { href: `#/audit?subject_id=${encodeURIComponent(person.id)}` }, t("person.audit"))),
       person.status === "deactivated" && person.role === "counselor"
         ? h("p", {}, h("a", { href: "#/reassign" }, t("reassign.link"))) : null),
     editable ? card(t("person.edit_title"),
@@ -328,6 +329,17 @@ async function reassignPage({ user }) {
 
 const isDate = (value) => /^\d{4}-\d{2}-\d{2}$/.test(value || "");
 
+// What the audit log records (shared/audit.py's ACTIONS).
+const AUDIT_ACTIONS = ["sign_in.succeeded", "sign_in.failed", "invitation.sent", "invitation.accepted", "invitation.revoked",
+  "user.role_changed", "user.branch_changed", "user.deactivated", "user.reactivated", "password.reset", "case_notes.read",
+  "client_record.read", "export.created"];
+
+// "Signed in": an action in words, or its code for one this page does not know yet.
+function actionText(action) {
+  const key = action.replace(/\./g, "_");
+  return has(`audit.action.${key}`) ? t(`audit.action.${key}`) : action;
+}
+
 async function auditPage({ user, query, navigate }) {
   const zone = zoneOf(user);
   const filters = {};
@@ -353,7 +365,7 @@ async function auditPage({ user, query, navigate }) {
     const result = await api.get("/audit", { ...filters, limit: PAGE_SIZE, cursor });
     rows.append(...result.items.map((entry) => h("tr", { id: `audit-${entry.id}` },
       h("td", {}, formatDateTime(entry.at, zone)),
-      h("td", {}, h("code", {}, entry.action)),
+      h("td", {}, actionText(entry.action)),
       h("td", {}, person(entry.actor_id)),
       h("td", {}, person(entry.subject_id)),
       h("td", {}, entry.ip || "—"))));
@@ -361,7 +373,13 @@ async function auditPage({ user, query, navigate }) {
     holder.querySelector(".more")?.remove();
     if (cursor) holder.append(button(t("common.more"), () => more().catch((error) => holder.append(alertBox(error))), { class: "secondary more" }));
   }
-  await more();
+  let problem = null;
+  try {
+    await more();
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 422)) throw error;
+    problem = error;
+  }
   const wrap = h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("audit.caption") },
     h("table", { id: "audit-table" }, h("caption", {}, t("audit.caption")),
       h("thead", {}, h("tr", {}, [t("audit.at"), t("audit.action"), t("audit.actor"), t("audit.subject"), t("audit.ip")]
@@ -374,7 +392,8 @@ async function auditPage({ user, query, navigate }) {
       h("div", { class: "row" },
         dateField("from", t("admin.from"), isDate(query.from) ? query.from : ""),
         dateField("to", t("admin.to"), isDate(query.to) ? query.to : "", today)),
-      { name: "action", label: t("audit.action"), value: query.action || "", autocomplete: "off", spellcheck: "false", hint: t("audit.action_hint") },
+      { name: "action", label: t("audit.action"), type: "select", value: AUDIT_ACTIONS.includes(query.action) ? query.action : "",
+        options: [{ value: "", label: t("people.all") }, ...AUDIT_ACTIONS.map((action) => ({ value: action, label: actionText(action) }))] },
       { name: "actor_id", label: t("audit.actor_id"), value: query.actor_id || "", autocomplete: "off", spellcheck: "false" },
       { name: "subject_id", label: t("audit.subject_id"), value: query.subject_id || "", autocomplete: "off", spellcheck: "false" },
     ],
@@ -389,6 +408,7 @@ async function auditPage({ user, query, navigate }) {
   return page(t("audit.title"),
     h("p", {}, t("audit.intro")),
     card(t("audit.filter_title"), filterForm),
+    problem ? alertBox(t("admin.check_fields")) : null,
     rows.children.length ? [wrap, holder] : empty(t("audit.none")),
     h("p", { class: "meta" }, t("common.times_in", { zone })));
 }
