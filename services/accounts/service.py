@@ -20,6 +20,7 @@ from services.accounts.domain import (
     user_scope,
     with_details,
 )
+from services.accounts.security import TwoFactorEntrypoints
 from services.accounts.store import AccountsStore
 from shared.auth import Caller, Tokens
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
@@ -49,7 +50,7 @@ def _page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any
     return {"items": items, "next_cursor": next_cursor}
 
 
-class AccountsService(NjiaService):
+class AccountsService(TwoFactorEntrypoints, NjiaService):
     name = "accounts"
     store: AccountsStore = MongoStore(AccountsStore, "accounts")  # type: ignore[assignment]
     passwords = PasswordHashing()

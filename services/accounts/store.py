@@ -31,6 +31,7 @@ from services.accounts.domain import (
     SlugTaken,
     User,
 )
+from services.accounts.two_factor import TwoFactor, secret_digest
 from shared.limits import Limits
 from shared.mongo import Store, outbox_push, page, with_outbox
 
@@ -274,3 +275,101 @@ class AccountsStore(Limits, Store):
     ) -> tuple[list[User], str | None]:
         docs, next_cursor = page(self.users, scope, limit, cursor)
         return [_user(d) for d in docs], next_cursor
+
+    # Two-factor sign-in ----
+    # ``users.two_factor`` {secret, pending_secret, pending_at, enabled_at, recovery_code_hashes} is
+    # written only by the person's own set-up, confirmation and turning off (under ``begin_change``).
+    # What a sign-in uses up is never written into the users document (FerretDB writes whole
+    # documents back, so it could undo an admin's change made at the same moment): a used time-step
+    # and a used recovery code are claims (``totp:<user>:<step>``, ``recovery:<user>:<hash>``, the
+    # insert atomic: a code signs in once), and the last used step is ``totp-last:<user>``.
+
+    def two_factor(self, user_id: str) -> TwoFactor:
+        doc = (self.users.find_one({"_id": user_id}, {"two_factor": 1}) or {}).get("two_factor") or {}
+        last = self.claims.find_one({"_id": _last_step_key(user_id)}, {"step": 1}) or {}
+        return TwoFactor(
+            secret=doc.get("secret"),
+            pending_secret=doc.get("pending_secret"),
+            enabled_at=doc.get("enabled_at"),
+            recovery_code_hashes=tuple(doc.get("recovery_code_hashes") or ()),
+            last_step=last.get("step", -1),
+        )
+
+    def begin_two_factor(self, user_id: str, secret: str, now: datetime) -> None:
+        """A set-up waiting for its first code (a new one replaces one not confirmed)."""
+        self.users.update_one(
+            {"_id": user_id}, {"$set": {"two_factor": {"pending_secret": secret, "pending_at": now}}}
+        )
+
+    def enable_two_factor(self, user_id: str, secret: str, hashes: list[str], now: datetime) -> bool:
+        """Turn on the pending set-up ``secret``: True for exactly one of two confirmations at once
+        (a claim named after the set-up, not a conditional update, which FerretDB cannot make atomic)."""
+        if not self.claim(_enabled_key(user_id, secret), user_id, now):
+            return False
+        on = {"secret": secret, "enabled_at": now, "recovery_code_hashes": hashes}
+        self.users.update_one({"_id": user_id}, {"$set": {"two_factor": on}})
+        return True
+
+    def use_time_step(self, user_id: str, step: int, previous: int, oldest_valid: int, now: datetime) -> bool:
+        """Use the code of ``step``: False when it was used already (here or on another replica).
+        Claims of steps before ``oldest_valid`` (no longer accepted anyway) are given back, from
+        the ``previous`` last step on."""
+        if not self.claim(_step_key(user_id, step), user_id, now):
+            return False
+        self._remember_last_step(user_id, max(step, previous), now)
+        for old in (previous, previous - 1, previous - 2):
+            if 0 <= old < oldest_valid:
+                self.release(_step_key(user_id, old), user_id)
+        return True
+
+    def _remember_last_step(self, user_id: str, step: int, now: datetime) -> None:
+        record = {"owner": user_id, "claimed_at": now, "step": step}
+        try:
+            self.claims.replace_one({"_id": _last_step_key(user_id)}, record, upsert=True)
+        except DuplicateKeyError:  # two first sign-ins at once (see shared.mongo.upsert)
+            self.claims.replace_one({"_id": _last_step_key(user_id)}, record)
+
+    def use_recovery_code(self, user_id: str, digest: str, now: datetime) -> bool:
+        """True once per recovery code, whichever replica asks first."""
+        return self.claim(_recovery_key(user_id, digest), user_id, now)
+
+    def recovery_codes_left(self, user_id: str, hashes: tuple[str, ...]) -> int:
+        return sum(1 for digest in hashes if self.claim_owner(_recovery_key(user_id, digest)) is None)
+
+    def disable_two_factor(self, user_id: str, two_factor: TwoFactor) -> None:
+        """Off: the secret and the codes' hashes gone, and the claims they left given back."""
+        self.users.update_one({"_id": user_id}, {"$unset": {"two_factor": ""}})
+        keys = [_recovery_key(user_id, digest) for digest in two_factor.recovery_code_hashes]
+        last = two_factor.last_step
+        keys += [_step_key(user_id, step) for step in (last - 2, last - 1, last, last + 1) if step >= 0]
+        keys.append(_last_step_key(user_id))
+        if two_factor.secret:
+            keys.append(_enabled_key(user_id, two_factor.secret))
+        self.release_all(keys, user_id)
+
+    def organization_security(self, org_id: str) -> dict[str, Any] | None:
+        doc = self.organizations.find_one({"_id": org_id}, {"security": 1})
+        if doc is None:
+            return None
+        security = doc.get("security") or {}
+        return {"require_two_factor_for_staff": bool(security.get("require_two_factor_for_staff"))}
+
+    def set_organization_security(self, org_id: str, require: bool, now: datetime) -> None:
+        change = {"security.require_two_factor_for_staff": require, "security.updated_at": now}
+        self.organizations.update_one({"_id": org_id}, {"$set": change})
+
+
+def _step_key(user_id: str, step: int) -> str:
+    return f"totp:{user_id}:{step}"
+
+
+def _last_step_key(user_id: str) -> str:
+    return f"totp-last:{user_id}"
+
+
+def _recovery_key(user_id: str, digest: str) -> str:
+    return f"recovery:{user_id}:{digest}"
+
+
+def _enabled_key(user_id: str, secret: str) -> str:
+    return f"two-factor-on:{user_id}:{secret_digest(secret)}"

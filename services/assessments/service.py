@@ -10,6 +10,7 @@ from services.assessments.catalog import kept_branch
 from services.assessments.inventories import Inventory
 from services.assessments.matching import MATCHES_KEPT
 from services.assessments.store import AssessmentsStore, OccupationCatalog
+from shared.audit import CLIENT_RECORD_READ, AuditTrail
 from shared.auth import Caller
 from shared.errors import BadRequest, NotFound, ValidationFailed
 from shared.events.contracts import ASSESSMENT_COMPLETED, BRANCH_CREATED, SESSION_BOOKED
@@ -31,6 +32,7 @@ class AssessmentsService(KeepsPeople, NjiaService):
     store: AssessmentsStore = MongoStore(AssessmentsStore, "assessments")  # type: ignore[assignment]
     accounts_rpc = ServiceRpc("accounts")
     catalog = OccupationCatalog()
+    audit = AuditTrail()
 
     # Kept from events -------------------------------------------------------------------------
 
@@ -185,7 +187,16 @@ class AssessmentsService(KeepsPeople, NjiaService):
         doc = self.store.result(result_id)
         if doc is None or not domain.may_see(caller, doc, self._counsels(caller, doc["client_id"])):
             raise NotFound("No such result.")
+        self._record_reads(caller, [doc])
         return doc
+
+    def _record_reads(self, caller: Caller, docs: list[dict[str, Any]]) -> None:
+        """Staff reading clients' results goes into the audit log, once per client (a client's own
+        reads do not); before the results are handed back, so a read is recorded or not made."""
+        for doc in {d["client_id"]: d for d in docs if d["client_id"] != caller.user_id}.values():
+            self.audit.record(
+                CLIENT_RECORD_READ, doc["client_id"], org_id=doc["org_id"], branch_id=doc.get("branch_id")
+            )
 
     def _counsels(self, caller: Caller, client_id: str) -> bool:
         return caller.role == "counselor" and self.store.counsels(caller.user_id, client_id)
@@ -204,6 +215,7 @@ class AssessmentsService(KeepsPeople, NjiaService):
         if found is None:
             return {"items": [], "next_cursor": None}
         docs, next_cursor = found
+        self._record_reads(caller, docs)
         lang, zone = self._language(caller), self._zone(caller)
         return {"items": [views.result_view(d, lang, zone) for d in docs], "next_cursor": next_cursor}
 

@@ -23,6 +23,7 @@ from services.gateway.routes.audit import AuditRoutes
 from services.gateway.routes.notifications import NotificationsRoutes
 from services.gateway.routes.profiles import ProfilesRoutes
 from services.gateway.routes.scheduling import SchedulingRoutes
+from services.gateway.routes.security import SecurityRoutes
 from services.gateway.routes.web import WebRoutes
 from services.gateway.translations import translate_error
 from shared.config import BACKENDS
@@ -63,6 +64,7 @@ def metrics_text(health: dict[str, Any]) -> str:
 
 class GatewayService(
     AccountsRoutes,
+    SecurityRoutes,
     SchedulingRoutes,
     NotificationsRoutes,
     ProfilesRoutes,

@@ -419,6 +419,36 @@ MESSAGES: Mapping[str, str] = {
     "Not a valid IPv4 interface.": "Si kiolesura sahihi cha IPv4.",
     "Not a valid IPv6 interface.": "Si kiolesura sahihi cha IPv6.",
     "String does not match expected pattern.": "Maandishi hayalingani na muundo unaotarajiwa.",
+    # Staff two-factor sign-in (accounts: security.py, two_factor.py)
+    "Enter the 6-digit code from your authenticator app.": (
+        "Weka msimbo wa tarakimu 6 kutoka kwenye programu yako ya uthibitishaji."
+    ),
+    "Enter the 6-digit code from your authenticator app, or a recovery code like k7mq-2xfa.": (
+        "Weka msimbo wa tarakimu 6 kutoka kwenye programu yako ya uthibitishaji, au msimbo wa "
+        "kurejesha kama k7mq-2xfa."
+    ),
+    "That code is not right; enter the code your authenticator app shows now.": (
+        "Msimbo huo si sahihi; weka msimbo ambao programu yako ya uthibitishaji inaonyesha sasa."
+    ),
+    "That code was already used; wait for the next one.": (
+        "Msimbo huo umeshatumika; subiri msimbo unaofuata."
+    ),
+    "That recovery code is not right, or was already used.": (
+        "Msimbo huo wa kurejesha si sahihi, au umeshatumika."
+    ),
+    "This set-up was confirmed by another request.": "Mpangilio huu umethibitishwa na ombi lingine.",
+    "Too many wrong codes; try again shortly.": (
+        "Misimbo mingi mno isiyo sahihi; jaribu tena baada ya muda mfupi."
+    ),
+    "Two-factor sign-in is for counselors and admins.": (
+        "Kuingia kwa hatua mbili ni kwa washauri na wasimamizi."
+    ),
+    "Two-factor sign-in is not being set up; begin again.": (
+        "Kuingia kwa hatua mbili hakuwekwi kwa sasa; anza upya."
+    ),
+    "Two-factor sign-in is on already; turn it off first to move to a new phone.": (
+        "Kuingia kwa hatua mbili kumeshawashwa; kuzime kwanza ili kuhamia simu mpya."
+    ),
 }
 
 # What marshmallow, JSON Schema and Njia call a kind of value.

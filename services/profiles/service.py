@@ -18,6 +18,7 @@ from typing import Any
 from services.profiles import domain, jsonresume, linkedin, schemas, views
 from services.profiles.store import ProfilesStore
 from services.profiles.syncing import Syncing
+from shared.audit import CLIENT_RECORD_READ, EXPORT_CREATED, AuditTrail
 from shared.auth import Caller
 from shared.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from shared.events.contracts import PROFILE_SYNC_REQUESTED, SESSION_BOOKED
@@ -35,6 +36,7 @@ class ProfilesService(NjiaService):
     name = "profiles"
     store: ProfilesStore = MongoStore(ProfilesStore, "profiles")  # type: ignore[assignment]
     scheduling_rpc = ServiceRpc("scheduling")
+    audit = AuditTrail()
 
     def _syncing(self) -> Syncing:
         return Syncing(self.store, self.events, self.settings)
@@ -174,14 +176,26 @@ class ProfilesService(NjiaService):
         caller = self.auth.caller()
         params = load(schemas.ProfileQuery(), query or {})
         client_id = self._visible_client(caller, params["client_id"])
-        return views.profile_view(client_id, self.store.profile(client_id), self.store.sources_of(client_id))
+        profile = self.store.profile(client_id)
+        if client_id != caller.user_id:
+            self._record(CLIENT_RECORD_READ, caller, client_id, profile)
+        return views.profile_view(client_id, profile, self.store.sources_of(client_id))
 
     @rpc
     def export_profile(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
         caller = self.auth.caller()
         params = load(schemas.ExportQuery(), query or {})
         client_id = self._visible_client(caller, params["client_id"])
-        return views.resume_of(self.store.profile(client_id) or {})
+        profile = self.store.profile(client_id)
+        self._record(EXPORT_CREATED, caller, client_id, profile)
+        return views.resume_of(profile or {})
+
+    def _record(self, action: str, caller: Caller, client_id: str, profile: dict[str, Any] | None) -> None:
+        """Into the audit log before the profile is handed back: a read is recorded or not made."""
+        branch_id = (profile or {}).get(
+            "branch_id", caller.branch_id if client_id == caller.user_id else None
+        )
+        self.audit.record(action, client_id, org_id=caller.org_id, branch_id=branch_id)
 
     @rpc
     def get_sync(self, sync_id: str) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from shared.admin import declare_queues
+from shared.events.contracts import AUDIT_RECORDED, SUBSCRIPTIONS
 from tests.conftest import TEST_ENV
 from tests.support.http_provider import HttpProvider
 from tests.support.smtp_sink import SmtpSink
@@ -9,7 +11,11 @@ from tests.support.smtp_sink import SmtpSink
 
 @pytest.fixture
 def config(rabbit_config, db_prefix):
-    """A nameko config for containers under test: own vhost, own databases, quick timers."""
+    """A nameko config for containers under test: own vhost, own databases, quick timers. The audit
+    log's queues exist, as `njia-admin declare-queues` makes them before traffic: a service that
+    records a read refuses it (503) when no queue would take the record."""
+    audit_queues = tuple(s for s in SUBSCRIPTIONS if s[1] == AUDIT_RECORDED)
+    declare_queues(rabbit_config["AMQP_URI"], audit_queues)
     return {
         **rabbit_config,
         **TEST_ENV,

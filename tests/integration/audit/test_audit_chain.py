@@ -10,13 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from kombu import Connection
 from nameko.standalone.events import event_dispatcher
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 
 from services.audit import domain
 from services.audit.service import AuditService
 from services.audit.store import AuditStore
-from shared.admin import declare_queues
+from shared.admin import declare_queues, event_queue
 from shared.audit import CLIENT_RECORD_READ, AuditTrail
 from shared.auth import ADDRESS_KEY, TOKEN_KEY, Caller, Tokens
 from shared.config import load_settings
@@ -200,8 +201,10 @@ def test_records_wait_in_their_queue_while_the_audit_service_is_down(container_f
     wait_until(lambda: store.entry(record_id) is not None, message="a record sent while audit was down")
 
 
-def test_a_record_no_queue_would_take_fails_the_request_instead_of_vanishing(reader):
-    # No `declare-queues` in this vhost and no audit service: the broker has nowhere to put it.
+def test_a_record_no_queue_would_take_fails_the_request_instead_of_vanishing(reader, config):
+    # The audit queue for this service's records is gone (never declared): nowhere to put a record.
+    with Connection(config["AMQP_URI"]) as conn:
+        event_queue("profiles", AUDIT_RECORDED, "audit", "handle_audit_recorded_by_profiles")(conn).delete()
     with pytest.raises(Unavailable):
         read_as(reader, None, "usr_client_1", "org_nowhere")
 
