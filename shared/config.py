@@ -118,6 +118,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "NJIA_SIGN_UPS_PER_HOUR": ("20", "sign-ups (organizations and clients) one address may make in an hour"),
     "NJIA_SIGN_IN_FAILURES_PER_MINUTE": ("30", "failed sign-ins from one address in a minute, then it waits"),
+    "NJIA_INVITATION_DAYS": ("7", "days an invitation link works (a resend starts them again)"),
+    "NJIA_ACCESS_CHECK_SECONDS": (
+        "5",
+        "how long a gateway trusts what it knows of a person's standing when no change was heard",
+    ),
 }
 
 
@@ -183,6 +188,8 @@ class Settings:
     forwarded_hops: int
     sign_ups_per_hour: int
     sign_in_failures_per_minute: int
+    invitation_days: int
+    access_check_seconds: float
 
     @property
     def is_production(self) -> bool:
@@ -275,6 +282,8 @@ def load_settings(config: Mapping[str, Any] | None = None) -> Settings:
         forwarded_hops=count("NJIA_FORWARDED_HOPS"),
         sign_ups_per_hour=number("NJIA_SIGN_UPS_PER_HOUR", int),
         sign_in_failures_per_minute=number("NJIA_SIGN_IN_FAILURES_PER_MINUTE", int),
+        invitation_days=number("NJIA_INVITATION_DAYS", int),
+        access_check_seconds=number("NJIA_ACCESS_CHECK_SECONDS", float),
     )
     check(settings)
     return settings

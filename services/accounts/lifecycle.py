@@ -41,6 +41,7 @@ from services.accounts.domain import (
     with_admin_changes,
     with_status,
 )
+from shared import audit
 from shared.auth import Caller
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from shared.events.contracts import (
@@ -63,6 +64,7 @@ from shared.service import rpc
 # Failed sign-ins: per account (the email asked for, whether or not it has one); the limit per
 # address is NJIA_SIGN_IN_FAILURES_PER_MINUTE (many people may share one address behind a router).
 SIGN_IN_FAILURES = Limit("sign_in_failures", 5, timedelta(minutes=15))
+AUDITED = ((audit.USER_ROLE_CHANGED, "role"), (audit.USER_BRANCH_CHANGED, "branch_id"))
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"
 RESET_LIFETIME = timedelta(minutes=30)
@@ -80,6 +82,7 @@ class LifeCycleEntrypoints:
 
     store: Any
     events: Any
+    audit: Any
     auth: Any
     settings: Any
     passwords: Any
@@ -99,11 +102,16 @@ class LifeCycleEntrypoints:
             raise Conflict(BUSY, {"reason": "change_in_progress"})
 
     def _write_person(
-        self, before: User, after: User, at: datetime, password_hash: str | None = None
+        self,
+        before: User,
+        after: User,
+        at: datetime,
+        password_hash: str | None = None,
+        also: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
     ) -> None:
-        """``after`` with `user.updated` (when details changed) and `user.access_changed` (when its
-        standing, role, branch or sign-ins changed), in one write."""
-        events = self._person_events(before, after, at)
+        """``after`` with `user.updated` (when details changed), `user.access_changed` (when its
+        standing, role, branch or sign-ins changed), their audit records and ``also``, in one write."""
+        events = self._person_events(before, after, at) + list(also)
         self.events.record(
             self.store,
             "users",
@@ -124,12 +132,31 @@ class LifeCycleEntrypoints:
             events.append(self.events.new(USER_UPDATED, data, at))
         if after.access_revision != before.access_revision:
             events.append(self.events.new(ACCESS_CHANGED, after.access(), at))
-        return events
+        return events + self._audited_changes(before, after)
+
+    def _audited_changes(self, before: User, after: User) -> list[dict[str, Any]]:
+        """The audit records of a change of role, branch or standing, to travel in its write's outbox."""
+        actions = [action for action, name in AUDITED if getattr(before, name) != getattr(after, name)]
+        if before.status != after.status and DEACTIVATED in (before.status, after.status):
+            actions.append(audit.USER_DEACTIVATED if after.status == DEACTIVATED else audit.USER_REACTIVATED)
+        where = {"org_id": after.org_id, "branch_id": after.branch_id}
+        return [self.audit.event(action, after.id, **where) for action in actions]
 
     def _invitation_event(self, invitation: Invitation, inviter: User | None, at: datetime) -> dict[str, Any]:
         org = self.store.organization(invitation.org_id)
         facts = invitation_facts(invitation, org.name if org else "", inviter.name if inviter else "")
         return self.events.new(INVITATION_SENT, facts, at)
+
+    def _write_invitation(self, invitation: Invitation, action: str, actor_id: str | None = None) -> None:
+        where = {"org_id": invitation.org_id, "branch_id": invitation.branch_id, "actor_id": actor_id}
+        record = self.audit.event(action, invitation.id, **where)
+        self.events.record(
+            self.store,
+            "invitations",
+            invitation.id,
+            [record],
+            lambda evs: self.store.change_invitation(invitation, evs),
+        )
 
     def _fresh_link(self, purpose: str, record_id: str) -> tuple[str, str]:
         """A new nonce and the digest of the token it makes (the token itself is not kept)."""
@@ -188,11 +215,14 @@ class LifeCycleEntrypoints:
             user_id=user_id,
         )
         event = self._invitation_event(invitation, self.store.user(caller.user_id), at)
+        record = self.audit.event(
+            audit.INVITATION_SENT, invitation.id, org_id=caller.org_id, branch_id=invitation.branch_id
+        )
         self.events.record(
             self.store,
             "invitations",
             invitation.id,
-            [event],
+            [event, record],
             lambda evs: self.store.add_invitation(invitation, evs),
             fresh=True,
         )
@@ -281,7 +311,7 @@ class LifeCycleEntrypoints:
             if invitation.status == "accepted":
                 raise Conflict("This invitation was already accepted; deactivate the person instead.", {})
             revoked = replace(invitation, status="revoked")
-            self.store.change_invitation(revoked, [])
+            self._write_invitation(revoked, audit.INVITATION_REVOKED)
         finally:
             self.store.end_change(invitation_id)
         return revoked.public(now())
@@ -309,7 +339,7 @@ class LifeCycleEntrypoints:
             self.store.give_back_link(digest, invitation.id)
             raise Conflict(str(exc), {"email": [str(exc)]}) from None
         accepted = replace(invitation, status="accepted", user_id=user.id, accepted_at=at)
-        self.store.change_invitation(accepted, [])
+        self._write_invitation(accepted, audit.INVITATION_ACCEPTED, actor_id=user.id)
         return self._token_response(user)  # type: ignore[attr-defined,no-any-return]
 
     def _join(
@@ -401,7 +431,10 @@ class LifeCycleEntrypoints:
             if before is None or before.status == DEACTIVATED:
                 raise _link_error(LinkNotUsable("This reset link is not valid; ask for a new one.", "token"))
             after = signed_out_everywhere(replace(before, status=ACTIVE), at)
-            self._write_person(before, after, at, password_hash)
+            where = {"org_id": after.org_id, "branch_id": after.branch_id, "actor_id": after.id}
+            self._write_person(
+                before, after, at, password_hash, [self.audit.event(audit.PASSWORD_RESET, after.id, **where)]
+            )
         finally:
             self.store.end_change(reset.user_id)
         return self._token_response(after)  # type: ignore[attr-defined,no-any-return]

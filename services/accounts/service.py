@@ -17,14 +17,22 @@ from services.accounts.domain import (
     check_new_user,
     defaults_from_branch,
     normalize_email,
+    signed_in,
     user_scope,
     with_details,
 )
+from services.accounts.lifecycle import SIGN_IN_FAILURES, LifeCycleEntrypoints
 from services.accounts.security import TwoFactorEntrypoints
 from services.accounts.store import AccountsStore
+from shared.audit import SIGN_IN_FAILED, SIGN_IN_SUCCEEDED, AuditTrail
 from shared.auth import Caller, Tokens
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
-from shared.events.contracts import BRANCH_CREATED, ORGANIZATION_CREATED, USER_REGISTERED, USER_UPDATED
+from shared.events.contracts import (
+    BRANCH_CREATED,
+    ORGANIZATION_CREATED,
+    USER_REGISTERED,
+    USER_UPDATED,
+)
 from shared.ids import new_id
 from shared.limits import Limit, refuse_when_limited
 from shared.mongo import MongoStore, now
@@ -32,9 +40,6 @@ from shared.passwords import PasswordHashing
 from shared.schemas import load
 from shared.service import NjiaService, rpc
 
-# Failed sign-ins: per account (the email asked for, whether or not it has one) and per address
-# (NJIA_SIGN_IN_FAILURES_PER_MINUTE: many people may share one address behind a school's router).
-SIGN_IN_FAILURES = Limit("sign_in_failures", 5, timedelta(minutes=15))
 MINUTE = timedelta(minutes=1)
 LIMITED = "Too many requests; try again shortly."
 
@@ -50,10 +55,11 @@ def _page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any
     return {"items": items, "next_cursor": next_cursor}
 
 
-class AccountsService(TwoFactorEntrypoints, NjiaService):
+class AccountsService(TwoFactorEntrypoints, LifeCycleEntrypoints, NjiaService):
     name = "accounts"
     store: AccountsStore = MongoStore(AccountsStore, "accounts")  # type: ignore[assignment]
     passwords = PasswordHashing()
+    audit = AuditTrail()
 
     # Helpers ------------------------------------------------------------------
 
@@ -65,6 +71,12 @@ class AccountsService(TwoFactorEntrypoints, NjiaService):
 
     def _registered(self, user: User) -> dict[str, Any]:
         return self.events.new(USER_REGISTERED, self._person(user), user.created_at)
+
+    def _token_response(self, user: User) -> dict[str, Any]:
+        """What signing in gives: a token of the person's current role, branch and sign-in generation."""
+        caller = Caller(user.id, user.org_id, user.role, user.branch_id, user.sign_in_generation)
+        tokens = Tokens.from_settings(self.settings)
+        return signed_in(user, tokens.issue(caller, now()), tokens.ttl_seconds)
 
     def _count_sign_up(self) -> None:
         """At most ``sign_ups_per_hour`` sign-ups (organizations and clients) per address; each try
@@ -142,18 +154,19 @@ class AccountsService(TwoFactorEntrypoints, NjiaService):
         user = self.store.user_by_email(email)
         # Verify even for unknown emails so timing does not reveal who has an account.
         if not self.passwords.verify(user.password_hash if user else None, data["password"]) or user is None:
-            for limit, subject in limits:
-                if subject:
-                    self.store.count_attempt(limit, subject, at)
+            self._failed_sign_in(limits, user, at)
+            if user is not None:  # an address with no account belongs to no organization's log
+                self.audit.record(SIGN_IN_FAILED, user.id, org_id=user.org_id, branch_id=user.branch_id)
             raise Unauthorized("Wrong email or password.")
-        caller = Caller(user.id, user.org_id, user.role, user.branch_id)
-        tokens = Tokens.from_settings(self.settings)
-        return {
-            "access_token": tokens.issue(caller, now()),
-            "token_type": "bearer",
-            "expires_in": tokens.ttl_seconds,
-            "user": user.public(),
-        }
+        if not user.active:  # the right password: saying so reveals nothing new
+            raise Unauthorized(
+                "This account is deactivated; ask your organization's admin.", {"reason": "deactivated"}
+            )
+        extra = self._second_factor(user, data["code"])
+        self.audit.record(
+            SIGN_IN_SUCCEEDED, user.id, org_id=user.org_id, branch_id=user.branch_id, actor_id=user.id
+        )
+        return {**self._token_response(user), **extra}
 
     @rpc
     def register_client(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -191,8 +204,8 @@ class AccountsService(TwoFactorEntrypoints, NjiaService):
     def me(self) -> dict[str, Any]:
         caller = self.auth.caller()
         user = self.store.user(caller.user_id, caller.org_id)
-        if user is None:
-            raise Unauthorized("This account no longer exists.")
+        if user is None or not user.active:
+            raise Unauthorized("This account no longer exists or was deactivated.")
         return user.public()
 
     @rpc
@@ -318,8 +331,12 @@ class AccountsService(TwoFactorEntrypoints, NjiaService):
             branch_id=branch.id if branch else None,
             phone=data["phone"],
             password_hash=self.passwords.hash(data["password"]) if data["password"] else None,
+            status="active" if data["password"] else "invited",
         )
-        return self._add_user(user)
+        added = self._add_user(user)
+        if not data["password"]:  # nothing lets them sign in yet: invite them to set a password
+            self._invite(caller, {**data, "branch_id": user.branch_id}, user_id=user.id)
+        return added
 
     @rpc
     def list_users(self, query: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -24,10 +24,13 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from services.accounts.domain import (
+    ADMIN_CHANGES,
     OWN_DETAILS,
     Branch,
     EmailTaken,
+    Invitation,
     Organization,
+    PasswordReset,
     SlugTaken,
     User,
 )
@@ -85,7 +88,20 @@ def _user(doc: dict[str, Any]) -> User:
         password_hash=doc.get("password_hash"),
         revision=doc.get("revision", 0),
         updated_at=doc.get("updated_at"),
+        status=doc.get("status", "active"),
+        sign_in_generation=doc.get("sign_in_generation", 0),
+        access_revision=doc.get("access_revision", 0),
     )
+
+
+def _invitation(doc: dict[str, Any]) -> Invitation:
+    fields = {k: v for k, v in doc.items() if k not in ("_id", "outbox", "outbox_pending")}
+    return Invitation(id=doc["_id"], **fields)
+
+
+def _reset(doc: dict[str, Any]) -> PasswordReset:
+    fields = {k: v for k, v in doc.items() if k not in ("_id", "outbox", "outbox_pending")}
+    return PasswordReset(id=doc["_id"], **fields)
 
 
 def _organization(doc: dict[str, Any]) -> Organization:
@@ -98,7 +114,7 @@ def _organization(doc: dict[str, Any]) -> Organization:
 
 
 class AccountsStore(Limits, Store):
-    OUTBOX_COLLECTIONS = ("organizations", "branches", "users")
+    OUTBOX_COLLECTIONS = ("organizations", "branches", "users", "invitations", "resets", "notices")
 
     def __init__(self, db: Any) -> None:
         super().__init__(db)
@@ -106,6 +122,9 @@ class AccountsStore(Limits, Store):
         self.branches = db["branches"]
         self.users = db["users"]
         self.attempts = db["attempts"]  # failed sign-ins and sign-ups, for rate limits
+        self.invitations = db["invitations"]
+        self.resets = db["resets"]  # password reset links (their digest, never the token)
+        self.notices = db["notices"]  # one document per notice event (a throttled sign-in)
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
@@ -113,6 +132,9 @@ class AccountsStore(Limits, Store):
         self.users.create_index("email", unique=True)
         self.users.create_index([("org_id", 1), ("role", 1)])
         self.branches.create_index("org_id")
+        self.invitations.create_index("token_digest")
+        self.invitations.create_index([("org_id", 1), ("status", 1)])
+        self.resets.create_index("token_digest")
         self.ensure_attempts_index()
 
     # Claims with crash recovery ------------------------------------------------
@@ -201,6 +223,11 @@ class AccountsStore(Limits, Store):
     def add_branch(self, branch: Branch, events: list[dict[str, Any]]) -> None:
         self.branches.insert_one(with_outbox(_fields(branch), events))
 
+    def change_branch(self, branch: Branch, events: list[dict[str, Any]]) -> None:
+        """Name, zone and address with the events (the caller holds ``begin_change`` of the branch)."""
+        changes = {k: getattr(branch, k) for k in ("name", "timezone", "address")}
+        self.branches.update_one({"_id": branch.id}, {"$set": {**changes, **outbox_push(events)}})
+
     def branch(self, branch_id: str, org_id: str) -> Branch | None:
         doc = self.branches.find_one({"_id": branch_id})
         return _branch(doc) if doc and doc["org_id"] == org_id else None
@@ -258,6 +285,28 @@ class AccountsStore(Limits, Store):
             },
         )
 
+    def change_person(
+        self, user: User, events: list[dict[str, Any]], password_hash: str | None = None
+    ) -> None:
+        """Write what an admin may change, the person's standing and sign-in generation, with the
+        events the change causes, in one write (the caller holds ``begin_change``)."""
+        changes = {name: getattr(user, name) for name in (*ADMIN_CHANGES, "timezone")}
+        standing = {k: getattr(user, k) for k in ("status", "sign_in_generation", "access_revision")}
+        secret = {"password_hash": password_hash} if password_hash else {}
+        self.users.update_one(
+            {"_id": user.id},
+            {
+                "$set": {
+                    **changes,
+                    **standing,
+                    **secret,
+                    "revision": user.revision,
+                    "updated_at": user.updated_at,
+                    **outbox_push(events),
+                }
+            },
+        )
+
     def user(self, user_id: str, org_id: str | None = None) -> User | None:
         doc = self.users.find_one({"_id": user_id})
         if doc is None or (org_id is not None and doc["org_id"] != org_id):
@@ -275,6 +324,67 @@ class AccountsStore(Limits, Store):
     ) -> tuple[list[User], str | None]:
         docs, next_cursor = page(self.users, scope, limit, cursor)
         return [_user(d) for d in docs], next_cursor
+
+    def staff_of_branch(self, org_id: str, branch_id: str) -> list[User]:
+        """Everyone of the branch but its clients (few: a branch's counselors and admins)."""
+        docs = self.users.find({"org_id": org_id, "branch_id": branch_id})
+        return [_user(d) for d in docs if d["role"] != "client"]
+
+    # Invitations ---------------------------------------------------------------------
+
+    def add_invitation(self, invitation: Invitation, events: list[dict[str, Any]]) -> None:
+        self.invitations.insert_one(with_outbox(_fields(invitation), events))
+
+    def invitation(self, invitation_id: str, org_id: str) -> Invitation | None:
+        doc = self.invitations.find_one({"_id": invitation_id})
+        return _invitation(doc) if doc and doc["org_id"] == org_id else None
+
+    def invitation_by_digest(self, digest: str) -> Invitation | None:
+        doc = self.invitations.find_one({"token_digest": digest})
+        return _invitation(doc) if doc else None
+
+    def invitations_where(
+        self, scope: dict[str, Any], status: str | None, now: datetime, limit: int, cursor: str | None
+    ) -> tuple[list[Invitation], str | None]:
+        query = dict(scope)
+        if status == "expired":
+            query.update(status="sent", expires_at={"$lte": now})
+        elif status == "sent":
+            query.update(status="sent", expires_at={"$gt": now})
+        elif status:
+            query["status"] = status
+        docs, next_cursor = page(self.invitations, query, limit, cursor)
+        return [_invitation(d) for d in docs], next_cursor
+
+    def change_invitation(self, invitation: Invitation, events: list[dict[str, Any]]) -> None:
+        """Write a resend, revocation or acceptance (the caller holds its claim)."""
+        data = _fields(invitation)
+        data.pop("_id")
+        self.invitations.update_one({"_id": invitation.id}, {"$set": {**data, **outbox_push(events)}})
+
+    def use_link(self, digest: str, record_id: str, now: datetime) -> bool:
+        """True for exactly one caller: a link's token works once, however many ask at once."""
+        return self.claim(f"link:{digest}", record_id, now)
+
+    def give_back_link(self, digest: str, record_id: str) -> None:
+        """A use that failed before it changed anything (a taken email): the link still works."""
+        self.release(f"link:{digest}", record_id)
+
+    # Password resets ------------------------------------------------------------------
+
+    def add_reset(self, reset: PasswordReset, events: list[dict[str, Any]]) -> None:
+        self.resets.insert_one(with_outbox(_fields(reset), events))
+
+    def reset_by_digest(self, digest: str) -> PasswordReset | None:
+        doc = self.resets.find_one({"token_digest": digest})
+        return _reset(doc) if doc else None
+
+    def mark_reset_used(self, reset_id: str, now: datetime) -> None:
+        self.resets.update_one({"_id": reset_id}, {"$set": {"used_at": now}})
+
+    def notice(self, notice_id: str) -> Callable[[list[dict[str, Any]]], None]:
+        """The write of a notice with its events (a duplicate id: this notice was given already)."""
+        return lambda events: self.notices.insert_one(with_outbox({"_id": notice_id}, events)) and None
 
     # Two-factor sign-in ----
     # ``users.two_factor`` {secret, pending_secret, pending_at, enabled_at, recovery_code_hashes} is

@@ -10,6 +10,7 @@ backing service to 503, anything else to 500 with an error id in the log.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -320,4 +321,22 @@ class ApiEndpoint(HttpRequestHandler):
         )
 
 
-api = ApiEndpoint.decorator
+def _checking_sign_in(fn: Any) -> Any:
+    """``fn`` run only for a token that still counts (``services.gateway.access``)."""
+
+    @functools.wraps(fn)
+    def checked(self: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+        self.sign_ins.check(self.accounts_rpc)
+        return fn(self, request, *args, **kwargs)
+
+    return checked
+
+
+def api(method: str, url: str, *, doc: RouteDoc, **kwargs: Any) -> Any:
+    """Declare a route; one that needs a token first checks it still counts."""
+
+    def decorate(fn: Any) -> Any:
+        target = _checking_sign_in(fn) if doc.auth else fn
+        return ApiEndpoint.decorator(method, url, doc=doc, **kwargs)(target)
+
+    return decorate

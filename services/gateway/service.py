@@ -12,9 +12,11 @@ from typing import Any
 import eventlet
 from kombu import Connection
 from marshmallow import Schema, fields, validate
+from nameko.events import BROADCAST, event_handler
 from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Request, Response
 
+from services.gateway.access import SignInCheck, SignIns
 from services.gateway.http import RouteDoc, api, json_response, language_of_request
 from services.gateway.openapi import build_spec
 from services.gateway.routes.accounts import AccountsRoutes
@@ -28,6 +30,8 @@ from services.gateway.routes.web import WebRoutes
 from services.gateway.translations import translate_error
 from shared.config import BACKENDS
 from shared.errors import NjiaError, Unavailable
+from shared.events.contracts import ACCESS_CHANGED
+from shared.events.envelope import validate_envelope
 from shared.logs import RequestLogging
 from shared.service import SettingsProvider
 
@@ -76,6 +80,14 @@ class GatewayService(
 
     settings = SettingsProvider()
     request_id = RequestLogging()
+    sign_ins: SignInCheck = SignIns()  # type: ignore[assignment]
+
+    # Standing of people ----------------------------------------------------------
+
+    @event_handler("accounts", ACCESS_CHANGED, handler_type=BROADCAST, reliable_delivery=False)
+    def handle_access_changed(self, envelope: dict[str, Any]) -> None:
+        """Every replica hears each change of a person's standing (its own queue, gone with it)."""
+        self.sign_ins.learn(validate_envelope(envelope)["data"])
 
     # Health ----------------------------------------------------------------------
 

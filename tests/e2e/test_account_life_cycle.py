@@ -462,3 +462,51 @@ def _new_org_admin(platform):
     body = make_organization()
     assert Api(platform).post("/api/v1/organizations", body).status_code == 201
     return signed_in(platform, body["admin"]["email"])
+
+
+def test_sign_ins_invitations_and_changes_of_people_are_in_the_audit_log(platform, servers, org):
+    smtp, _ = servers
+    person = add(org, "counselor")
+    assert sign_in(platform, person["email"], "wrong-pass-0").status_code == 401
+    assert sign_in(platform, person["email"]).status_code == 200
+    other = org.post("/api/v1/branches", make_branch()).json()
+    org.patch(f"/api/v1/users/{person['id']}", {"role": "branch_admin", "branch_id": other["id"]})
+    org.post(f"/api/v1/users/{person['id']}/deactivate")
+    email = f"audited-{time.time_ns()}@example.org"
+    body = {"name": "Audited", "role": "counselor", "branch_id": org.branch["id"], "email": email}
+    invitation = org.post("/api/v1/invitations", body).json()
+    Api(platform).post(
+        "/api/v1/invitations/accept", {"token": link_in(smtp, email, "accept"), "password": PASSWORD}
+    )
+
+    expected = {
+        "sign_in.failed",
+        "sign_in.succeeded",
+        "user.role_changed",
+        "user.branch_changed",
+        "user.deactivated",
+    }
+
+    def recorded(subject):
+        items = org.get("/api/v1/audit", params={"subject_id": subject}).json()["items"]
+        return items
+
+    entries = wait_until(
+        lambda: (found := recorded(person["id"])) and {e["action"] for e in found} >= expected and found,
+        timeout=10,
+        interval=0.2,
+        message="audit entries missing",
+    )
+    admin_id = org.get("/api/v1/me").json()["id"]
+    by_action = {e["action"]: e for e in entries}
+    assert by_action["user.deactivated"]["actor_id"] == admin_id
+    assert by_action["sign_in.succeeded"]["actor_id"] == person["id"]
+    assert by_action["sign_in.failed"]["ip"] == "127.0.0.1"
+    invited = wait_until(
+        lambda: (
+            {e["action"] for e in recorded(invitation["id"])} >= {"invitation.sent", "invitation.accepted"}
+        ),
+        timeout=10,
+        interval=0.2,
+    )
+    assert invited
