@@ -293,13 +293,12 @@ def check_usable(invitation: Invitation | None, now: datetime) -> Invitation:
     if invitation is None:
         raise LinkNotUsable("This invitation link is not valid; ask for a new one.", "token")
     state = invitation.status_at(now)
-    if state != "sent":
-        messages = {
-            "accepted": "This invitation was already accepted; sign in instead.",
-            "revoked": "This invitation was withdrawn; ask your organization for a new one.",
-            "expired": "This invitation link has expired; ask for a new one.",
-        }
-        raise LinkNotUsable(messages[state], "token")
+    if state == "accepted":
+        raise LinkNotUsable("This invitation was already accepted; sign in instead.", "token")
+    if state == "revoked":
+        raise LinkNotUsable("This invitation was withdrawn; ask your organization for a new one.", "token")
+    if state == "expired":
+        raise LinkNotUsable("This invitation link has expired; ask for a new one.", "token")
     return invitation
 
 

@@ -276,10 +276,13 @@ class LifeCycleEntrypoints:
         self._hold(invitation.id)
         try:
             invitation = self._invitation_in_scope(invitation_id)[1]
-            if invitation.status in ("accepted", "revoked"):
+            if invitation.status == "accepted":
                 raise Conflict(
-                    f"This invitation was {invitation.status}; it cannot be sent again.",
-                    {"status": [invitation.status]},
+                    "This invitation was accepted; it cannot be sent again.", {"reason": "accepted"}
+                )
+            if invitation.status == "revoked":
+                raise Conflict(
+                    "This invitation was withdrawn; it cannot be sent again.", {"reason": "revoked"}
                 )
             at = now()
             nonce, digest = self._fresh_link(INVITATION, invitation.id)
