@@ -216,3 +216,13 @@ def test_the_openapi_document_describes_the_two_factor_routes(anonymous):
     assert {"get", "post", "delete"} <= set(paths[TWO_FACTOR])
     assert "post" in paths[f"{TWO_FACTOR}/confirm"]
     assert {"get", "put"} <= set(paths[SECURITY])
+
+
+def test_no_key_or_recovery_code_reaches_a_service_log(platform, counselor):
+    secret, recovery = turn_on(counselor)
+    assert token_for(platform, counselor.email, recovery[0]).status_code == 200
+    assert token_for(platform, counselor.email, recovery[0]).status_code == 401
+    assert delete(counselor, TWO_FACTOR, {"code": recovery[1]}).status_code == 200
+    text = "\n".join(log.read_text() for log in platform.logs.glob("*.log"))
+    assert secret not in text
+    assert not [c for c in recovery if c in text or c.replace("-", "") in text]
