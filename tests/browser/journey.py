@@ -7,11 +7,15 @@ Pages are found by what a person sees and by the stable ids the app gives its fo
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -19,7 +23,8 @@ from selenium.webdriver.support import expected_conditions as seen
 
 from tests.support.browser import page_loaded, wait_for
 from tests.support.builders import make_availability, make_branch, make_organization, make_user
-from tests.support.platform import Api, Platform
+from tests.support.platform import Api, MadeUpPlatform, Platform
+from tests.support.waiting import wait_until
 
 PASSWORD = "pass-word-1"
 # Far from every branch zone, with a half-hour offset: a time shown in the wrong zone is plain to see.
@@ -148,3 +153,25 @@ def sign_in(driver: WebDriver, platform: Platform, email: str) -> str:
 
 def stored_user(driver: WebDriver) -> dict[str, Any]:
     return json.loads(driver.execute_script("return localStorage.getItem('njia.user')") or "null")
+
+
+def mailed_link(platform: MadeUpPlatform, to: str, page: str, timeout: float = 60) -> str:
+    """The link to the web app's ``page`` ("/#/accept") in the newest email the mailbox `make up`
+    started received for ``to``, read from the message's text as its reader would."""
+    pattern = re.compile(rf"https?://[^\s<>\"']+{re.escape(page)}\?token=[A-Za-z0-9_\-]+")
+
+    def found() -> str | None:
+        listed = requests.get(f"{platform.mailbox_url}/api/messages", timeout=5).json()
+        for summary in listed:  # newest first
+            if to not in summary["to"]:
+                continue
+            raw = requests.get(f"{platform.mailbox_url}/messages/{summary['id']}/raw", timeout=5).text
+            message = email.message_from_string(raw, policy=email.policy.default)
+            body = message.get_body(("plain", "html"))
+            match = pattern.search(body.get_content() if body is not None else "")  # type: ignore[attr-defined]
+            if match:
+                return match.group(0)
+        return None
+
+    missing = f"no email to {to} with a {page} link reached the mailbox"
+    return str(wait_until(found, timeout=timeout, interval=0.5, message=missing))

@@ -25,9 +25,44 @@ from tests.support.platform import Api
 pytestmark = pytest.mark.slow
 
 PAGES = {
-    "client": ["/book", "/sessions", "/session", "/notifications", "/assessments", "/profile", "/settings"],
-    "counselor": ["/agenda", "/week", "/availability", "/session", "/notifications", "/settings"],
-    "admin": ["/report", "/branches", "/sessions", "/webhooks", "/settings"],
+    "client": [
+        "/book",
+        "/sessions",
+        "/session",
+        "/notifications",
+        "/assessments",
+        "/profile",
+        "/settings",
+        "/security",
+    ],
+    "counselor": [
+        "/agenda",
+        "/week",
+        "/availability",
+        "/session",
+        "/notifications",
+        "/settings",
+        "/security",
+    ],
+    "admin": [
+        "/report",
+        "/branches",
+        "/branch",
+        "/people",
+        "/person",
+        "/reassign",
+        "/sessions",
+        "/audit",
+        "/webhooks",
+        "/settings",
+        "/security",
+    ],
+}
+# Pages of one thing, and where that thing is.
+ONE = {
+    "/session": lambda people: f"/sessions/{people['session_id']}",
+    "/person": lambda people: f"/people/{people['counselor_id']}",
+    "/branch": lambda people: f"/branches/{people['branch_id']}",
 }
 # The Swahili pages docs/web-app.md shows.
 PHOTOGRAPHED = ("/assessments", "/profile", "/week")
@@ -68,6 +103,8 @@ def people(platform):
         "counselor": signed_in_api(platform, practice.counselor_email),
         "admin": signed_in_api(platform, practice.admin_email),
         "session_id": booked.json()["id"],
+        "counselor_id": booked.json()["counselor_id"],
+        "branch_id": practice.branch["id"],
     }
 
 
@@ -88,7 +125,7 @@ def test_every_main_page_speaks_swahili_and_passes_the_accessibility_check(platf
             json.dumps(me),
         )
         for route in PAGES[role]:
-            path = f"/sessions/{people['session_id']}" if route == "/session" else route
+            path = ONE[route](people) if route in ONE else route
             driver.get(platform.url(f"/#{path}"))
             wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "main h1"))
             wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "main .loading"))
