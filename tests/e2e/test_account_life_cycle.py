@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -510,3 +511,24 @@ def test_sign_ins_invitations_and_changes_of_people_are_in_the_audit_log(platfor
         interval=0.2,
     )
     assert invited
+
+
+def test_one_invitation_link_used_at_once_by_many_makes_one_account(platform, servers, org):
+    smtp, _ = servers
+    email = f"racing-{time.time_ns()}@example.org"
+    body = {"name": "Racer", "role": "counselor", "branch_id": org.branch["id"], "email": email}
+    assert org.post("/api/v1/invitations", body).status_code == 201
+    token = link_in(smtp, email, "accept")
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(
+            pool.map(
+                lambda i: Api(platform).post(
+                    "/api/v1/invitations/accept", {"token": token, "password": f"pass-word-{i}x"}
+                ),
+                range(8),
+            )
+        )
+    assert sorted(a.status_code for a in answers) == [200] + [422] * 7
+    winner = next(a for a in answers if a.status_code == 200).json()
+    people = org.get("/api/v1/users", params={"role": "counselor"}).json()["items"]
+    assert [p["id"] for p in people if p["email"] == email] == [winner["user"]["id"]]
