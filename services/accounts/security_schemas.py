@@ -7,9 +7,10 @@ from marshmallow import fields, validate
 
 from shared.schemas import StrictSchema
 
-# Six digits from the authenticator app, or a recovery code (``k7mq-2xfa``); spaces are ignored.
+# Six digits from the authenticator app, or a recovery code (``k7mq-2xfa``); spaces around and
+# in the middle of a code are allowed (literal spaces: the same in Python's and ECMA-262's patterns).
 CODE = validate.Regexp(
-    r"^\s*(?:[0-9]{3}\s*[0-9]{3}|[A-Za-z0-9]{4}-?[A-Za-z0-9]{4})\s*$",
+    r"^ *(?:[0-9]{3} ?[0-9]{3}|[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}) *$",
     error="Enter the 6-digit code from your authenticator app, or a recovery code like k7mq-2xfa.",
 )
 CODE_HELP = "the 6-digit code the authenticator app shows now, or one of the recovery codes (xxxx-xxxx)"
@@ -44,7 +45,7 @@ class TwoFactorConfirmCode(StrictSchema):
     code = fields.String(
         required=True,
         load_only=True,
-        validate=[validate.Length(max=20), validate.Regexp(r"^\s*[0-9]{3}\s*[0-9]{3}\s*$", error=CODE.error)],
+        validate=[validate.Length(max=20), validate.Regexp(r"^ *[0-9]{3} ?[0-9]{3} *$", error=CODE.error)],
         metadata={"description": "the 6-digit code the authenticator app shows now"},
     )
 
