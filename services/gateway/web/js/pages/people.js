@@ -210,7 +210,13 @@ function activationStep(person, render) {
 }
 
 async function personPage({ params, user, render }) {
-  const [person, { own, nameOf }] = await Promise.all([api.get(`/users/${encodeURIComponent(params.id)}`), branchesOf(user)]);
+  const [found, { own, nameOf }] = await Promise.all([api.get(`/users/${encodeURIComponent(params.id)}`), branchesOf(user)]);
+  let person = found;
+  if (!person.status) {
+    // One person's answer may not carry their account's state; the list of people does.
+    const alike = await all("/users", { role: person.role, branch_id: person.branch_id });
+    person = { ...person, status: (alike.find((other) => other.id === person.id) || {}).status };
+  }
   const self = person.id === user.id;
   const facts = h("dl", { class: "facts", id: "person-facts" },
     h("dt", {}, t("field.role")), h("dd", {}, roleLabel(person.role)),
