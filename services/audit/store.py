@@ -27,10 +27,6 @@ from shared.mongo import Store, decode_cursor, encode_cursor
 APPEND_ATTEMPTS = 100
 
 
-class ChainBusy(Exception):
-    """Other writers kept taking the next place in the chain (retried later by event handling)."""
-
-
 class AuditStore(Store):
     def __init__(self, db: Any) -> None:
         super().__init__(db)
@@ -59,7 +55,8 @@ class AuditStore(Store):
                 continue  # another writer took this place (or wrote this very record): look again
             self._advance_head(entry)
             return entry
-        raise ChainBusy(f"no free place in the chain of {record.org_id} after {APPEND_ATTEMPTS} tries")
+        # Other writers kept taking the next place: the handler fails and the event is retried later.
+        raise RuntimeError(f"no free place in the chain of {record.org_id} after {APPEND_ATTEMPTS} tries")
 
     def chain_end(self, org_id: str) -> domain.Link | None:
         """The last entry of the chain: from the remembered head, forward over newer entries."""

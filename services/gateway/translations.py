@@ -269,6 +269,12 @@ MESSAGES: Mapping[str, str] = {
     "Your session has expired; sign in again.": "Muda wako wa kuingia umekwisha; ingia tena.",
     "The access token is not valid.": "Tokeni ya kuingia si sahihi.",
     "Only Njia's own services may ask this.": "Ni huduma za Njia pekee zinazoweza kuomba hili.",
+    "Only an organization's or a branch's admins may read the audit log.": (
+        "Ni wasimamizi wa shirika au wa tawi pekee wanaoweza kusoma kumbukumbu za ukaguzi."
+    ),
+    "The audit log cannot be written just now; try again shortly.": (
+        "Kumbukumbu za ukaguzi haziwezi kuandikwa kwa sasa; jaribu tena baada ya muda mfupi."
+    ),
     # Accounts.
     "Wrong email or password.": "Barua pepe au nenosiri si sahihi.",
     "No organization has this slug.": "Hakuna shirika lenye msimbo huu.",
