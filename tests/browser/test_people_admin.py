@@ -127,6 +127,16 @@ def test_an_admin_deactivates_a_counselor_reassigns_their_session_and_reads_the_
         wait_for(driver, lambda d: "action=user.deactivated" in d.current_url)
         rows = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr"))
         assert all("Account deactivated" in row.text for row in rows), [row.text for row in rows]
+
+        # A counselor without it is asked to set it up when they next sign in.
+        counselor_browser = open_browser(1280, 900)
+        try:
+            sign_in(counselor_browser, platform, practice.counselor_email)
+            wait_for(counselor_browser, lambda d: "/security?setup=1" in d.current_url)
+            wait_for(counselor_browser, lambda d: d.find_elements(By.ID, "two-factor-start"))
+            assert "requires two-factor sign-in" in main_text(counselor_browser)
+        finally:
+            counselor_browser.quit()
     finally:
         driver.quit()
     assert not problems, "\n".join(problems)

@@ -147,12 +147,14 @@ export function form({ fields, submit, onSubmit, id, secondary }) {
 }
 
 // What a person typed survives an error, a reload, going offline and an expired sign-in: it is
-// kept for this tab (never a password or a file) until the form is sent successfully.
+// kept for this tab (never a password, a code or a file) until the form is sent successfully.
 const typedKey = (formId) => `njia.typed.${formId}`;
 const routeNow = () => location.hash.split("?")[0];
 
 function keepTyping(element, formId, controls) {
-  const kept = (name, control) => control.type !== "password" && control.fieldType !== "file" && name;
+  // Never a password, a sign-in code or a recovery code (a secret too), nor a file.
+  const kept = (name, control) => control.type !== "password" && control.autocomplete !== "one-time-code"
+    && control.fieldType !== "file" && name;
   // The page the form belongs to, fixed now: a focused field removed by a move to another page
   // still reports its last change, after the address has already changed.
   const at = routeNow();
