@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
+
+from shared.links import accept_invitation_page, reset_password_page
+from shared.one_time import link_token
 
 CHANNELS = ("email", "sms", "in_app")
 DEFAULT_OFFSETS = (1440, 60)
@@ -21,6 +25,8 @@ class Preferences:
     sms: bool = True
     in_app: bool = True
     reminder_offsets_minutes: tuple[int, ...] = DEFAULT_OFFSETS
+    # False while the person's account is deactivated: nothing is planned for them, nor sent.
+    active: bool = True
 
     def allows(self, channel: str) -> bool:
         return bool(getattr(self, channel, False))
@@ -109,15 +115,18 @@ def delivery_id(
     recipient_id: str,
     channel: str,
     offset_minutes: int | None = None,
+    version: int | None = None,
 ) -> str:
     """Deterministic: the same event planned twice (redelivery, two replicas) is the same delivery.
 
     The session's start is part of it, so a rescheduled session's reminders are new deliveries
-    and the old ones can never be sent at the old time.
+    and the old ones can never be sent at the old time. ``version`` (the session's revision) makes
+    notices that may happen more than once at one time (a session reassigned twice) distinct.
     """
     stamp = _utc(start).strftime("%Y%m%dT%H%MZ")
     offset = "" if offset_minutes is None else f":{offset_minutes}"
-    return f"{kind}:{session_id}:{stamp}:{recipient_id}{offset}:{channel}"
+    again = "" if version is None else f":v{version}"
+    return f"{kind}:{session_id}:{stamp}:{recipient_id}{offset}:{channel}{again}"
 
 
 def plan_session_messages(
@@ -127,12 +136,13 @@ def plan_session_messages(
     recipients: Sequence[tuple[Recipient, Preferences]],
     now: datetime,
     facts: dict[str, Any],
+    version: int | None = None,
 ) -> list[Delivery]:
-    """A notice sent now (confirmation, rescheduled, cancelled, no-show) on every channel each
-    recipient has enabled and can be reached by."""
+    """A notice sent now (confirmation, rescheduled, cancelled, no-show, unassigned, reassigned) on
+    every channel each recipient has enabled and can be reached by."""
     return [
         Delivery(
-            id=delivery_id(kind, session_id, start, person.user_id, channel),
+            id=delivery_id(kind, session_id, start, person.user_id, channel, version=version),
             kind=kind,
             channel=channel,
             recipient_id=person.user_id,
@@ -232,6 +242,105 @@ def plan_assessment_summaries(
         for channel in SUMMARY_CHANNELS
         if prefs.allows(channel) and person.reachable_by(channel)
     ]
+
+
+# Account messages (#14) -------------------------------------------------------------------------
+
+# Sent whatever the recipient's channel preferences: they are about the account's safety, or reach
+# someone who has no account yet.
+ACCOUNT_KINDS = ("invitation", "password_reset", "sign_in_throttled")
+# Messages carrying a single-use link. The delivery keeps the nonce; the link is made when the
+# message is sent (``one_time_link``) and exists only in the email or SMS: never stored, never
+# in the app's inbox.
+LINK_PAGES = {"invitation": accept_invitation_page, "password_reset": reset_password_page}
+
+
+def nonce_tag(nonce: str) -> str:
+    """A short digest of a link's nonce: what a delivery id carries (never the nonce itself)."""
+    return hashlib.sha256(nonce.encode()).hexdigest()[:16]
+
+
+def one_time_link(kind: str, facts: Mapping[str, Any], secret: str, public_url: str) -> str:
+    """The link of an invitation or a password reset, made from the nonce the delivery keeps."""
+    token = link_token(secret, kind, facts["record_id"], facts["nonce"])
+    return public_url.rstrip("/") + LINK_PAGES[kind](token)
+
+
+def plan_invitation(facts: Mapping[str, Any], now: datetime) -> list[Delivery]:
+    """The invitation by email when it has an address, else by SMS. Each sending (a resend has a new
+    nonce) is a delivery of its own; the same event handled twice is the same delivery."""
+    channel = "email" if facts.get("email") else "sms"
+    invitee = Recipient(
+        user_id=facts["invitation_id"],
+        role=facts["role"],
+        name=facts["name"],
+        email=facts.get("email"),
+        phone=facts.get("phone"),
+        timezone=facts.get("timezone") or "UTC",
+        language=facts.get("language") or "en",
+    )
+    kept = {
+        "record_id": facts["invitation_id"],
+        "nonce": facts["nonce"],
+        "org_name": facts["org_name"],
+        "inviter_name": facts["inviter_name"],
+        "invited_role": facts["role"],
+        "expires_at": facts["expires_at"],
+    }
+    delivery = f"invitation:{facts['invitation_id']}:{nonce_tag(facts['nonce'])}:{channel}"
+    return (
+        [_account_message(delivery, "invitation", channel, invitee, kept, now)]
+        if invitee.reachable_by(channel)
+        else []
+    )
+
+
+def plan_password_reset(
+    facts: Mapping[str, Any], person: Recipient, requested_at: datetime, now: datetime
+) -> list[Delivery]:
+    """The reset link, by email only (whoever holds the account's address may choose its password)."""
+    valid = max(1, round((moment(facts["expires_at"]) - requested_at).total_seconds() / 60))
+    kept = {
+        "record_id": facts["reset_id"],
+        "nonce": facts["nonce"],
+        "expires_at": facts["expires_at"],
+        "valid_minutes": valid,
+    }
+    delivery = f"password_reset:{facts['reset_id']}:{nonce_tag(facts['nonce'])}:email"
+    return [_account_message(delivery, "password_reset", "email", person, kept, now)] if person.email else []
+
+
+def plan_sign_in_throttled(facts: Mapping[str, Any], person: Recipient, now: datetime) -> list[Delivery]:
+    """The account's owner hears that sign-in was paused, by email and in the app (no link: they
+    reset their password from the sign-in page if it was not them)."""
+    stamp = _utc(moment(facts["at"])).strftime("%Y%m%dT%H%M%SZ")
+    kept = {key: facts[key] for key in ("failures", "retry_after_seconds", "at")}
+    return [
+        _account_message(
+            f"sign_in_throttled:{person.user_id}:{stamp}:{channel}",
+            "sign_in_throttled",
+            channel,
+            person,
+            kept,
+            now,
+        )
+        for channel in SUMMARY_CHANNELS
+        if person.reachable_by(channel)
+    ]
+
+
+def _account_message(
+    delivery: str, kind: str, channel: str, person: Recipient, facts: dict[str, Any], now: datetime
+) -> Delivery:
+    return Delivery(
+        id=delivery,
+        kind=kind,
+        channel=channel,
+        recipient_id=person.user_id,
+        due_at=_utc(now),
+        facts=facts,
+        recipient=vars(person),
+    )
 
 
 def when_due(now: datetime, session_start: datetime | None, session_status: str | None) -> str:

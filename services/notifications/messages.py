@@ -29,7 +29,35 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-KINDS = ("confirmation", "reminder", "rescheduled", "cancelled", "no_show", "agenda", "assessment_summary")
+KINDS = (
+    "confirmation",
+    "reminder",
+    "rescheduled",
+    "cancelled",
+    "no_show",
+    "agenda",
+    "assessment_summary",
+    "unassigned",
+    "reassigned",
+    "invitation",
+    "password_reset",
+    "sign_in_throttled",
+)
+# What an invitation calls the role it offers: in a sentence ("as a counselor") and as a label.
+ROLE_NAMES = {
+    "en": {
+        "client": ("a client", "Client"),
+        "counselor": ("a counselor", "Counselor"),
+        "branch_admin": ("a branch administrator", "Branch administrator"),
+        "org_admin": ("an organization administrator", "Organization administrator"),
+    },
+    "sw": {
+        "client": ("mteja", "Mteja"),
+        "counselor": ("mshauri", "Mshauri"),
+        "branch_admin": ("msimamizi wa tawi", "Msimamizi wa tawi"),
+        "org_admin": ("msimamizi wa shirika", "Msimamizi wa shirika"),
+    },
+}
 LANGUAGES = ("en", "sw")
 DEFAULT_LANGUAGE = "en"
 SMS_LIMIT = 160
@@ -326,6 +354,8 @@ def _context(
         context["cancelled_by_role"] = _role_of(facts.get("cancelled_by"), facts)
     if kind == "agenda":
         context.update(_agenda(lang, facts, zone, base))
+    if kind in ("invitation", "password_reset", "sign_in_throttled"):
+        context.update(_account(lang, facts, zone))
     if kind == "assessment_summary":
         context["client_name"] = facts.get("client_name")
         context["results_url"] = _link(base, facts["result_path"]) if facts.get("result_path") else base
@@ -372,6 +402,28 @@ def _agenda(lang: str, facts: Mapping[str, Any], zone: ZoneInfo, base: str) -> d
                 }
             )
         context["sessions"] = items
+    return context
+
+
+def _account(lang: str, facts: Mapping[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    """An account message's times in the recipient's zone, and the role an invitation offers. The
+    link (``link``) is in the facts only when the message is sent by email or SMS: never stored."""
+    context: dict[str, Any] = {}
+    if "expires_at" in facts:
+        expires = instant(facts["expires_at"]).astimezone(zone)
+        months = _SW_MONTHS if lang == "sw" else _EN_MONTHS
+        context.update(
+            expires=long_time(expires, lang),
+            sms_expires=sms_time(expires, lang),
+            sms_expires_day=f"{expires.day} {months[expires.month - 1][:3]}",  # an SMS with a link is short
+        )
+    if "at" in facts:
+        context["when_at"] = long_time(instant(facts["at"]).astimezone(zone), lang)
+    if "retry_after_seconds" in facts:
+        context["retry_minutes"] = max(1, -(-int(facts["retry_after_seconds"]) // 60))
+    if "invited_role" in facts:
+        names = ROLE_NAMES[lang].get(facts["invited_role"], (facts["invited_role"], facts["invited_role"]))
+        context.update(role_name=names[0], role_label=names[1])
     return context
 
 

@@ -37,7 +37,8 @@ SWEEP_SECONDS_MAX = 60.0  # one sweep's longest run of back-to-back batches
 CHANNEL_DEADLINE_SECONDS = 30
 PREFERENCES_CACHE_SECONDS = 10.0
 NEVER = datetime.min.replace(tzinfo=UTC)
-CALENDAR_KINDS = ("confirmation", "rescheduled", "cancelled")  # emails that carry the session's .ics
+# Emails that carry the session's .ics (a reassigned session's replaces the one its client had).
+CALENDAR_KINDS = ("confirmation", "rescheduled", "cancelled", "reassigned")
 
 
 @dataclass
@@ -157,10 +158,10 @@ class Sender:
             stopped = domain.webhook_stopped(hook, doc["facts"]["envelope"]["event_type"])
             if stopped:
                 return self._settle(doc, domain.CANCELLED, at, reason=stopped)
-        elif not self._preferences(doc["recipient_id"]).allows(doc["channel"]):
-            return self._settle(
-                doc, domain.CANCELLED, at, reason=f"{doc['channel']} turned off by the recipient"
-            )
+        elif doc["kind"] not in domain.ACCOUNT_KINDS:
+            stopped = self._stopped_by_recipient(doc)
+            if stopped:
+                return self._settle(doc, domain.CANCELLED, at, reason=stopped)
         attempts = doc.get("attempts", 0) + 1
         try:
             # An overall deadline: a receiver that trickles its answer must not hold a worker.
@@ -186,6 +187,16 @@ class Sender:
             log.exception("message could not be built", extra={"delivery_id": doc["_id"]})
             return self._settle(doc, domain.FAILED, at, reason=f"internal error: {exc!r}", attempts=attempts)
         return self._settle(doc, domain.SENT, at, attempts=attempts, reference=reference)
+
+    def _stopped_by_recipient(self, doc: dict[str, Any]) -> str | None:
+        """Why the recipient no longer gets this message (their account deactivated, or the channel
+        turned off), or None. Account messages go whatever the preferences."""
+        prefs = self._preferences(doc["recipient_id"])
+        if not prefs.active:
+            return "recipient deactivated"
+        if not prefs.allows(doc["channel"]):
+            return f"{doc['channel']} turned off by the recipient"
+        return None
 
     def _preferences(self, user_id: str) -> domain.Preferences:
         """Read at send time, so a channel turned off stops planned reminders; kept a few seconds."""
@@ -253,6 +264,12 @@ class Sender:
         person = domain.current_recipient(planned, domain.recipient_of(kept) if kept else None)
         if not person.reachable_by(doc["channel"]):
             raise PermanentFailure(f"the recipient has no address for {doc['channel']} any more")
+        if doc["kind"] in domain.LINK_PAGES and doc["channel"] in ("email", "sms"):
+            # The single-use link exists only in the message: made now from the nonce, never stored.
+            link = domain.one_time_link(
+                doc["kind"], facts, self.settings.jwt_secret, self.settings.public_url
+            )
+            facts = {**facts, "link": link}
         message = messages.render(doc["kind"], person.language, facts, vars(person), self.settings.public_url)
         if doc["channel"] == "in_app":
             self.store.deliver_in_app(

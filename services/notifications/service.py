@@ -18,16 +18,23 @@ from shared.auth import TOKEN_KEY, Caller, Tokens
 from shared.errors import NotFound, Unauthorized, ValidationFailed
 from shared.events.contracts import (
     ASSESSMENT_COMPLETED,
+    INVITATION_SENT,
+    PASSWORD_RESET_REQUESTED,
     SESSION_BOOKED,
     SESSION_CANCELLED,
     SESSION_COMPLETED,
     SESSION_NO_SHOW,
+    SESSION_REASSIGNED,
     SESSION_RESCHEDULED,
+    SESSION_UNASSIGNED,
+    SIGN_IN_THROTTLED,
+    USER_DEACTIVATED,
+    USER_REACTIVATED,
 )
 from shared.events.handling import on_event
 from shared.ids import new_id
 from shared.mongo import MongoStore, now
-from shared.people import KeepsPeople
+from shared.people import KeepsPeople, person_from_user
 from shared.rpc import ServiceRpc
 from shared.schemas import PageQuery, load
 from shared.service import NjiaService, rpc
@@ -51,6 +58,7 @@ class NotificationsService(KeepsPeople, NjiaService):
     store: NotificationsStore = MongoStore(NotificationsStore, "notifications")  # type: ignore[assignment]
     channels = Channels()
     scheduling_rpc = ServiceRpc("scheduling")
+    accounts_rpc = ServiceRpc("accounts")
     act_as = ActAs()
     sending: SendingState = Sending()  # type: ignore[assignment]
     agendas: AgendaState = Agendas()  # type: ignore[assignment]
@@ -65,8 +73,10 @@ class NotificationsService(KeepsPeople, NjiaService):
     def _with_preferences(
         self, people: list[dict[str, Any]]
     ) -> list[tuple[domain.Recipient, domain.Preferences]]:
+        """Each person with their preferences; a deactivated person is left out (nothing is planned)."""
         recipients = [domain.recipient_of(person) for person in people]
-        return [(person, self.store.preferences_of(person.user_id)) for person in recipients]
+        chosen = [(person, self.store.preferences_of(person.user_id)) for person in recipients]
+        return [(person, prefs) for person, prefs in chosen if prefs.active]
 
     def _keep_session(self, envelope: dict[str, Any], at: datetime) -> bool:
         """Keep the session as this event tells it. False for an event older than one handled: nothing
@@ -123,7 +133,9 @@ class NotificationsService(KeepsPeople, NjiaService):
         if not self._keep_session(envelope, at):
             return
         self.store.cancel_scheduled(facts["session_id"], at)
-        both = self._participants(facts, ("client", "counselor"))
+        # A deactivated client's sessions are cancelled by Njia, not by them: only the counselor hears.
+        told = ("counselor",) if facts.get("cause") == "client_deactivated" else ("client", "counselor")
+        both = self._participants(facts, told)
         planned = domain.plan_session_messages(
             "cancelled", facts["session_id"], domain.moment(facts["start"]), both, at, facts
         ) + self._plan_webhooks(envelope)
@@ -145,6 +157,96 @@ class NotificationsService(KeepsPeople, NjiaService):
             "no_show", facts["session_id"], domain.moment(facts["start"]), counselor, at, facts
         ) + self._plan_webhooks(envelope)
         self.store.plan(planned, at)
+
+    @on_event("scheduling", SESSION_UNASSIGNED)
+    def handle_session_unassigned(self, envelope: dict[str, Any]) -> None:
+        """The counselor was deactivated: the client hears that the session waits for another counselor
+        and their time is kept; what was planned for the counselor about it is cancelled."""
+        facts, at = envelope["data"], now()
+        if not self._keep_session(envelope, at):
+            return
+        self.store.cancel_session_messages_to(facts["session_id"], facts["counselor"]["user_id"], at)
+        client = self._participants(facts, ("client",))
+        start, version = domain.moment(facts["start"]), facts["revision"]
+        planned = domain.plan_session_messages(
+            "unassigned", facts["session_id"], start, client, at, facts, version
+        ) + self._plan_webhooks(envelope)
+        self.store.plan(planned, at)
+
+    @on_event("scheduling", SESSION_REASSIGNED)
+    def handle_session_reassigned(self, envelope: dict[str, Any]) -> None:
+        """Another counselor took the session: the client and the new counselor hear of it (with a
+        calendar file replacing the old); the new counselor gets reminders, the previous one none, and
+        the client's planned reminders name the new counselor."""
+        facts, at = envelope["data"], now()
+        if not self._keep_session(envelope, at):
+            return
+        session_id, start = facts["session_id"], domain.moment(facts["start"])
+        self.store.cancel_session_messages_to(session_id, facts["previous_counselor"]["user_id"], at)
+        self.store.refresh_reminders(session_id, facts)
+        reminders = domain.plan_reminders(
+            session_id, start, self._participants(facts, ("counselor",)), at, facts
+        )
+        both = self._participants(facts, ("client", "counselor"))
+        planned = (
+            domain.plan_session_messages("reassigned", session_id, start, both, at, facts, facts["revision"])
+            + reminders
+            + self._plan_webhooks(envelope)
+        )
+        self.store.plan(planned, at)
+        self.store.rearm([d.id for d in reminders])  # the same counselor again: theirs were cancelled
+
+    # People's accounts ----------------------------------------------------------------------------
+
+    @on_event("accounts", USER_DEACTIVATED)
+    def handle_user_deactivated(self, envelope: dict[str, Any]) -> None:
+        """Nothing more reaches a deactivated person until they are reactivated: what was planned for
+        them is cancelled, and nothing is planned or sent to them. What becomes of their sessions,
+        scheduling decides; its events tell the others (a counselor's clients by `session.unassigned`,
+        a client's counselor by `session.cancelled`, which does not message the client)."""
+        facts = envelope["data"]
+        if self.store.set_active(facts["user_id"], False, domain.moment(facts["at"])):
+            self.store.cancel_to_recipient(facts["user_id"], "recipient deactivated", now())
+        self._sender().forget_preferences(facts["user_id"])
+
+    @on_event("accounts", USER_REACTIVATED)
+    def handle_user_reactivated(self, envelope: dict[str, Any]) -> None:
+        """Messages reach them again from now on (those cancelled meanwhile stay cancelled)."""
+        facts = envelope["data"]
+        self.store.set_active(facts["user_id"], True, domain.moment(facts["at"]))
+        self._sender().forget_preferences(facts["user_id"])
+
+    @on_event("accounts", INVITATION_SENT)
+    def handle_invitation_sent(self, envelope: dict[str, Any]) -> None:
+        """The invitation, by email or else SMS; a resend (a new nonce) is a new message."""
+        at = now()
+        self.store.plan(domain.plan_invitation(envelope["data"], at), at)
+
+    @on_event("accounts", PASSWORD_RESET_REQUESTED)
+    def handle_password_reset_requested(self, envelope: dict[str, Any]) -> None:
+        """The reset link, by email, to the account's owner."""
+        facts, at = envelope["data"], now()
+        person = self._account_owner(facts["user_id"], facts["org_id"])
+        requested_at = domain.moment(envelope["occurred_at"])
+        self.store.plan(domain.plan_password_reset(facts, person, requested_at, at), at)
+
+    @on_event("accounts", SIGN_IN_THROTTLED)
+    def handle_sign_in_throttled(self, envelope: dict[str, Any]) -> None:
+        """The account's owner hears that sign-in was paused after too many wrong passwords."""
+        facts, at = envelope["data"], now()
+        person = self._account_owner(facts["user_id"], facts["org_id"])
+        self.store.plan(domain.plan_sign_in_throttled(facts, person, at), at)
+
+    def _account_owner(self, user_id: str, org_id: str) -> domain.Recipient:
+        """The person as kept from accounts' events; else asked of accounts (as that person: an event
+        brings no caller), and kept."""
+        kept = self.store.person(user_id)
+        if kept is None:
+            as_them = Caller(user_id, org_id, "client", None)
+            self.act_as(Tokens.from_settings(self.settings).issue(as_them, now()))
+            kept = person_from_user(self.accounts_rpc.person(user_id))
+            self.store.remember_person(kept)
+        return domain.recipient_of(kept)
 
     # Assessments ----------------------------------------------------------------------------------------
 

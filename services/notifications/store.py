@@ -107,19 +107,26 @@ class NotificationsStore(People, Limits, Store):
             reminder_offsets_minutes=tuple(
                 doc.get("reminder_offsets_minutes", Preferences().reminder_offsets_minutes)
             ),
+            active=doc.get("active", True),
         )
 
     def save_preferences(self, user_id: str, prefs: Preferences, now: datetime) -> None:
-        upsert(
-            self.preferences,
-            {"_id": user_id},
-            {
-                "_id": user_id,
-                "channels": {"email": prefs.email, "sms": prefs.sms, "in_app": prefs.in_app},
-                "reminder_offsets_minutes": list(prefs.reminder_offsets_minutes),
-                "updated_at": now,
-            },
-        )
+        """The person's choices; whether their account is active (``set_active``) stays as it is."""
+        choices = {
+            "channels": {"email": prefs.email, "sms": prefs.sms, "in_app": prefs.in_app},
+            "reminder_offsets_minutes": list(prefs.reminder_offsets_minutes),
+            "updated_at": now,
+        }
+        upsert(self.preferences, {"_id": user_id}, {"$set": choices})
+
+    def set_active(self, user_id: str, active: bool, at: datetime) -> bool:
+        """Deactivated or reactivated at ``at``, kept with the person's preferences (read with them at
+        every planning and sending); a change older than the one kept (events reordered) is ignored."""
+        kept = self.preferences.find_one({"_id": user_id}, {"active_since": 1}) or {}
+        if kept.get("active_since") is not None and kept["active_since"] > at:
+            return False
+        upsert(self.preferences, {"_id": user_id}, {"$set": {"active": active, "active_since": at}})
+        return True
 
     def remember_session(self, facts: dict[str, Any], start: datetime, end: datetime) -> None:
         upsert(
@@ -222,11 +229,36 @@ class NotificationsStore(People, Limits, Store):
         self.deliveries.update_one({"_id": delivery_id}, {"$set": changes})
 
     def cancel_scheduled(self, session_id: str, now: datetime, kind: str | None = None) -> int:
+        """A cancelled session's planned messages, but for the notices of its cancellation: the same
+        event handled twice at once (published, and relayed from the outbox) must not cancel the
+        notice its first handling planned."""
         query: dict[str, Any] = {"session_id": session_id, "status": SCHEDULED}
-        if kind:
-            query["kind"] = kind
+        query["kind"] = kind if kind else {"$ne": "cancelled"}
         return self.deliveries.update_many(
             query, {"$set": {"status": "cancelled", "settled_at": now}}
+        ).modified_count
+
+    def cancel_to_recipient(self, recipient_id: str, reason: str, now: datetime) -> int:
+        """Every message still planned for the person (a deactivated account), with the reason."""
+        return self.deliveries.update_many(
+            {"recipient_id": recipient_id, "status": SCHEDULED},
+            {"$set": {"status": CANCELLED, "settled_at": now, "last_error": reason}},
+        ).modified_count
+
+    def cancel_session_messages_to(self, session_id: str, recipient_id: str, now: datetime) -> int:
+        """What is still planned about a session for one of its former participants (a counselor it
+        was taken from)."""
+        return self.deliveries.update_many(
+            {"session_id": session_id, "recipient_id": recipient_id, "status": SCHEDULED},
+            {"$set": {"status": CANCELLED, "settled_at": now, "last_error": "no longer their session"}},
+        ).modified_count
+
+    def refresh_reminders(self, session_id: str, facts: dict[str, Any]) -> int:
+        """Reminders still planned for a session tell it as it is now (its counselor, after a
+        reassignment): each keeps its own offset."""
+        changes = {f"facts.{key}": facts[key] for key in ("counselor", "branch_id", "revision")}
+        return self.deliveries.update_many(
+            {"session_id": session_id, "kind": "reminder", "status": SCHEDULED}, {"$set": changes}
         ).modified_count
 
     def cancel_other_reminders(self, session_id: str, start: datetime, now: datetime) -> int:

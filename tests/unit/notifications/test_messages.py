@@ -25,6 +25,38 @@ CLIENT = {"name": "Wanjiru Kamau", "role": "client", "timezone": "Africa/Nairobi
 COUNSELOR = {"name": "Achieng Otieno", "role": "counselor", "timezone": "Europe/London", "language": "en"}
 
 
+PREVIOUS_COUNSELOR = {
+    "user_id": "usr_previous",
+    "role": "counselor",
+    "name": "Otieno Mwangi",
+    "email": "otieno@example.org",
+    "phone": None,
+    "timezone": "Africa/Nairobi",
+    "language": "sw",
+}
+TOKEN = "Xk3" * 14 + "q"  # as long as shared.one_time.link_token's (43 characters)
+# Account messages' facts as a delivery keeps them, with the link the sender adds at send time.
+ACCOUNT_FACTS = {
+    "invitation": {
+        "record_id": "inv_1",
+        "nonce": "nonce-1",
+        "org_name": "Njia Nakuru",
+        "inviter_name": "Amina Njeri",
+        "invited_role": "counselor",
+        "expires_at": "2026-12-08T06:00:00+00:00",
+        "link": f"{PUBLIC_URL}/#/accept?token={TOKEN}",
+    },
+    "password_reset": {
+        "record_id": "rst_1",
+        "nonce": "nonce-2",
+        "expires_at": "2026-12-01T06:30:00+00:00",
+        "valid_minutes": 30,
+        "link": f"{PUBLIC_URL}/#/reset?token={TOKEN}",
+    },
+    "sign_in_throttled": {"failures": 5, "retry_after_seconds": 900, "at": "2026-12-01T06:00:00+00:00"},
+}
+
+
 def make_session_facts(**overrides):
     """The data of a session event: 1 December 2026, 06:00-07:00 UTC (09:00 EAT, 06:00 GMT)."""
     facts = {
@@ -96,7 +128,11 @@ def make_facts(kind, **overrides):
                 "rescheduled_by": "usr_client",
             },
             "cancelled": {"cancelled_by": "usr_client", "reason": "Unwell", "late": True},
+            "unassigned": {"reason": "counselor_deactivated", "unassigned_by": "usr_admin"},
+            "reassigned": {"previous_counselor": PREVIOUS_COUNSELOR, "reassigned_by": "usr_admin"},
         }
+        if kind in ACCOUNT_FACTS:
+            return {**ACCOUNT_FACTS[kind], **overrides}
         facts = make_session_facts(**extras.get(kind, {}))
     facts.update(overrides)
     return facts
