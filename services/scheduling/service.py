@@ -15,6 +15,7 @@ from typing import Any
 from services.scheduling import access, domain, meetings, retries, schemas, views
 from services.scheduling.store import AlreadyBooked, SchedulingStore
 from shared import calendar
+from shared.audit import CASE_NOTES_READ, AuditTrail
 from shared.auth import Caller
 from shared.errors import Conflict, Forbidden, NjiaError, NotFound, TooEarly, ValidationFailed
 from shared.events.contracts import SESSION_BOOKED, USER_DEACTIVATED
@@ -223,6 +224,7 @@ class SchedulingService(KeepsPeople, NjiaService):
     name = "scheduling"
     store: SchedulingStore = MongoStore(SchedulingStore, "sessions")  # type: ignore[assignment]
     accounts_rpc = ServiceRpc("accounts")
+    audit = AuditTrail()
 
     # People ----------------------------------------------------------------------------------
 
@@ -776,9 +778,17 @@ class SchedulingService(KeepsPeople, NjiaService):
     @rpc
     def list_notes(self, session_id: str, query: Doc | None = None) -> Doc:
         caller = self.auth.caller()
-        self._visible(session_id, caller, self._may_read_notes)
+        session = self._visible(session_id, caller, self._may_read_notes)
         params = load(schemas.PageQuery(), query or {})
         notes, next_cursor = self.store.notes_of(session_id, params["limit"], params["cursor"])
+        # Every read of a client's case notes is in the audit log (its subject: the client), recorded
+        # before they are handed back: a read the log could not take (503) does not happen.
+        self.audit.record(
+            CASE_NOTES_READ,
+            session["client_id"],
+            org_id=session["org_id"],
+            branch_id=session.get("branch_id"),
+        )
         zone = self._zone(caller)
         return {"items": [views.note_view(n, zone) for n in notes], "next_cursor": next_cursor}
 

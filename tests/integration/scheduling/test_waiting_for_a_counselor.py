@@ -11,6 +11,7 @@ from services.accounts.service import AccountsService
 from services.scheduling.service import SchedulingService
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.events.contracts import (
+    AUDIT_RECORDED,
     SESSION_BOOKED,
     SESSION_CANCELLED,
     SESSION_REASSIGNED,
@@ -26,7 +27,13 @@ from tests.support.recorders import event_recorder
 from tests.support.waiting import wait_until
 
 RecorderService, received = event_recorder(
-    "scheduling", SESSION_BOOKED, SESSION_CANCELLED, SESSION_UNASSIGNED, SESSION_REASSIGNED, name="recorder"
+    "scheduling",
+    SESSION_BOOKED,
+    SESSION_CANCELLED,
+    SESSION_UNASSIGNED,
+    SESSION_REASSIGNED,
+    AUDIT_RECORDED,
+    name="recorder",
 )
 
 
@@ -270,3 +277,18 @@ def test_an_admin_ends_a_leaked_feed_url_without_being_given_the_new_one(platfor
     for outsider in ("other_branch_admin", "other_counselor", "client"):
         with pytest.raises(Forbidden):
             call(scheduling, "rotate_calendar_feed", counselor["id"], token=practice[outsider]["token"])
+
+
+def test_reading_a_sessions_case_notes_is_recorded_in_the_audit_log(platform, practice):
+    scheduling, counselor = platform["scheduling"], practice["counselor"]
+    session = book(platform, practice)
+    call(scheduling, "add_note", session["id"], {"text": "Talked about CVs."}, token=counselor["token"])
+
+    notes = call(scheduling, "list_notes", session["id"], {}, token=practice["admin"])
+
+    assert [n["text"] for n in notes["items"]] == ["Talked about CVs."]
+    [entry] = wait_until(lambda: [e for e in received if e["event_type"] == AUDIT_RECORDED], timeout=10)
+    assert entry["data"]["action"] == "case_notes.read"
+    assert entry["data"]["subject_id"] == practice["client"]["id"]
+    assert entry["data"]["actor_id"] == practice["admin_id"]
+    assert entry["data"]["org_id"] == practice["org_id"]
