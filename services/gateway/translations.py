@@ -159,28 +159,42 @@ MESSAGES: Mapping[str, str] = {
     "Give at least one of name, phone, role or branch_id.": (
         "Toa angalau kimoja kati ya name, phone, role au branch_id."
     ),
-    "Give at least one of name, timezone or address.": "Toa angalau kimoja kati ya name, timezone au address.",
+    "Give at least one of name, timezone or address.": (
+        "Toa angalau kimoja kati ya name, timezone au address."
+    ),
     "Give the email address you will sign in with.": "Toa barua pepe utakayoitumia kuingia.",
     "No such invitation.": "Hakuna mwaliko kama huo.",
     "This invitation link is not valid; ask for a new one.": "Kiungo hiki cha mwaliko si sahihi; omba kipya.",
-    "This invitation link has expired; ask for a new one.": "Muda wa kiungo hiki cha mwaliko umekwisha; omba kipya.",
-    "This invitation was already accepted; sign in instead.": "Mwaliko huu tayari umekubaliwa; ingia badala yake.",
+    "This invitation link has expired; ask for a new one.": (
+        "Muda wa kiungo hiki cha mwaliko umekwisha; omba kipya."
+    ),
+    "This invitation was already accepted; sign in instead.": (
+        "Mwaliko huu tayari umekubaliwa; ingia badala yake."
+    ),
     "This invitation was withdrawn; ask your organization for a new one.": (
         "Mwaliko huu uliondolewa; omba shirika lako mwaliko mpya."
     ),
     "This invitation was already accepted; deactivate the person instead.": (
         "Mwaliko huu tayari umekubaliwa; sitisha akaunti ya mtu huyo badala yake."
     ),
-    "This invitation was accepted; it cannot be sent again.": "Mwaliko huu ulikubaliwa; hauwezi kutumwa tena.",
-    "This invitation was withdrawn; it cannot be sent again.": "Mwaliko huu uliondolewa; hauwezi kutumwa tena.",
+    "This invitation was accepted; it cannot be sent again.": (
+        "Mwaliko huu ulikubaliwa; hauwezi kutumwa tena."
+    ),
+    "This invitation was withdrawn; it cannot be sent again.": (
+        "Mwaliko huu uliondolewa; hauwezi kutumwa tena."
+    ),
     "This person is being changed by another request; look again and retry.": (
         "Mtu huyu anabadilishwa na ombi jingine; angalia tena kisha ujaribu tena."
     ),
-    "This reset link has expired; ask for a new one.": "Muda wa kiungo hiki cha kubadili nenosiri umekwisha; omba kipya.",
+    "This reset link has expired; ask for a new one.": (
+        "Muda wa kiungo hiki cha kubadili nenosiri umekwisha; omba kipya."
+    ),
     "This reset link is not valid or was already used; ask for a new one.": (
         "Kiungo hiki cha kubadili nenosiri si sahihi au kimeshatumika; omba kipya."
     ),
-    "This reset link is not valid; ask for a new one.": "Kiungo hiki cha kubadili nenosiri si sahihi; omba kipya.",
+    "This reset link is not valid; ask for a new one.": (
+        "Kiungo hiki cha kubadili nenosiri si sahihi; omba kipya."
+    ),
     "This reset link was already used; ask for a new one.": (
         "Kiungo hiki cha kubadili nenosiri kimeshatumika; omba kipya."
     ),

@@ -100,7 +100,7 @@ class UserReactivated(UserDeactivated):
 
 
 @contract(ACCESS_CHANGED, source="accounts")
-class AccessChanged(_Data):
+class UserAccessChanged(_Data):
     """What a gateway needs to honour a token at once: whether the person may act, the role and
     branch they act with now, and which sign-ins still count (tokens whose ``gen`` claim is below
     ``sign_in_generation`` were ended by a reset, sign-out-everywhere or deactivation). Broadcast:
