@@ -170,6 +170,7 @@ def counselor_accepts_sets_hours_and_turns_on_two_factor(platform, driver, email
     submit(driver, "two-factor-confirm")
     codes = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#recovery-codes li"))
     assert len(codes) == 10
+    recovery = [code.text for code in codes]
     checks.page(driver, "counselor-recovery-codes")
     click(driver, "#recovery-saved")
     wait_for(driver, lambda d: d.find_element(By.ID, "two-factor-state").text == "On")
@@ -192,6 +193,13 @@ def counselor_accepts_sets_hours_and_turns_on_two_factor(platform, driver, email
     submit(driver, "sign-in")
     wait_for(driver, lambda d: "/agenda" in d.current_url, timeout=20)
     assert Api(platform).post("/api/v1/auth/token", {"email": email, "password": PASSWORD}).status_code == 401
+
+    # A recovery code (the phone lost) turns it off again; a password alone then signs in.
+    go(driver, "/security")
+    fill(driver, "two-factor-off", {"code": recovery[0]})
+    submit(driver, "two-factor-off")
+    wait_for(driver, lambda d: d.find_element(By.ID, "two-factor-state").text == "Off")
+    assert Api(platform).post("/api/v1/auth/token", {"email": email, "password": PASSWORD}).status_code == 200
 
 
 def admin_sees_the_invitation_accepted(driver, counselor_email):
