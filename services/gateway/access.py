@@ -15,9 +15,11 @@ accounts (``access_state``) about someone it knows nothing of or has not heard o
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 
 from shared.auth import TOKEN_KEY, Caller, Tokens
@@ -68,8 +70,7 @@ class SignInCheck:
         caller = self._provider.tokens.verify(token)
         access = self._provider.recent(caller.user_id)
         if access is None:
-            access = accounts_rpc.access_state()
-            self._provider.learn(access)
+            access = self._provider.ask(caller.user_id, accounts_rpc.access_state)
         refused = refusal(caller, access)
         if refused is not None:
             raise refused
@@ -86,6 +87,7 @@ class SignIns(DependencyProvider):
         self.tokens = Tokens.from_settings(settings)
         self.trust_seconds = settings.access_check_seconds
         self.known: dict[str, Standing] = {}
+        self.asking: dict[str, Event] = {}  # questions to accounts under way, by person
 
     def learn(self, access: dict[str, Any]) -> None:
         """Keep ``access`` unless what is kept is newer (a broadcast overtaking an answer)."""
@@ -95,6 +97,25 @@ class SignIns(DependencyProvider):
         if len(self.known) >= MOST_REMEMBERED:
             self.known.clear()  # asked again as needed: a cache, never the only copy
         self.known[access["user_id"]] = Standing(access, time.monotonic())
+
+    def ask(self, user_id: str, access_state: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Accounts' answer for ``user_id``: one question at a time per person, however many of
+        their requests arrive at once (the others wait for that answer)."""
+        asked = self.asking.get(user_id)
+        if asked is not None:
+            return asked.wait()  # type: ignore[no-any-return]
+        answer: Event = Event()
+        self.asking[user_id] = answer
+        try:
+            access = access_state()
+            self.learn(access)
+            answer.send(access)
+            return access
+        except Exception as exc:
+            answer.send_exception(exc)
+            raise
+        finally:
+            del self.asking[user_id]
 
     def recent(self, user_id: str) -> dict[str, Any] | None:
         kept = self.known.get(user_id)
