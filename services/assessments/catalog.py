@@ -8,7 +8,9 @@ those of the same region and code. Each process keeps the result in memory (``st
 
 from __future__ import annotations
 
+import gzip
 import json
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -20,6 +22,7 @@ from services.assessments.domain import (
     figures_from_doc,
     occupation_from_doc,
 )
+from services.assessments.titles import TitleIndex
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +32,44 @@ def default_table() -> tuple[tuple[Occupation, ...], tuple[LabourFigures, ...]]:
     return (
         tuple(occupation_from_doc(doc) for doc in raw["occupations"]),
         tuple(figures_from_doc(doc) for doc in raw["labour_market"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_requirements() -> dict[str, dict[str, Any]]:
+    """What the shipped occupations require, by O*NET-SOC code (``data/build_requirements.py``)."""
+    raw = resources.files("services.assessments.data").joinpath("requirements.json.gz").read_bytes()
+    occupations: dict[str, dict[str, Any]] = json.loads(gzip.decompress(raw))["occupations"]
+    return occupations
+
+
+@lru_cache(maxsize=1)
+def default_esco_skills() -> dict[str, dict[str, Any]]:
+    """The ESCO skills shipped for matching people's skills: ``{uri: {label, alt_labels, ...}}``."""
+    raw = resources.files("services.assessments.data").joinpath("esco_skills.json.gz").read_bytes()
+    skills: dict[str, dict[str, Any]] = json.loads(gzip.decompress(raw))["esco_skills"]
+    return skills
+
+
+def title_index(
+    table: OccupationTable, shipped: Mapping[str, Mapping[str, Any]], imported: Iterable[Mapping[str, Any]]
+) -> TitleIndex:
+    """Every occupation of the table and of the requirements by its titles: its own, O*NET's
+    alternate titles and the titles of the ESCO occupations mapped to it (imported ones replacing
+    the shipped ones part by part)."""
+    docs = {code: dict(doc) for code, doc in shipped.items()}
+    for doc in imported:
+        code = str(doc["_id"])
+        docs.setdefault(code, {}).update((k, v) for k, v in doc.items() if k != "_id")
+    titles = {o.code: o.title for o in table.occupations}
+    codes = sorted(set(titles) | {code for code, doc in docs.items() if doc.get("title")})
+    return TitleIndex(
+        (
+            code,
+            titles.get(code) or str(docs[code]["title"]),
+            [*docs.get(code, {}).get("alternate_titles", ()), *docs.get(code, {}).get("esco_titles", ())],
+        )
+        for code in codes
     )
 
 

@@ -106,6 +106,8 @@ class ImportReport:
     occupations_skipped: list[tuple[str, str]] = field(default_factory=list)  # (code, reason)
     occupations: WriteCounts | None = None
     labour: WriteCounts | None = None
+    requirements: WriteCounts | None = None
+    esco_skills: WriteCounts | None = None
     dry_run: bool = False
 
     @property
@@ -135,7 +137,12 @@ class ImportReport:
                 examples = ", ".join(c for c, r in self.occupations_skipped if r == reason)
                 out.append(f"  {count} x {reason}: {_shorten(examples)}")
         verb = "would be" if self.dry_run else "were"
-        for name, counts in (("Occupations", self.occupations), ("Labour-market rows", self.labour)):
+        for name, counts in (
+            ("Occupations", self.occupations),
+            ("Labour-market rows", self.labour),
+            ("Occupation requirements", self.requirements),
+            ("ESCO skills", self.esco_skills),
+        ):
             if counts is not None:
                 out.append(
                     f"{name}: {counts.added} {verb} added, {counts.updated} updated, "
@@ -654,6 +661,11 @@ class Sources:
     @property
     def onet(self) -> bool:
         return any((self.occupation_data, self.interests, self.job_zones))
+
+    @property
+    def named(self) -> bool:
+        """Any file given at all (``check`` says whether they make sense together)."""
+        return any(getattr(self, name) for name in self.__dataclass_fields__)
 
     def check(self) -> None:
         trio = (self.occupation_data, self.interests, self.job_zones)

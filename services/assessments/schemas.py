@@ -238,3 +238,76 @@ class OccupationOut(MatchOut):
     interest_fit = fields.Float(required=False)
     values_fit = fields.Float(required=False, allow_none=True)
     work_values = fields.Dict(keys=fields.String(), values=fields.Float(), required=True, allow_none=True)
+
+
+# Occupations by title, and what they require ------------------------------------------------------
+
+
+class OccupationSearchQuery(PageQuery):
+    """``GET /api/v1/occupations?q=``: occupations by a job title a person would type."""
+
+    q = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "a job title, e.g. cashier, boda boda rider, M-Pesa agent",
+            "example": "cashier",
+        },
+    )
+    lang = Language(
+        load_default=None,
+        metadata={"description": "en or sw (default: the caller's language); the titles are in English"},
+    )
+
+
+class OccupationHit(StrictSchema):
+    code = fields.String(required=True, metadata={"description": "O*NET-SOC code"})
+    title = fields.String(required=True)
+    matched_title = fields.String(required=True, metadata={"description": "the title the text was found in"})
+    match = fields.String(
+        required=True,
+        validate=validate.OneOf(("title", "alternate_title", "words", "some_words")),
+        metadata={"description": "title, alternate_title, words (every word found), some_words; best first"},
+    )
+    job_zone = fields.Integer(required=True, allow_none=True)
+
+
+class OccupationHits(page_of(OccupationHit)):  # type: ignore[misc]
+    language = fields.String(required=True)
+
+
+class RatedElement(StrictSchema):
+    id = fields.String(required=True, metadata={"description": "O*NET Content Model element, e.g. 2.A.1.a"})
+    name = fields.String(required=True)
+    importance = fields.Float(required=True, metadata={"description": "O*NET importance, 1-5"})
+    level = fields.Float(required=True, metadata={"description": "O*NET level, 0-7"})
+
+
+class TechnologyOut(StrictSchema):
+    example = fields.String(required=True)
+    commodity = fields.String(required=True, allow_none=True)
+    hot = fields.Boolean(required=True, metadata={"description": "O*NET Hot Technology"})
+    in_demand = fields.Boolean(required=True, metadata={"description": "O*NET In Demand"})
+
+
+class EscoSkillOut(StrictSchema):
+    uri = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class RequirementsOut(StrictSchema):
+    """Suppressed and not-relevant O*NET elements are left out; most important first."""
+
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    skills = fields.List(fields.Nested(RatedElement), required=True)
+    knowledge = fields.List(fields.Nested(RatedElement), required=True)
+    technology = fields.List(fields.Nested(TechnologyOut), required=True)
+    esco_essential = fields.List(fields.Nested(EscoSkillOut), required=True)
+    related = fields.List(
+        fields.String(), required=True, metadata={"description": "O*NET's related occupations"}
+    )
+    rated = fields.Boolean(
+        required=True, metadata={"description": "false where O*NET has not rated the occupation's skills yet"}
+    )
+    attribution = fields.String(required=True)

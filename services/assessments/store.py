@@ -23,7 +23,7 @@ from pymongo import InsertOne, UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, PyMongoError
 
-from services.assessments.catalog import default_table, overlay
+from services.assessments.catalog import default_requirements, default_table, overlay, title_index
 from services.assessments.domain import (
     LabourFigures,
     Occupation,
@@ -32,6 +32,7 @@ from services.assessments.domain import (
     occupation_from_doc,
 )
 from services.assessments.readers import ImportFailed, WriteCounts
+from services.assessments.titles import TitleIndex
 from shared.config import load_settings
 from shared.ids import new_id
 from shared.mongo import Store, connect, database_name, encode_cursor, now, page, upsert, with_outbox
@@ -72,6 +73,8 @@ class AssessmentsStore(People, Store):
         self.labour_market = db["labour_market"]
         self.meta = db["meta"]
         self.imports = db["imports"]
+        self.requirements = db["requirements"]
+        self.esco_skills = db["esco_skills"]
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
@@ -245,6 +248,22 @@ class AssessmentsStore(People, Store):
             update(min(start + WRITE_BATCH, len(writes)))
         return counts
 
+    def write_requirements(
+        self, docs: dict[str, dict[str, Any]], progress: Any, dry_run: bool
+    ) -> WriteCounts:
+        return self._write(self.requirements, docs, progress, "Writing requirements", dry_run)
+
+    def write_esco_skills(self, docs: dict[str, dict[str, Any]], progress: Any, dry_run: bool) -> WriteCounts:
+        return self._write(self.esco_skills, docs, progress, "Writing ESCO skills", dry_run)
+
+    def imported_requirements(self, code: str) -> dict[str, Any] | None:
+        """What an import brought about one occupation's requirements (read by ``_id``)."""
+        return self.requirements.find_one({"_id": code}, {"updated_at": 0})
+
+    def imported_titles(self) -> list[dict[str, Any]]:
+        fields = {"title": 1, "alternate_titles": 1, "esco_titles": 1}
+        return list(self.requirements.find({}, fields))
+
     def record_import(self, report: list[str], changed: int) -> str:
         at = now()
         import_id = new_id("imp")
@@ -265,6 +284,8 @@ class OccupationCatalog(DependencyProvider):
         self.refresh_seconds = load_settings(self.container.config).occupations_refresh_seconds
         self._lock = threading.Lock()
         self._table: OccupationTable | None = None
+        self._titles: TitleIndex | None = None
+        self._titles_of: OccupationTable | None = None
         self._version: str | None = None
         self._checked = 0.0
 
@@ -284,6 +305,15 @@ class OccupationCatalog(DependencyProvider):
                     self._version = version
                 self._checked = time.monotonic()
         return self._table
+
+    def titles(self, store: AssessmentsStore) -> TitleIndex:
+        """Every occupation by its titles, rebuilt when the table is (an import changed something)."""
+        table = self.table(store)
+        with self._lock:
+            if self._titles is None or self._titles_of is not table:
+                self._titles = title_index(table, default_requirements(), store.imported_titles())
+                self._titles_of = table
+        return self._titles
 
 
 def _packed(doc: dict[str, Any]) -> dict[str, Any]:
