@@ -125,7 +125,8 @@ def client_signs_up_books_and_joins(platform, driver, practice: Practice, checks
     submit(driver, "booking")
     wait_for(driver, lambda d: "/sessions/" in d.current_url)
     session_id = driver.current_url.rsplit("/sessions/", 1)[1].split("?")[0]
-    assert shown in driver.find_element(By.ID, "session-when").text
+    # The address changes before the session's page has its answer: wait for the page itself.
+    assert shown in wait_for(driver, lambda d: d.find_elements(By.ID, "session-when"))[0].text
 
     # Inside the join window the button works and hands over the video room.
     click(driver, "#join")
