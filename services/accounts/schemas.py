@@ -256,6 +256,7 @@ class PersonOut(StrictSchema):
     email = fields.Email()
     phone = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": STATUS_HELP})
 
 
 class CounselorOut(PersonOut):

@@ -348,6 +348,7 @@ def test_who_may_deactivate_whom(platform, org):
 
     assert branch_admin.post(f"/api/v1/users/{there['id']}/deactivate").status_code == 404
     assert branch_admin.post(f"/api/v1/users/{here['id']}/deactivate").status_code == 200
+    assert org.get(f"/api/v1/users/{here['id']}").json()["status"] == "deactivated"
     me = org.get("/api/v1/me").json()
     assert org.post(f"/api/v1/users/{me['id']}/deactivate").status_code == 403
     counselor = signed_in(platform, there["email"])
