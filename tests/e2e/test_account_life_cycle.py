@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
+import pyotp
 import pytest
 import requests
 
@@ -533,3 +534,22 @@ def test_one_invitation_link_used_at_once_by_many_makes_one_account(platform, se
     winner = next(a for a in answers if a.status_code == 200).json()
     people = org.get("/api/v1/users", params={"role": "counselor"}).json()["items"]
     assert [p["id"] for p in people if p["email"] == email] == [winner["user"]["id"]]
+
+
+def test_a_reset_password_alone_does_not_pass_two_factor_sign_in(platform, servers, org):
+    smtp, _ = servers
+    person = add(org, "counselor")
+    api = signed_in(platform, person["email"])
+    secret = api.post("/api/v1/me/two-factor").json()["secret"]
+    assert api.post("/api/v1/me/two-factor/confirm", {"code": pyotp.TOTP(secret).now()}).status_code == 200
+
+    Api(platform).post("/api/v1/auth/password-reset", {"email": person["email"]})
+    token = link_in(smtp, person["email"], "reset")
+    reset = Api(platform).post(
+        "/api/v1/auth/password-reset/confirm", {"token": token, "password": "fresh-pass-9"}
+    )
+    assert reset.status_code == 401 and error_of(reset)["details"]["reason"] == "two_factor_required"
+    # The password did change; signing in still takes the code.
+    assert sign_in(platform, person["email"], "fresh-pass-9").status_code == 401
+    next_code = pyotp.TOTP(secret).at(time.time(), counter_offset=1)
+    assert sign_in(platform, person["email"], "fresh-pass-9", code=next_code).status_code == 200
