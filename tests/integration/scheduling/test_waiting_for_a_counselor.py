@@ -120,7 +120,9 @@ def deactivate(settings, platform, practice, who):
 
 
 def events_of(event_type, session_id):
-    return [e for e in received if e["event_type"] == event_type and e["data"]["session_id"] == session_id]
+    """Each event once (one published and also relayed from the outbox may be recorded twice)."""
+    found = {e["event_id"]: e for e in received if e["event_type"] == event_type}
+    return [e for e in found.values() if e["data"]["session_id"] == session_id]
 
 
 def waiting(platform, token):
