@@ -45,11 +45,11 @@ from shared import audit
 from shared.auth import Caller
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from shared.events.contracts import (
-    ACCESS_CHANGED,
     BRANCH_UPDATED,
     INVITATION_SENT,
     PASSWORD_RESET_REQUESTED,
     SIGN_IN_THROTTLED,
+    USER_ACCESS_CHANGED,
     USER_DEACTIVATED,
     USER_REACTIVATED,
     USER_UPDATED,
@@ -131,7 +131,7 @@ class LifeCycleEntrypoints:
             data = {**self._person(after), "updated_at": at, "changed_fields": sorted(changed)}  # type: ignore[attr-defined]
             events.append(self.events.new(USER_UPDATED, data, at))
         if after.access_revision != before.access_revision:
-            events.append(self.events.new(ACCESS_CHANGED, after.access(), at))
+            events.append(self.events.new(USER_ACCESS_CHANGED, after.access(), at))
         return events + self._audited_changes(before, after)
 
     def _audited_changes(self, before: User, after: User) -> list[dict[str, Any]]:

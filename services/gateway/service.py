@@ -30,7 +30,7 @@ from services.gateway.routes.web import WebRoutes
 from services.gateway.translations import translate_error
 from shared.config import BACKENDS
 from shared.errors import NjiaError, Unavailable
-from shared.events.contracts import ACCESS_CHANGED
+from shared.events.contracts import USER_ACCESS_CHANGED
 from shared.events.envelope import validate_envelope
 from shared.logs import RequestLogging
 from shared.service import SettingsProvider
@@ -84,7 +84,7 @@ class GatewayService(
 
     # Standing of people ----------------------------------------------------------
 
-    @event_handler("accounts", ACCESS_CHANGED, handler_type=BROADCAST, reliable_delivery=False)
+    @event_handler("accounts", USER_ACCESS_CHANGED, handler_type=BROADCAST, reliable_delivery=False)
     def handle_access_changed(self, envelope: dict[str, Any]) -> None:
         """Every replica hears each change of a person's standing (its own queue, gone with it)."""
         self.sign_ins.learn(validate_envelope(envelope)["data"])

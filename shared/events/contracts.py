@@ -74,7 +74,7 @@ class UserUpdated(UserRegistered):
 
 USER_DEACTIVATED = "user.deactivated"
 USER_REACTIVATED = "user.reactivated"
-ACCESS_CHANGED = "user.access_changed"
+USER_ACCESS_CHANGED = "user.access_changed"
 BRANCH_UPDATED = "branch.updated"
 INVITATION_SENT = "invitation.sent"
 PASSWORD_RESET_REQUESTED = "password_reset.requested"
@@ -99,7 +99,7 @@ class UserReactivated(UserDeactivated):
     pass
 
 
-@contract(ACCESS_CHANGED, source="accounts")
+@contract(USER_ACCESS_CHANGED, source="accounts")
 class UserAccessChanged(_Data):
     """What a gateway needs to honour a token at once: whether the person may act, the role and
     branch they act with now, and which sign-ins still count (tokens whose ``gen`` claim is below
