@@ -4,8 +4,8 @@ the API shows it, and the attribution the data's licences ask for. Pure: documen
 A requirements document (shipped in ``data/requirements.json.gz``, or imported) holds any of
 ``title``, ``skills``, ``knowledge`` (``[{id, name, importance, level}]``, most important first),
 ``technology`` (``[{example, commodity, hot, in_demand}]``), ``alternate_titles``, ``related``
-(``[{code, tier, index}]``), ``esco_occupations``, ``esco_titles`` and ``esco_essential``
-(``[{uri, label}]``). An imported document's parts replace the shipped document's same parts.
+(``[{code, tier, index}]``), ``esco_mapped_by``, ``esco_occupations``, ``esco_titles`` and ``esco_essential``
+(``[{uri, label, share}]``). An imported document's parts replace the shipped document's same parts.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ PARTS = (
     "technology",
     "alternate_titles",
     "related",
+    "esco_mapped_by",
     "esco_occupations",
     "esco_titles",
     "esco_essential",
@@ -64,7 +65,10 @@ def requirements_view(code: str, title: str, doc: Mapping[str, Any]) -> dict[str
             }
             for t in doc.get("technology") or ()
         ],
-        "esco_essential": [{"uri": s["uri"], "label": s["label"]} for s in doc.get("esco_essential") or ()],
+        "esco_essential": [
+            {"uri": s["uri"], "label": s["label"], "share": s.get("share", 1.0)}
+            for s in doc.get("esco_essential") or ()
+        ],
         "related": [r["code"] for r in doc.get("related") or ()],
         "rated": bool(doc.get("skills") or doc.get("knowledge")),
         "attribution": ATTRIBUTION,

@@ -293,6 +293,12 @@ class TechnologyOut(StrictSchema):
 class EscoSkillOut(StrictSchema):
     uri = fields.String(required=True)
     label = fields.String(required=True)
+    share = fields.Float(
+        required=True,
+        metadata={
+            "description": "of the ESCO occupations mapped to this one, the fraction it is essential to"
+        },
+    )
 
 
 class RequirementsOut(StrictSchema):
@@ -310,4 +316,86 @@ class RequirementsOut(StrictSchema):
     rated = fields.Boolean(
         required=True, metadata={"description": "false where O*NET has not rated the occupation's skills yet"}
     )
+    attribution = fields.String(required=True)
+
+
+# A client's skills, mapped, and their gap to an occupation ---------------------------------------
+
+
+class ClientPath(StrictSchema):
+    client_id = fields.String(required=True, metadata={"description": "the client's user id"})
+
+
+class ClientSkillsQuery(PageQuery):
+    pass
+
+
+class MappedSkill(StrictSchema):
+    name = fields.String(required=True, metadata={"description": "the skill as the profile has it"})
+    source = fields.String(
+        required=True, allow_none=True, metadata={"description": "linkedin, json_resume, github or manual"}
+    )
+    scheme = fields.String(required=True, allow_none=True, metadata={"description": "onet or esco"})
+    id = fields.String(required=True, allow_none=True)
+    label = fields.String(required=True, allow_none=True)
+    match = fields.String(
+        required=True,
+        validate=validate.OneOf(("exact", "alt_label", "fuzzy", "none")),
+        metadata={"description": "fuzzy matches are to be confirmed by a person; they count for nothing"},
+    )
+    matched_label = fields.String(required=True, allow_none=True)
+    score = fields.Float(required=True)
+
+
+class MappedSkills(page_of(MappedSkill)):  # type: ignore[misc]
+    client_id = fields.String(required=True)
+
+
+class SkillsGapQuery(StrictSchema):
+    occupation = fields.String(
+        required=True,
+        validate=validate.Regexp(SOC_CODE, error="An O*NET-SOC code such as 41-1011.00."),
+        metadata={"description": "the target occupation's O*NET-SOC code", "example": "41-1011.00"},
+    )
+
+
+class Evidence(StrictSchema):
+    name = fields.String(required=True)
+    source = fields.String(required=True, allow_none=True)
+    match = fields.String(required=True)
+
+
+class Requirement(StrictSchema):
+    scheme = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "skills, knowledge or esco_essential"})
+    id = fields.String(required=True)
+    label = fields.String(required=True)
+    importance = fields.Float(required=True, allow_none=True)
+    level = fields.Float(required=True, allow_none=True)
+    weight = fields.Float(required=True)
+    evidence = fields.List(fields.Nested(Evidence), required=True)
+
+
+class GapOccupation(StrictSchema):
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class GapEvidence(StrictSchema):
+    skills = fields.Integer(required=True)
+    counted = fields.Integer(required=True)
+    sources = fields.List(fields.String(), required=True)
+
+
+class SkillsGapOut(StrictSchema):
+    occupation = fields.Nested(GapOccupation, required=True)
+    have = fields.List(fields.Nested(Requirement), required=True)
+    missing = fields.List(
+        fields.Nested(Requirement), required=True, metadata={"description": "weightiest first"}
+    )
+    coverage = fields.Float(required=True, allow_none=True, metadata={"description": "0-1, by weight"})
+    hot_technologies_missing = fields.List(fields.String(), required=True)
+    technologies_had = fields.List(fields.String(), required=True)
+    to_confirm = fields.List(fields.Nested(MappedSkill), required=True)
+    evidence = fields.Nested(GapEvidence, required=True)
     attribution = fields.String(required=True)

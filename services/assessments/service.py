@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from services.assessments import domain, matching, schemas, views
-from services.assessments.catalog import kept_branch
+from services.assessments import domain, gap, matching, schemas, views
+from services.assessments.catalog import default_requirements, kept_branch
 from services.assessments.inventories import Inventory
 from services.assessments.matching import MATCHES_KEPT
+from services.assessments.requirements import merged, requirements_view
 from services.assessments.store import AssessmentsStore, OccupationCatalog
 from shared.audit import CLIENT_RECORD_READ, AuditTrail
 from shared.auth import Caller
@@ -31,6 +32,7 @@ class AssessmentsService(KeepsPeople, NjiaService):
     name = "assessments"
     store: AssessmentsStore = MongoStore(AssessmentsStore, "assessments")  # type: ignore[assignment]
     accounts_rpc = ServiceRpc("accounts")
+    profiles_rpc = ServiceRpc("profiles")
     catalog = OccupationCatalog()
     audit = AuditTrail()
 
@@ -289,3 +291,59 @@ class AssessmentsService(KeepsPeople, NjiaService):
             raise NotFound(f"No occupation {code!r} in Njia's table.")
         figures, local = table.figures_for(occupation, self._region(caller.branch_id))
         return views.occupation_view(occupation, figures, local)
+
+    @rpc
+    def search_occupations(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Occupations by a job title a person would type, best first (``titles.py``)."""
+        caller = self.auth.caller()
+        params = load(schemas.OccupationSearchQuery(), query or {})
+        lang = self._language(caller, params["lang"])
+        hits = self.catalog.titles(self.store).search(params["q"])
+        start, limit = self._rank_of(params["cursor"]), params["limit"]
+        following = start + limit if len(hits) > start + limit else None
+        next_cursor = encode_cursor(str(following)) if following is not None else None
+        table = self.catalog.table(self.store)
+        return views.occupation_hits(hits[start : start + limit], table, lang, next_cursor)
+
+    @rpc
+    def occupation_requirements(self, code: str) -> dict[str, Any]:
+        """O*NET's skills, knowledge and technologies and ESCO's essential skills for an occupation."""
+        self.auth.caller()
+        title, doc = self._requirements(code)
+        return requirements_view(code, title, doc)
+
+    def _requirements(self, code: str) -> tuple[str, dict[str, Any]]:
+        occupation = self.catalog.table(self.store).get(code)
+        doc = merged(default_requirements().get(code), self.store.imported_requirements(code))
+        title = occupation.title if occupation else doc.get("title")
+        if not title:
+            raise NotFound(f"No occupation {code!r} in Njia's table.")
+        return str(title), doc
+
+    # A client's skills, mapped, and the gap to an occupation ----------------------------------------------
+
+    def _profile_skills(self, client_id: str) -> list[dict[str, Any]]:
+        """The client's skills from the profiles service, which decides who may see them (the client,
+        their counselors, admins in scope; others 404) and records staff reads in the audit log."""
+        return list(self.profiles_rpc.get_profile({"client_id": client_id}).get("skills") or [])
+
+    @rpc
+    def client_skills(self, client_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Each skill of the client's profile with its O*NET or ESCO match (exact, alt_label, fuzzy, none)."""
+        self.auth.caller()
+        params = load(schemas.ClientSkillsQuery(), query or {})
+        mapped = gap.mapped_skills(self._profile_skills(client_id), self.catalog.vocabulary())
+        start, limit = self._rank_of(params["cursor"]), params["limit"]
+        following = start + limit if len(mapped) > start + limit else None
+        next_cursor = encode_cursor(str(following)) if following is not None else None
+        return {"client_id": client_id, "items": mapped[start : start + limit], "next_cursor": next_cursor}
+
+    @rpc
+    def client_skills_gap(self, client_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What the client has of an occupation's requirements and what is missing, weightiest first."""
+        self.auth.caller()
+        params = load(schemas.SkillsGapQuery(), query or {})
+        skills = self._profile_skills(client_id)
+        title, doc = self._requirements(params["occupation"])
+        mapped = gap.mapped_skills(skills, self.catalog.vocabulary())
+        return gap.skills_gap(params["occupation"], title, doc, mapped)

@@ -8,7 +8,11 @@ skills (label and alternative labels) for matching free text.
 
 O*NET's advice is followed: an element whose importance or level is marked *Recommend Suppress*
 or whose level is rated *Not Relevant* is left out. ESCO occupations reach O*NET occupations
-through Nesta's ESCO-O*NET crosswalk (``concept_uri`` to ``onet_code``).
+through Nesta's ESCO-O*NET crosswalk (``concept_uri`` to ``onet_code``). That crosswalk still
+names many occupations by their O*NET-SOC 2010 codes (Software Developers as 15-1132.00, not
+15-1252.00), so an occupation it does not name is mapped to the ESCO occupations whose preferred
+label is one of its own titles ("Software Developer"), when Alternate Titles are imported with
+ESCO; ``esco_mapped_by`` says which way (``crosswalk`` or ``title``).
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ from services.assessments.readers import (
     number,
     rows_of,
 )
+from services.assessments.titles import words_of
 
 ESCO_URI = re.compile(r"^http://data\.europa\.eu/esco/(skill|occupation)/[0-9a-f-]{36}$")
 RELATED_TIERS = ("Primary-Short", "Primary-Long", "Supplemental")
 IMPORTANCE = (1.0, 5.0)
+BY_TITLE_MOST = 3
 LEVEL = (0.0, 7.0)
 ONET_REQUIREMENT_FILES = {
     "skills": "Skills.txt",
@@ -394,14 +400,40 @@ def parse_esco_crosswalk(path: Path, progress: Progress) -> tuple[FileReport, di
 # Putting the requirements together ----------------------------------------------------------------------
 
 
+def by_title(
+    titles: dict[str, list[str]], occupations: dict[str, dict[str, Any]], mapped: Iterable[str]
+) -> dict[str, list[str]]:
+    """ESCO occupations for the O*NET occupations not in ``mapped``: those whose preferred label is
+    one of the occupation's titles (compared as ``titles.words_of`` reads them), those sharing the
+    most titles with it (preferred or alternative labels) first, at most ``BY_TITLE_MOST``."""
+    by_label: dict[tuple[str, ...], list[str]] = {}
+    labels: dict[str, set[tuple[str, ...]]] = {}
+    for uri, occupation in occupations.items():
+        by_label.setdefault(words_of(occupation["label"]), []).append(uri)
+        labels[uri] = {words_of(label) for label in (occupation["label"], *occupation["alt_labels"])}
+    skip = set(mapped)
+    found: dict[str, list[str]] = {}
+    for code, names in titles.items():
+        if code in skip:
+            continue
+        own = {words_of(name) for name in names}
+        uris = {uri for name in own for uri in by_label.get(name, ())}
+        if uris:
+            ranked = sorted(uris, key=lambda uri: (-len(own & labels[uri]), occupations[uri]["label"]))
+            found[code] = ranked[:BY_TITLE_MOST]
+    return found
+
+
 def esco_parts(
     crosswalk: dict[str, list[str]],
     occupations: dict[str, dict[str, Any]],
     relations: dict[str, dict[str, list[str]]],
     skills: dict[str, dict[str, Any]],
+    mapped_by: str = "crosswalk",
 ) -> dict[str, dict[str, Any]]:
     """Per O*NET-SOC code: the ESCO occupations mapped to it, their labels as further titles, and
-    the skills essential to all or most of them (``[{uri, label}]``, most shared first)."""
+    the skills essential to any of them (``[{uri, label, share}]``, ``share`` the fraction of those
+    ESCO occupations it is essential to; most shared first)."""
     parts: dict[str, dict[str, Any]] = {}
     for code, uris in crosswalk.items():
         known = [uri for uri in uris if uri in occupations]
@@ -414,14 +446,19 @@ def esco_parts(
             label for uri in known for label in (occupations[uri]["label"], *occupations[uri]["alt_labels"])
         )
         parts[code] = {
+            "esco_mapped_by": mapped_by,
             "esco_occupations": known,
             "esco_titles": titles,
-            "esco_essential": [{"uri": s, "label": skills[s]["label"]} for s in essential],
+            "esco_essential": [
+                {"uri": s, "label": skills[s]["label"], "share": round(counts[s] / len(known), 3)}
+                for s in essential
+            ],
         }
     return parts
 
 
 def _unique(texts: Iterable[str]) -> list[str]:
+    """Each text once (case ignored), the first spelling kept, in order."""
     seen: dict[str, str] = {}
     for text in texts:
         seen.setdefault(text.lower(), text)
@@ -462,5 +499,12 @@ def parse_requirements(sources: RequirementSources, progress: Progress) -> Parse
         parsed.files.extend((skills_report, occ_report, rel_report, walk_report))
         for code, part in esco_parts(crosswalk, occupations, relations, skills).items():
             docs.setdefault(code, {}).update(part)
+        titles = {
+            code: [*([doc["title"]] if doc.get("title") else []), *doc.get("alternate_titles", ())]
+            for code, doc in docs.items()
+        }
+        named = by_title(titles, occupations, crosswalk)
+        for code, part in esco_parts(named, occupations, relations, skills, "title").items():
+            docs[code].update(part)
         parsed.esco_skills = skills
     return parsed

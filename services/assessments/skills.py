@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 MatchKind = Literal["exact", "alt_label", "fuzzy", "none"]
 FUZZY_MIN = 0.86
-BLOCK = 3  # fuzzy candidates share the first or the last letters of one word with the text
+BLOCK = 3  # one-word fuzzy candidates share the first or the last letters with the text
+SMALL_WORDS = frozenset({"a", "an", "and", "or", "of", "the", "in", "for", "to", "at", "on", "with"})
 # Abbreviations and other names people write, in normalized form (see ``normalize``): whole texts.
 ALIASES = {
     "ms excel": "microsoft excel",
@@ -141,9 +142,8 @@ class Vocabulary:
                     self._block(text, concept, alt)
 
     def _block(self, text: str, concept: Concept, original: str) -> None:
-        words = text.split(" ")
         entry = (text, concept, original)
-        for key in {(len(words), block) for word in words for block in _blocks_of(word)}:
+        for key in _blocks_of(text.split(" ")):
             self._blocks.setdefault(key, []).append(entry)
 
     def __len__(self) -> int:
@@ -166,13 +166,18 @@ class Vocabulary:
         words = wanted.split(" ")
         best: tuple[float, str, Concept, str] | None = None
         seen: set[str] = set()
-        for block in {block for word in words for block in _blocks_of(word)}:
-            for candidate, concept, original in self._blocks.get((len(words), block), ()):
-                if candidate in seen:
-                    continue
+        # difflib caches what it learns of its second text: the wanted one, compared to each candidate.
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(wanted)
+        shortest = len(wanted) * FUZZY_MIN / (2 - FUZZY_MIN)
+        longest = len(wanted) * (2 - FUZZY_MIN) / FUZZY_MIN
+        for block in _blocks_of(words):
+            for candidate, concept, original in self._blocks.get(block, ()):
+                if candidate in seen or not shortest <= len(candidate) <= longest:
+                    continue  # a ratio of FUZZY_MIN needs lengths that close
                 seen.add(candidate)
-                matcher = SequenceMatcher(None, wanted, candidate, autojunk=False)
-                if matcher.real_quick_ratio() < FUZZY_MIN or matcher.quick_ratio() < FUZZY_MIN:
+                matcher.set_seq1(candidate)
+                if matcher.quick_ratio() < FUZZY_MIN:
                     continue
                 ratio = matcher.ratio()
                 if ratio >= FUZZY_MIN and (best is None or ratio > best[0]):
@@ -185,8 +190,13 @@ class Vocabulary:
         return [self.match(text) for text in texts]
 
 
-def _blocks_of(word: str) -> tuple[str, str]:
-    return "<" + word[:BLOCK], word[-BLOCK:] + ">"
+def _blocks_of(words: list[str]) -> set[tuple[int, str]]:
+    """Where fuzzy candidates are looked for: a one-word text among one-word labels sharing its
+    first or last letters; a longer one among labels of as many words sharing a whole word (a typo
+    rarely hits every word), small words such as "of" aside."""
+    if len(words) == 1:
+        return {(1, "<" + words[0][:BLOCK]), (1, words[0][-BLOCK:] + ">")}
+    return {(len(words), word) for word in words if word not in SMALL_WORDS}
 
 
 def vocabulary_of(

@@ -23,7 +23,13 @@ from pymongo import InsertOne, UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, PyMongoError
 
-from services.assessments.catalog import default_requirements, default_table, overlay, title_index
+from services.assessments.catalog import (
+    default_esco_skills,
+    default_requirements,
+    default_table,
+    overlay,
+    title_index,
+)
 from services.assessments.domain import (
     LabourFigures,
     Occupation,
@@ -32,6 +38,7 @@ from services.assessments.domain import (
     occupation_from_doc,
 )
 from services.assessments.readers import ImportFailed, WriteCounts
+from services.assessments.skills import Vocabulary, vocabulary_of
 from services.assessments.titles import TitleIndex
 from shared.config import load_settings
 from shared.ids import new_id
@@ -286,6 +293,7 @@ class OccupationCatalog(DependencyProvider):
         self._table: OccupationTable | None = None
         self._titles: TitleIndex | None = None
         self._titles_of: OccupationTable | None = None
+        self._vocabulary: Vocabulary | None = None
         self._version: str | None = None
         self._checked = 0.0
 
@@ -305,6 +313,17 @@ class OccupationCatalog(DependencyProvider):
                     self._version = version
                 self._checked = time.monotonic()
         return self._table
+
+    def start(self) -> None:
+        """The skills vocabulary takes seconds to index: built now, off any request's path."""
+        self.container.spawn_managed_thread(self.vocabulary)
+
+    def vocabulary(self) -> Vocabulary:
+        """O*NET's elements and technologies and ESCO's skills, as shipped, for mapping free text."""
+        with self._lock:
+            if self._vocabulary is None:
+                self._vocabulary = vocabulary_of(default_requirements().values(), default_esco_skills())
+        return self._vocabulary
 
     def titles(self, store: AssessmentsStore) -> TitleIndex:
         """Every occupation by its titles, rebuilt when the table is (an import changed something)."""

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from services.assessments import chart, domain
 from services.assessments.inventories import Inventory
+from services.assessments.titles import TitleHit
 from shared.clock import isoformat
 
 EVENT_MATCHES = 5
@@ -221,3 +222,14 @@ def occupation_view(
     values = occupation.work_values
     facts["work_values"] = dict(zip(domain.WORK_VALUES, values, strict=True)) if values else None
     return facts
+
+
+def occupation_hits(
+    hits: Sequence[TitleHit], table: domain.OccupationTable, lang: str, next_cursor: str | None
+) -> dict[str, Any]:
+    """A page of ``GET /api/v1/occupations?q=``: each hit with the occupation's job zone."""
+    items = []
+    for hit in hits:
+        occupation = table.get(hit.code)
+        items.append({**hit.as_dict(), "job_zone": occupation.job_zone if occupation else None})
+    return {"items": items, "next_cursor": next_cursor, "language": lang}

@@ -431,6 +431,7 @@ MESSAGES: Mapping[str, str] = {
         "Unganisha chanzo kwanza: data ya LinkedIn, JSON Resume au akaunti ya GitHub."
     ),
     "No such profile.": "Hakuna wasifu kama huo.",
+    "An O*NET-SOC code such as 41-1011.00.": "Msimbo wa O*NET-SOC kama 41-1011.00.",
     "Name the client whose profile you want to see.": "Taja mteja ambaye ungependa kuona wasifu wake.",
     "No such sync.": "Hakuna usawazishaji kama huo.",
     "Not a file upload.": "Hiki si faili lililopakiwa.",

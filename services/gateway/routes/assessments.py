@@ -168,3 +168,67 @@ class AssessmentsRoutes:
     )
     def get_occupation(self, request: Request, code: str) -> dict[str, Any]:
         return self.assessments_rpc.get_occupation(code)
+
+    @api(
+        "GET",
+        "/api/v1/occupations",
+        doc=RouteDoc(
+            "Occupations by a job title a person would type (titles, O*NET alternate titles, ESCO titles), "
+            "best first: the title itself, an alternate title, every word, some words",
+            "assessments",
+            query=assessments.OccupationSearchQuery,
+            response=assessments.OccupationHits,
+            errors=(400,),
+        ),
+    )
+    def search_occupations(self, request: Request) -> dict[str, Any]:
+        return self.assessments_rpc.search_occupations(query_of(request, assessments.OccupationSearchQuery))
+
+    @api(
+        "GET",
+        "/api/v1/occupations/<code>/requirements",
+        doc=RouteDoc(
+            "What an occupation requires: O*NET skills, knowledge and technologies (suppressed and "
+            "not-relevant elements left out), ESCO essential skills, and the data's attribution",
+            "assessments",
+            path=assessments.OccupationPath,
+            response=assessments.RequirementsOut,
+            errors=(404,),
+        ),
+    )
+    def occupation_requirements(self, request: Request, code: str) -> dict[str, Any]:
+        return self.assessments_rpc.occupation_requirements(code)
+
+    @api(
+        "GET",
+        "/api/v1/clients/<client_id>/skills",
+        doc=RouteDoc(
+            "The skills of a client's profile, each mapped to O*NET or ESCO (exact, alt_label, fuzzy to "
+            "confirm, none): the client, their counselors and admins in scope",
+            "assessments",
+            path=assessments.ClientPath,
+            query=assessments.ClientSkillsQuery,
+            response=assessments.MappedSkills,
+            errors=(404,),
+        ),
+    )
+    def client_skills(self, request: Request, client_id: str) -> dict[str, Any]:
+        return self.assessments_rpc.client_skills(client_id, query_of(request, assessments.ClientSkillsQuery))
+
+    @api(
+        "GET",
+        "/api/v1/clients/<client_id>/skills-gap",
+        doc=RouteDoc(
+            "What a client has of an occupation's requirements, with evidence, and what is missing, "
+            "weightiest first: the client, their counselors and admins in scope",
+            "assessments",
+            path=assessments.ClientPath,
+            query=assessments.SkillsGapQuery,
+            response=assessments.SkillsGapOut,
+            errors=(404,),
+        ),
+    )
+    def client_skills_gap(self, request: Request, client_id: str) -> dict[str, Any]:
+        return self.assessments_rpc.client_skills_gap(
+            client_id, query_of(request, assessments.SkillsGapQuery)
+        )

@@ -153,9 +153,13 @@ def test_the_whole_public_files_give_each_rated_occupation_its_requirements():
     assert "Cashier" in cashiers["alternate_titles"]
     assert {"operate cash register", "process payments"} <= {s["label"] for s in cashiers["esco_essential"]}
     assert "41-1011.00" in [r["code"] for r in cashiers["related"]]
+    assert cashiers["esco_mapped_by"] == "crosswalk"
     # O*NET has not rated these yet: they keep their titles and technologies, without ratings
-    assert "skills" not in parsed.requirements["15-1252.00"]
-    assert parsed.requirements["15-1252.00"]["technology"]
+    developers = parsed.requirements["15-1252.00"]
+    assert "skills" not in developers and developers["technology"]
+    # Nesta's crosswalk names them by their 2010 codes: ESCO is reached by title
+    assert developers["esco_mapped_by"] == "title" and developers["esco_titles"][0] == "software developer"
+    assert "analyse software specifications" in {s["label"] for s in developers["esco_essential"]}
 
 
 @needs_data

@@ -1,0 +1,126 @@
+"""A client's skills mapped to O*NET and ESCO, and their gap to an occupation, over HTTP:
+GET /api/v1/clients/{id}/skills and /skills-gap?occupation=; the skills come from the profiles
+service, which decides who may see them."""
+
+import pytest
+
+from tests.e2e.conftest import sign_in
+from tests.support.builders import make_availability, make_branch, make_user
+from tests.support.waiting import wait_until
+
+RESUME = {
+    "basics": {"name": "Achieng Otieno", "label": "Cashier"},
+    "skills": [
+        {"name": "MS Excel"},
+        {"name": "Operating a cash register"},
+        {"name": "Process payments"},
+        {"name": "Comunication"},
+        {"name": "Juggling"},
+    ],
+}
+
+
+@pytest.fixture
+def branch(org_admin):
+    return org_admin.post("/api/v1/branches", make_branch(timezone="Africa/Nairobi")).json()
+
+
+def add_person(platform, org_admin, branch, role):
+    body = make_user(role, branch["id"])
+    user = org_admin.post("/api/v1/users", body).json()
+    api = sign_in(platform, body["email"], body["password"])
+    api.user = user
+    return api
+
+
+@pytest.fixture
+def cashier(platform, org_admin, branch):
+    client = add_person(platform, org_admin, branch, "client")
+    accepted = client.put("/api/v1/profile/sources/json-resume", RESUME)
+    assert accepted.status_code == 202, accepted.text
+    sync_id = accepted.json()["sync_id"]
+    wait_until(
+        lambda: client.get(f"/api/v1/profile/syncs/{sync_id}").json()["status"] == "done",
+        timeout=30,
+        message="the JSON Resume was not read",
+    )
+    return client
+
+
+def test_a_clients_skills_are_each_mapped_with_their_kind_of_match_and_source(cashier):
+    response = cashier.get(f"/api/v1/clients/{cashier.user['id']}/skills")
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert page["client_id"] == cashier.user["id"] and page["next_cursor"] is None
+    found = {item["name"]: item for item in page["items"]}
+    assert (found["MS Excel"]["scheme"], found["MS Excel"]["label"], found["MS Excel"]["match"]) == (
+        "onet",
+        "Microsoft Excel",
+        "exact",
+    )
+    assert found["Operating a cash register"]["match"] == "alt_label"
+    assert found["Operating a cash register"]["label"] == "operate cash register"
+    assert found["Comunication"]["match"] == "fuzzy" and found["Comunication"]["score"] < 1
+    assert found["Juggling"]["match"] == "none" and found["Juggling"]["id"] is None
+    assert {item["source"] for item in page["items"]} == {"json_resume"}
+    two = cashier.get(f"/api/v1/clients/{cashier.user['id']}/skills", params={"limit": 2}).json()
+    rest = cashier.get(f"/api/v1/clients/{cashier.user['id']}/skills", params={"cursor": two["next_cursor"]})
+    assert [i["name"] for i in two["items"] + rest.json()["items"]] == [i["name"] for i in page["items"]]
+
+
+def test_a_cashiers_gap_to_retail_supervision_names_what_they_have_and_what_is_missing(cashier):
+    response = cashier.get(
+        f"/api/v1/clients/{cashier.user['id']}/skills-gap", params={"occupation": "41-1011.00"}
+    )
+    assert response.status_code == 200, response.text
+    gap = response.json()
+    assert gap["occupation"] == {
+        "code": "41-1011.00",
+        "title": "First-Line Supervisors of Retail Sales Workers",
+    }
+    assert 0 <= gap["coverage"] < 1
+    weights = [m["weight"] for m in gap["missing"]]
+    assert weights and weights == sorted(weights, reverse=True)
+    assert all(h["evidence"] and h["evidence"][0]["source"] == "json_resume" for h in gap["have"])
+    assert "Microsoft Excel" in gap["technologies_had"]
+    assert "Microsoft Excel" not in gap["hot_technologies_missing"]
+    assert [s["name"] for s in gap["to_confirm"]] == ["Comunication"]
+    assert gap["evidence"]["skills"] == 5 and gap["evidence"]["sources"] == ["json_resume"]
+
+
+def test_a_gap_needs_a_known_occupation_code(cashier):
+    path = f"/api/v1/clients/{cashier.user['id']}/skills-gap"
+    missing = cashier.get(path)
+    assert missing.status_code == 422 and "occupation" in missing.json()["error"]["details"]
+    malformed = cashier.get(path, params={"occupation": "cashier"})
+    assert malformed.status_code == 422 and "occupation" in malformed.json()["error"]["details"]
+    unknown = cashier.get(path, params={"occupation": "99-9999.99"})
+    assert unknown.status_code == 404
+
+
+def test_the_client_their_counselor_and_admins_see_the_skills_and_no_one_else(
+    platform, org_admin, branch, cashier
+):
+    counselor = add_person(platform, org_admin, branch, "counselor")
+    counselor.put(f"/api/v1/counselors/{counselor.user['id']}/availability", make_availability())
+    slot = cashier.get("/api/v1/slots", params={"counselor_id": counselor.user["id"]}).json()["items"][0]
+    booked = cashier.post("/api/v1/sessions", {"counselor_id": counselor.user["id"], "start": slot["start"]})
+    assert booked.status_code == 201, booked.text
+    path = f"/api/v1/clients/{cashier.user['id']}/skills"
+    seen = wait_until(lambda: counselor.get(path).status_code == 200 or None, timeout=30, message="counselor")
+    assert seen
+    assert org_admin.get(path).status_code == 200
+    gap = counselor.get(
+        f"/api/v1/clients/{cashier.user['id']}/skills-gap", params={"occupation": "41-1011.00"}
+    )
+    assert gap.status_code == 200
+    for outsider in (
+        add_person(platform, org_admin, branch, "client"),
+        add_person(platform, org_admin, branch, "counselor"),
+    ):
+        assert outsider.get(path).status_code == 404
+        refused = outsider.get(
+            f"/api/v1/clients/{cashier.user['id']}/skills-gap", params={"occupation": "41-1011.00"}
+        )
+        assert refused.status_code == 404
+    assert org_admin.get("/api/v1/clients/nobody/skills").status_code == 404
