@@ -171,7 +171,7 @@ class Vocabulary:
         matcher.set_seq2(wanted)
         shortest = len(wanted) * FUZZY_MIN / (2 - FUZZY_MIN)
         longest = len(wanted) * (2 - FUZZY_MIN) / FUZZY_MIN
-        for block in _blocks_of(words):
+        for block in self._fewest(_blocks_of(words), len(words)):
             for candidate, concept, original in self._blocks.get(block, ()):
                 if candidate in seen or not shortest <= len(candidate) <= longest:
                     continue  # a ratio of FUZZY_MIN needs lengths that close
@@ -185,6 +185,14 @@ class Vocabulary:
         if best is None:
             return SkillMatch(text, "none")
         return SkillMatch(text, "fuzzy", best[2], best[3], best[0])
+
+    def _fewest(self, blocks: set[tuple[int, str]], words: int) -> list[tuple[int, str]]:
+        """A one-word text's blocks; of a longer text's, the smallest one there is: a label within
+        reach of a text with one word misspelt shares each of its other words, the rarest too."""
+        if words == 1:
+            return sorted(blocks)
+        found = sorted((len(self._blocks[b]), b) for b in blocks if b in self._blocks)
+        return [found[0][1]] if found else []
 
     def match_all(self, texts: Iterable[str]) -> list[SkillMatch]:
         return [self.match(text) for text in texts]

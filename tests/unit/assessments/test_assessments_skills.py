@@ -95,6 +95,11 @@ def test_with_the_shipped_vocabulary_each_kind_of_match_is_found(shipped):
     assert shipped.match("communication").match == "exact"
     assert shipped.match("help customers").match == "alt_label"
     assert shipped.match("Comunication").match == "fuzzy"
+    misspelt = shipped.match("cmmunicate verbally in Arabic")  # common words, one misspelt
+    assert (misspelt.match, misspelt.concept.scheme) == (
+        "fuzzy",
+        "esco",
+    ) and "arabic" in misspelt.matched_label.lower()
 
 
 def test_every_alias_names_a_label_of_the_shipped_vocabulary(shipped):
