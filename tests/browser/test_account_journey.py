@@ -5,7 +5,6 @@ password resets it from the emailed link. Every new page is checked by axe-core 
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 
@@ -25,10 +24,8 @@ from tests.browser.journey import (
     visit,
 )
 from tests.support.browser import (
-    check_accessibility,
-    console_errors,
-    describe_violations,
     open_browser,
+    page_problems,
     screenshot,
     wait_for,
 )
@@ -48,16 +45,7 @@ class Checks:
         self.problems: list[str] = []
 
     def page(self, driver, name: str) -> None:
-        wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "main .loading"))
-        violations = check_accessibility(driver)
-        if violations:
-            self.problems.append(f"{name}: {describe_violations(violations)}")
-        if driver.execute_script("return document.documentElement.scrollWidth > window.innerWidth + 1"):
-            self.problems.append(f"{name}: wider than the screen")
-        # A 4xx the API answered is shown to the person (a code asked for); scripts must not fail.
-        errors = [line for line in console_errors(driver) if not re.search(r"status of 4\d\d", line)]
-        if errors:
-            self.problems.append(f"{name}: console errors {errors}")
+        self.problems += page_problems(driver, name)
         screenshot(driver, name)
 
 

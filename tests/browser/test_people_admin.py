@@ -5,17 +5,13 @@ Every page is checked by axe-core and photographed."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from selenium.webdriver.common.by import By
 
 from tests.browser.journey import click, fill, go, main_text, open_practice, sign_in, signed_in_api, submit
 from tests.support.browser import (
-    check_accessibility,
-    console_errors,
-    describe_violations,
     open_browser,
+    page_problems,
     screenshot,
     wait_for,
 )
@@ -25,13 +21,7 @@ pytestmark = pytest.mark.slow
 
 
 def check(driver, name: str, problems: list[str]) -> None:
-    wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "main .loading"))
-    violations = check_accessibility(driver)
-    if violations:
-        problems.append(f"{name}: {describe_violations(violations)}")
-    errors = [line for line in console_errors(driver) if not re.search(r"status of 4\d\d", line)]
-    if errors:
-        problems.append(f"{name}: console errors {errors}")
+    problems += page_problems(driver, name)
     screenshot(driver, name)
 
 

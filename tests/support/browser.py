@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -176,3 +177,19 @@ def screenshot(driver: WebDriver, name: str, max_height: int = 1800) -> Path:
     )
     path.write_bytes(base64.b64decode(shot["data"]))
     return path
+
+
+def page_problems(driver: ChromiumDriver, name: str) -> list[str]:
+    """What is wrong with the page shown once it has loaded: accessibility violations, a page wider
+    than the window, script errors (a 4xx the API answered is shown to the person, not an error)."""
+    wait_for(driver, lambda d: not d.find_elements("css selector", "main .loading"))
+    problems = []
+    violations = check_accessibility(driver)
+    if violations:
+        problems.append(f"{name}: {describe_violations(violations)}")
+    if driver.execute_script("return document.documentElement.scrollWidth > window.innerWidth + 1"):
+        problems.append(f"{name}: wider than the screen")
+    errors = [line for line in console_errors(driver) if not re.search(r"status of 4\d\d", line)]
+    if errors:
+        problems.append(f"{name}: console errors {errors}")
+    return problems
