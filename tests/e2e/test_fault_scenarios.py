@@ -196,9 +196,7 @@ def timeline() -> Iterator[Timeline]:
             replicas={"scheduling": 2, "notifications": 2},
             env={
                 "NJIA_SMTP_PORT": str(smtp.port),
-                "NJIA_SMS_API_URL": sms.sms_url,
-                "NJIA_SMS_USERNAME": sms.sms_username,
-                "NJIA_SMS_API_KEY": sms.sms_api_key,
+                **sms.sms_settings(),
                 "NJIA_REMINDER_SWEEP_SECONDS": "1",
                 "NJIA_DELIVERY_LEASE_SECONDS": "10",
                 "NJIA_OUTBOX_RELAY_SECONDS": "1",

@@ -154,6 +154,14 @@ class HttpProvider:
 
     # -- what arrived -------------------------------------------------------------------------
 
+    def sms_settings(self) -> dict[str, str]:
+        """The settings that send a platform's SMS here."""
+        return {
+            "NJIA_SMS_API_URL": self.sms_url,
+            "NJIA_SMS_USERNAME": self.sms_username,
+            "NJIA_SMS_API_KEY": self.sms_api_key,
+        }
+
     def requests(self, path_prefix: str = "") -> list[RecordedRequest]:
         """Recorded requests whose path starts with ``path_prefix``, oldest first (failed ones too)."""
         with self._condition:

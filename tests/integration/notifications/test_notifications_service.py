@@ -30,9 +30,7 @@ def settings(config, smtp, provider):
     return {
         **config,
         "NJIA_SMTP_PORT": str(smtp.port),
-        "NJIA_SMS_API_URL": provider.sms_url,
-        "NJIA_SMS_USERNAME": provider.sms_username,
-        "NJIA_SMS_API_KEY": provider.sms_api_key,
+        **provider.sms_settings(),
         "NJIA_SMS_INBOUND_TOKEN": "inbound-secret",
         "NJIA_REMINDER_SWEEP_SECONDS": "0.2",
         "NJIA_DELIVERY_RETRY_SECONDS": "0.2",
