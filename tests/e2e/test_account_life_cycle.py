@@ -302,6 +302,12 @@ def test_an_expired_reset_link_is_refused(platform, servers, org):
     )
     assert late.status_code == 422 and "expired" in error_of(late)["details"]["token"][0]
     assert sign_in(platform, person["email"]).status_code == 200
+    made_up = Api(platform).post(
+        "/api/v1/auth/password-reset/confirm", {"token": "made-up", "password": "fresh-pass-9"}
+    )
+    assert made_up.status_code == 422 and "token" in error_of(made_up)["details"]
+    short = Api(platform).post("/api/v1/auth/password-reset/confirm", {"token": token, "password": "short"})
+    assert short.status_code == 422 and "password" in error_of(short)["details"]
 
 
 # Deactivation, roles, branches -------------------------------------------------------------------
@@ -422,6 +428,7 @@ def test_sign_out_everywhere_ends_every_sign_in(platform, org):
             lambda api=api: api.get("/api/v1/me").status_code == 401, timeout=1, message="still signed in"
         )
     assert signed_in(platform, person["email"]).get("/api/v1/me").status_code == 200
+    assert Api(platform).post("/api/v1/auth/sign-out-everywhere").status_code == 401
 
 
 def test_five_wrong_passwords_pause_sign_in_and_tell_the_owner(platform, servers, org):
