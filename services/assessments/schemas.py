@@ -345,10 +345,40 @@ class MappedSkill(StrictSchema):
     )
     matched_label = fields.String(required=True, allow_none=True)
     score = fields.Float(required=True)
+    decision = fields.Nested(lambda: SkillDecision(), required=True, allow_none=True)
+    counts = fields.Boolean(
+        required=True,
+        metadata={"description": "whether the gap counts it: exact, alt_label, confirmed or re-mapped"},
+    )
+
+
+class PositionOccupation(StrictSchema):
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    matched_title = fields.String(required=True)
+
+
+class MappedPosition(StrictSchema):
+    title = fields.String(required=True)
+    organization = fields.String(required=True, allow_none=True)
+    start = fields.String(required=True, allow_none=True)
+    end = fields.String(required=True, allow_none=True)
+    source = fields.String(required=True, allow_none=True)
+    occupation = fields.Nested(PositionOccupation, required=True, allow_none=True)
+    match = fields.String(
+        required=True,
+        validate=validate.OneOf(("exact", "alt_label", "fuzzy", "none")),
+        metadata={
+            "description": "exact: the occupation's title; alt_label: another of its titles; fuzzy: its words"
+        },
+    )
 
 
 class MappedSkills(page_of(MappedSkill)):  # type: ignore[misc]
     client_id = fields.String(required=True)
+    positions = fields.List(
+        fields.Nested(MappedPosition), required=True, metadata={"description": "every position, not paged"}
+    )
 
 
 class SkillsGapQuery(StrictSchema):
@@ -399,3 +429,32 @@ class SkillsGapOut(StrictSchema):
     to_confirm = fields.List(fields.Nested(MappedSkill), required=True)
     evidence = fields.Nested(GapEvidence, required=True)
     attribution = fields.String(required=True)
+
+
+class ClientSkillPath(StrictSchema):
+    client_id = fields.String(required=True)
+    skill = fields.String(required=True, metadata={"description": "the skill's name as the profile has it"})
+
+
+class SkillDecisionIn(StrictSchema):
+    action = fields.String(
+        required=True,
+        validate=validate.OneOf(("confirm", "reject", "remap")),
+        metadata={"description": "confirm the match, reject it, or remap the skill to the concept named"},
+    )
+    scheme = fields.String(load_default=None, validate=validate.OneOf(("onet", "esco")))
+    id = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=300),
+        metadata={"description": "for remap: an O*NET element id, technology:<example> or an ESCO skill URI"},
+    )
+
+
+class SkillDecision(StrictSchema):
+    action = fields.String(required=True)
+    by = fields.String(required=True)
+    role = fields.String(required=True)
+    at = fields.String(required=True)
+    scheme = fields.String()
+    id = fields.String()
+    label = fields.String()

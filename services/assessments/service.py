@@ -322,28 +322,55 @@ class AssessmentsService(KeepsPeople, NjiaService):
 
     # A client's skills, mapped, and the gap to an occupation ----------------------------------------------
 
-    def _profile_skills(self, client_id: str) -> list[dict[str, Any]]:
-        """The client's skills from the profiles service, which decides who may see them (the client,
+    def _profile(self, client_id: str) -> dict[str, Any]:
+        """The client's profile from the profiles service, which decides who may see it (the client,
         their counselors, admins in scope; others 404) and records staff reads in the audit log."""
-        return list(self.profiles_rpc.get_profile({"client_id": client_id}).get("skills") or [])
+        return dict(self.profiles_rpc.get_profile({"client_id": client_id}))
 
     @rpc
     def client_skills(self, client_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Each skill of the client's profile with its O*NET or ESCO match (exact, alt_label, fuzzy, none)."""
+        """Each skill of the client's profile with its O*NET or ESCO match (exact, alt_label, fuzzy, none),
+        and each position with the occupation its title names."""
         self.auth.caller()
         params = load(schemas.ClientSkillsQuery(), query or {})
-        mapped = gap.mapped_skills(self._profile_skills(client_id), self.catalog.vocabulary())
+        profile = self._profile(client_id)
+        decisions = self.store.skill_decisions_of(client_id)
+        mapped = gap.mapped_skills(profile.get("skills") or [], self.catalog.vocabulary(), decisions)
         start, limit = self._rank_of(params["cursor"]), params["limit"]
         following = start + limit if len(mapped) > start + limit else None
         next_cursor = encode_cursor(str(following)) if following is not None else None
-        return {"client_id": client_id, "items": mapped[start : start + limit], "next_cursor": next_cursor}
+        positions = gap.mapped_positions(profile.get("positions") or [], self.catalog.titles(self.store))
+        page = {"items": mapped[start : start + limit], "next_cursor": next_cursor}
+        return {"client_id": client_id, **page, "positions": positions}
 
     @rpc
     def client_skills_gap(self, client_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
         """What the client has of an occupation's requirements and what is missing, weightiest first."""
         self.auth.caller()
         params = load(schemas.SkillsGapQuery(), query or {})
-        skills = self._profile_skills(client_id)
+        skills = self._profile(client_id).get("skills") or []
         title, doc = self._requirements(params["occupation"])
-        mapped = gap.mapped_skills(skills, self.catalog.vocabulary())
+        decisions = self.store.skill_decisions_of(client_id)
+        mapped = gap.mapped_skills(skills, self.catalog.vocabulary(), decisions)
         return gap.skills_gap(params["occupation"], title, doc, mapped)
+
+    @rpc
+    def decide_skill(self, client_id: str, skill: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The client or a counselor of theirs confirms, rejects or re-maps one skill's match."""
+        caller = self.auth.caller("client", "counselor")
+        data = load(schemas.SkillDecisionIn(), body)
+        skills = self._profile(client_id).get("skills") or []
+        found = [s for s in skills if gap.decision_key(str(s.get("name") or "")) == gap.decision_key(skill)]
+        if not found:
+            raise NotFound("The profile has no such skill.")
+        concept = self._concept(data) if data["action"] == "remap" else None
+        decision = gap.decision_doc(data["action"], concept, caller.user_id, caller.role, now())
+        self.store.decide_skill(client_id, gap.decision_key(skill), decision)
+        return gap.mapped_skills(found[:1], self.catalog.vocabulary(), {gap.decision_key(skill): decision})[0]
+
+    def _concept(self, data: dict[str, Any]) -> Any:
+        concept = self.catalog.vocabulary().concept(data["scheme"] or "", data["id"] or "")
+        if concept is None:
+            message = "Name an O*NET or ESCO concept Njia knows: scheme (onet or esco) and id."
+            raise ValidationFailed(message, {"id": [message]})
+        return concept

@@ -130,6 +130,7 @@ class Vocabulary:
         self._exact: dict[str, Concept] = {}
         self._alt: dict[str, tuple[Concept, str]] = {}
         self._blocks: dict[tuple[int, str], list[tuple[str, Concept, str]]] = {}
+        self._by_id: dict[tuple[str, str], Concept] | None = None
         for concept in self.concepts:
             label = normalize(concept.label)
             if label:
@@ -148,6 +149,12 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.concepts)
+
+    def concept(self, scheme: str, concept_id: str) -> Concept | None:
+        """The concept of that scheme and id, if the vocabulary holds it."""
+        if self._by_id is None:
+            self._by_id = {(c.scheme, c.id): c for c in self.concepts}
+        return self._by_id.get((scheme, concept_id))
 
     def match(self, text: str) -> SkillMatch:
         """The best match for one skill text: exact, then alternative label, then fuzzy, else none."""

@@ -82,6 +82,7 @@ class AssessmentsStore(People, Store):
         self.imports = db["imports"]
         self.requirements = db["requirements"]
         self.esco_skills = db["esco_skills"]
+        self.skill_decisions = db["skill_decisions"]
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
@@ -91,6 +92,7 @@ class AssessmentsStore(People, Store):
         self.results.create_index([("org_id", 1), ("branch_id", 1)])
         self.counsel.create_index("counselor_id")
         self.counsel.create_index("client_id")
+        self.skill_decisions.create_index("client_id")
 
     # People, branches and who counsels whom (kept from events) ------------------------------------
 
@@ -270,6 +272,21 @@ class AssessmentsStore(People, Store):
     def imported_titles(self) -> list[dict[str, Any]]:
         fields = {"title": 1, "alternate_titles": 1, "esco_titles": 1}
         return list(self.requirements.find({}, fields))
+
+    # Decisions about a client's mapped skills -------------------------------------------------------
+
+    def decide_skill(self, client_id: str, key: str, decision: dict[str, Any]) -> None:
+        """One document per client and skill, replaced whole: deciding again is the same write."""
+        doc_id = f"{client_id}:{key}"
+        upsert(
+            self.skill_decisions,
+            {"_id": doc_id},
+            {"_id": doc_id, "client_id": client_id, "key": key, **decision},
+        )
+
+    def skill_decisions_of(self, client_id: str) -> dict[str, dict[str, Any]]:
+        docs = self.skill_decisions.find({"client_id": client_id}, {"_id": 0, "client_id": 0})
+        return {doc.pop("key"): doc for doc in docs}
 
     def record_import(self, report: list[str], changed: int) -> str:
         at = now()

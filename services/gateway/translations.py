@@ -432,6 +432,10 @@ MESSAGES: Mapping[str, str] = {
     ),
     "No such profile.": "Hakuna wasifu kama huo.",
     "An O*NET-SOC code such as 41-1011.00.": "Msimbo wa O*NET-SOC kama 41-1011.00.",
+    "The profile has no such skill.": "Wasifu hauna ujuzi huo.",
+    "Name an O*NET or ESCO concept Njia knows: scheme (onet or esco) and id.": (
+        "Taja dhana ya O*NET au ESCO ambayo Njia inaijua: scheme (onet au esco) na id."
+    ),
     "Name the client whose profile you want to see.": "Taja mteja ambaye ungependa kuona wasifu wake.",
     "No such sync.": "Hakuna usawazishaji kama huo.",
     "Not a file upload.": "Hiki si faili lililopakiwa.",

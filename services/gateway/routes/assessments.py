@@ -232,3 +232,19 @@ class AssessmentsRoutes:
         return self.assessments_rpc.client_skills_gap(
             client_id, query_of(request, assessments.SkillsGapQuery)
         )
+
+    @api(
+        "PUT",
+        "/api/v1/clients/<client_id>/skills/<path:skill>",
+        doc=RouteDoc(
+            "Confirm, reject or re-map one skill's match (the client or a counselor of theirs); "
+            "deciding again replaces the decision",
+            "assessments",
+            path=assessments.ClientSkillPath,
+            body=assessments.SkillDecisionIn,
+            response=assessments.MappedSkill,
+            errors=(403, 404),
+        ),
+    )
+    def decide_skill(self, request: Request, client_id: str, skill: str) -> dict[str, Any]:
+        return self.assessments_rpc.decide_skill(client_id, skill, read_json(request))

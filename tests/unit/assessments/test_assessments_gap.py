@@ -93,3 +93,64 @@ def test_a_cashier_profile_against_the_shipped_retail_supervisor_requirements():
     assert 0 < gap["coverage"] < 0.5
     weights = [m["weight"] for m in gap["missing"]]
     assert weights == sorted(weights, reverse=True)
+
+
+def test_job_titles_of_positions_map_to_occupations_the_same_way():
+    from services.assessments.gap import mapped_positions
+    from services.assessments.titles import TitleIndex
+
+    titles = TitleIndex(
+        [
+            ("41-2011.00", "Cashiers", ["Checkout Operator"]),
+            ("41-1011.00", "First-Line Supervisors of Retail Sales Workers", ["Store Manager"]),
+        ]
+    )
+    positions = [
+        {"title": "Cashier", "organization": "Naivas", "start": "2021-03", "end": None},
+        {"title": "Checkout operator"},
+        {"title": "Night store manager"},
+        {"title": "Retail sales supervisor"},
+        {"title": "Chief happiness wizard"},
+        {"title": None},
+    ]
+    mapped = mapped_positions(positions, titles)
+    assert [(m["title"], m["match"], (m["occupation"] or {}).get("code")) for m in mapped] == [
+        ("Cashier", "exact", "41-2011.00"),
+        ("Checkout operator", "alt_label", "41-2011.00"),
+        ("Night store manager", "none", None),  # some words only: nothing claimed
+        ("Retail sales supervisor", "fuzzy", "41-1011.00"),  # every word, not a title: to confirm
+        ("Chief happiness wizard", "none", None),
+        ("", "none", None),
+    ]
+    assert mapped[0]["organization"] == "Naivas" and mapped[0]["start"] == "2021-03"
+
+
+def test_a_persons_decisions_confirm_reject_or_remap_what_counts():
+    from datetime import UTC, datetime
+
+    from services.assessments.gap import decision_doc, decision_key
+
+    at = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    staff = VOCABULARY.concept("esco", ESCO + "staff")
+    decisions = {
+        decision_key("Comunication"): decision_doc("confirm", None, "u1", "client", at),
+        decision_key("  MS  excel "): decision_doc("reject", None, "u2", "counselor", at),
+        decision_key("Team lead"): decision_doc("remap", staff, "u2", "counselor", at),
+    }
+    mapped = mapped_skills(
+        profile("Comunication", "MS Excel", "Team lead", "Juggling"), VOCABULARY, decisions
+    )
+    assert [(m["name"], m["match"], m["label"], m["counts"]) for m in mapped] == [
+        ("Comunication", "fuzzy", "communication", True),
+        ("MS Excel", "exact", "Microsoft Excel", False),
+        ("Team lead", "none", "manage staff", True),
+        ("Juggling", "none", None, False),
+    ]
+    assert mapped[2]["decision"] == {
+        "action": "remap", "by": "u2", "role": "counselor", "at": "2026-12-03T09:00:00+00:00",
+        "scheme": "esco", "id": ESCO + "staff", "label": "manage staff",
+    }  # fmt: skip
+    gap = skills_gap("41-1011.00", "Supervisors", SUPERVISOR, mapped)
+    assert [(h["label"], h["evidence"][0]["decision"]) for h in gap["have"]] == [("manage staff", "remap")]
+    assert gap["to_confirm"] == [] and "Microsoft Excel" in gap["hot_technologies_missing"]
+    assert VOCABULARY.concept("esco", "nowhere") is None
