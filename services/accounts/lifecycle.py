@@ -8,10 +8,12 @@ a change of standing or role also publishes `user.access_changed`, which every g
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import eventlet
 from pymongo.errors import DuplicateKeyError
 
 from services.accounts import schemas
@@ -60,6 +62,8 @@ from shared.mongo import now
 from shared.one_time import link_token, new_nonce, token_digest
 from shared.schemas import load
 from shared.service import rpc
+
+log = logging.getLogger(__name__)
 
 # Failed sign-ins: per account (the email asked for, whether or not it has one); the limit per
 # address is NJIA_SIGN_IN_FAILURES_PER_MINUTE (many people may share one address behind a router).
@@ -383,8 +387,9 @@ class LifeCycleEntrypoints:
 
     @rpc
     def request_password_reset(self, body: dict[str, Any]) -> dict[str, Any]:
-        """202 whatever the email: the same work either way, so neither answer nor time tells who
-        has an account. The link goes out by email (`password_reset.requested`)."""
+        """202 whatever the email. Whether the address has an account, and the reset, are looked
+        up and written after the answer has gone, so neither the answer nor its time tells who has
+        an account. The link goes out by email (`password_reset.requested`)."""
         data = load(schemas.PasswordResetRequest(), body)
         email, at = normalize_email(data["email"]), now()
         self._count_sign_up()  # type: ignore[attr-defined]  # per address, like sign-ups
@@ -392,31 +397,38 @@ class LifeCycleEntrypoints:
             self.store, [(RESET_REQUESTS, email)], at, "Too many requests; try again shortly."
         )
         self.store.count_attempt(RESET_REQUESTS, email, at)
-        user = self.store.user_by_email(email)
-        reset_id = new_id("rst")
-        nonce, digest = self._fresh_link(PASSWORD_RESET, reset_id)
-        if user is None or user.status == DEACTIVATED:
-            return {"status": "accepted"}
-        reset = PasswordReset(
-            id=reset_id,
-            user_id=user.id,
-            org_id=user.org_id,
-            created_at=at,
-            expires_at=at + RESET_LIFETIME,
-            token_digest=digest,
-        )
-        data = {
-            "reset_id": reset.id,
-            "user_id": user.id,
-            "org_id": user.org_id,
-            "nonce": nonce,
-            "expires_at": reset.expires_at,
-        }
-        event = self.events.new(PASSWORD_RESET_REQUESTED, data, at)
-        self.events.record(
-            self.store, "resets", reset.id, [event], lambda evs: self.store.add_reset(reset, evs), fresh=True
-        )
+        eventlet.spawn_n(self._reset_if_known, email, at)
         return {"status": "accepted"}
+
+    def _reset_if_known(self, email: str, at: datetime) -> None:
+        """Write the reset of whoever holds ``email`` (if anyone active does) and send its link.
+        Runs after the answer: a failure is logged (never the address) and the person asks again."""
+        try:
+            user = self.store.user_by_email(email)
+            if user is None or user.status == DEACTIVATED:
+                return
+            reset_id = new_id("rst")
+            nonce, digest = self._fresh_link(PASSWORD_RESET, reset_id)
+            reset = PasswordReset(
+                id=reset_id,
+                user_id=user.id,
+                org_id=user.org_id,
+                created_at=at,
+                expires_at=at + RESET_LIFETIME,
+                token_digest=digest,
+            )
+            facts = {"reset_id": reset.id, "user_id": user.id, "org_id": user.org_id, "nonce": nonce}
+            event = self.events.new(PASSWORD_RESET_REQUESTED, {**facts, "expires_at": reset.expires_at}, at)
+            self.events.record(
+                self.store,
+                "resets",
+                reset.id,
+                [event],
+                lambda evs: self.store.add_reset(reset, evs),
+                fresh=True,
+            )
+        except Exception:  # after the answer: nobody to tell but the log
+            log.exception("password reset not written; the person may ask again")
 
     @rpc
     def confirm_password_reset(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.notifications.domain import Preferences
+from services.notifications.domain import Delivery, Preferences
 from services.notifications.store import NotificationsStore
 from shared.mongo import connect, database_name
 from tests.support.databases import mongo_uri
@@ -86,3 +86,19 @@ def test_a_phone_named_by_two_events_at_once_answers_for_its_person(store):
         # The index is keyed by a digest: a duplicate key in the database's own log names no number.
         assert store.phones.find_one({"_id": phone}) is None
         assert all(phone not in str(doc) for doc in store.phones.find())
+
+
+def test_cancelling_a_sessions_messages_leaves_its_cancellation_notices_and_webhook_deliveries(store):
+    """The same `session.cancelled` handled twice at once (published, and relayed from the outbox):
+    the second handling's cancel must not cancel what the first planned for the cancellation."""
+    due = START - timedelta(hours=1)
+
+    def delivery(kind: str, recipient: str) -> Delivery:
+        return Delivery(f"{kind}-{recipient}", kind, "email", recipient, due, session_id="ses_1")
+
+    planned = [delivery("reminder", "usr_client"), delivery("cancelled", "usr_client")]
+    planned.append(delivery("webhook", "wh_1"))
+    store.plan(planned, due)
+    assert store.cancel_scheduled("ses_1", due) == 1
+    statuses = {d["kind"]: d["status"] for d in store.deliveries.find({"session_id": "ses_1"})}
+    assert statuses == {"reminder": "cancelled", "cancelled": "scheduled", "webhook": "scheduled"}
