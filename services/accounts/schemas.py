@@ -224,6 +224,15 @@ class CreateUser(StrictSchema):
     phone = Phone(load_default=None, allow_none=True)
     timezone = TimeZone(load_default=None, allow_none=True)
     language = Language(load_default=None, allow_none=True)
+    invite = fields.Boolean(
+        load_default=True,
+        load_only=True,
+        metadata={
+            "description": "without a password: send the person an invitation (default); false adds "
+            "them quietly (a directory imported ahead of time), and they set a password with "
+            "'forgot password' when they come"
+        },
+    )
 
 
 class UserQuery(PageQuery):

@@ -334,7 +334,7 @@ class AccountsService(TwoFactorEntrypoints, LifeCycleEntrypoints, NjiaService):
             status="active" if data["password"] else "invited",
         )
         added = self._add_user(user)
-        if not data["password"]:  # nothing lets them sign in yet: invite them to set a password
+        if not data["password"] and data["invite"]:  # nothing lets them sign in yet: invite them
             self._invite(caller, {**data, "branch_id": user.branch_id}, user_id=user.id)
         return added
 

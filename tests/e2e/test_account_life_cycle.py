@@ -558,3 +558,21 @@ def test_a_reset_password_alone_does_not_pass_two_factor_sign_in(platform, serve
     assert sign_in(platform, person["email"], "fresh-pass-9").status_code == 401
     next_code = pyotp.TOTP(secret).at(time.time(), counter_offset=1)
     assert sign_in(platform, person["email"], "fresh-pass-9", code=next_code).status_code == 200
+
+
+def test_a_person_added_quietly_is_not_invited_and_joins_by_forgot_password(platform, servers, org):
+    smtp, _ = servers
+    body = {**make_user("client", org.branch["id"]), "invite": False}
+    body.pop("password")
+    count = smtp.count
+    added = org.post("/api/v1/users", body)
+    assert added.status_code == 201 and added.json()["status"] == "invited"
+    assert org.get("/api/v1/invitations").json()["items"] == []
+
+    Api(platform).post("/api/v1/auth/password-reset", {"email": body["email"]})
+    token = link_in(smtp, body["email"], "reset", after=count)
+    assert not [m for m in smtp.messages[count:] if "/#/accept" in m.get_body(("plain",)).get_content()]
+    joined = Api(platform).post(
+        "/api/v1/auth/password-reset/confirm", {"token": token, "password": "chosen-pass-1"}
+    )
+    assert joined.status_code == 200 and joined.json()["user"]["status"] == "active"
