@@ -17,6 +17,7 @@ claims of its slug and email are taken over (the admin deleted) once stale.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,7 +46,14 @@ def _slug_key(slug: str) -> str:
     return f"slug:{slug}"
 
 
-def _email_key(email: str) -> str:
+def email_claim_key(email: str) -> str:
+    """The claim of an email address, keyed by its digest: the database's own log names the key of
+    a duplicate-key error (two sign-ups racing), and must name nobody."""
+    return "email:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _legacy_email_key(email: str) -> str:
+    """How claims were keyed before: still honoured for accounts made then."""
     return f"email:{email}"
 
 
@@ -166,7 +174,10 @@ class AccountsStore(Limits, Store):
         return doc is not None and self._organization_written(doc["org_id"])
 
     def _claim_email(self, email: str, user_id: str, now: datetime) -> None:
-        if not self._claim(_email_key(email), user_id, now, self._user_written):
+        legacy = self.claim_owner(_legacy_email_key(email))
+        if legacy is not None and self._user_written(legacy):
+            raise EmailTaken("That email address already has an account.", "email")
+        if not self._claim(email_claim_key(email), user_id, now, self._user_written):
             raise EmailTaken("That email address already has an account.", "email")
 
     def _give_back_email(self, email: str, user_id: str) -> None:
@@ -174,7 +185,7 @@ class AccountsStore(Limits, Store):
         all (an error after the write) or the database cannot tell (then staleness frees it)."""
         try:
             if self.users.find_one({"_id": user_id}, {"_id": 1}) is None:
-                self.release(_email_key(email), user_id)
+                self.release(email_claim_key(email), user_id)
         except PyMongoError:
             pass
 
@@ -205,7 +216,7 @@ class AccountsStore(Limits, Store):
             if self.organizations.find_one({"_id": org.id}, {"_id": 1}) is not None:
                 return  # written after all (the error came after the write): the sign-up happened
             self.users.delete_one({"_id": admin.id})
-            self.release(_email_key(admin.email), admin.id)
+            self.release(email_claim_key(admin.email), admin.id)
             self.release(_slug_key(org.slug), org.id)
         except PyMongoError:
             pass  # the database is away: the claims are freed once stale, the admin with them
@@ -315,7 +326,7 @@ class AccountsStore(Limits, Store):
 
     def user_by_email(self, email: str) -> User | None:
         """Whoever holds the email, if their organization exists (see the module doc)."""
-        user_id = self.claim_owner(_email_key(email))
+        user_id = self.claim_owner(email_claim_key(email)) or self.claim_owner(_legacy_email_key(email))
         user = self.user(user_id) if user_id else None
         return user if user and self._organization_written(user.org_id) else None
 

@@ -9,8 +9,8 @@ from pymongo.errors import AutoReconnect
 
 from services.accounts.domain import Organization, User
 from services.accounts.service import AccountsService
-from services.accounts.store import STALE_CLAIM
-from shared.errors import Unauthorized, ValidationFailed
+from services.accounts.store import STALE_CLAIM, email_claim_key
+from shared.errors import Conflict, Unauthorized, ValidationFailed
 from shared.ids import new_id
 from shared.mongo import now
 from tests.support.builders import make_organization, make_registration
@@ -124,7 +124,7 @@ def test_a_sign_up_that_fails_gives_its_claims_back(accounts, monkeypatch, fail_
     with pytest.raises(AutoReconnect):
         call(accounts, "create_organization", body)
     assert store.claims.find_one({"_id": f"slug:{body['slug']}"}) is None
-    assert store.claims.find_one({"_id": f"email:{body['admin']['email']}"}) is None
+    assert store.claims.find_one({"_id": email_claim_key(body["admin"]["email"])}) is None
     assert store.users.find_one({"email": body["admin"]["email"]}) is None
     assert store.organizations.find_one({"slug": body["slug"]}) is None
 
@@ -138,3 +138,21 @@ def test_a_registration_whose_write_fails_frees_the_email_at_once(accounts, monk
     client = call(accounts, "register_client", registration)
     assert client["email"] == registration["email"]
     assert sign_in(accounts, registration["email"])["user"]["id"] == client["id"]
+
+
+def test_an_email_claimed_the_old_way_still_finds_its_person_and_stays_taken(accounts):
+    """Claims were once keyed by the address itself (now by its digest, so the database's log names
+    nobody): accounts made then still sign in, and their address cannot be taken again."""
+    store = store_of(accounts)
+    body = make_organization()
+    call(accounts, "create_organization", body)
+    email = body["admin"]["email"]
+    claim = store.claims.find_one({"_id": email_claim_key(email)})
+    assert email not in claim["_id"]
+    store.claims.delete_one({"_id": claim["_id"]})
+    store.claims.insert_one({**claim, "_id": f"email:{email}"})
+
+    assert store.user_by_email(email).id == claim["owner"]
+    again = make_organization(admin={"email": email})
+    with pytest.raises(Conflict):
+        call(accounts, "create_organization", again)
