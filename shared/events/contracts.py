@@ -182,12 +182,23 @@ class Participant(_Data):
     user_id = fields.String(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     name = fields.String(required=True)
-    email = fields.Email(required=True)
+    # None for a client who has only a phone (#15: added by staff, reached by SMS).
+    email = fields.Email(allow_none=True, load_default=None)
     phone = fields.String(allow_none=True, load_default=None)
     timezone = fields.String(required=True)
     language = fields.String(required=True)
     # The person's revision when this was written (see `user.updated`); 0 from older senders.
     revision = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+MODALITIES = ("video", "in_person", "phone")
+
+
+class SessionTypeName(_Data):
+    """The kind of session (#15), named in both languages for the messages that mention it."""
+
+    id = fields.String(required=True)
+    name = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 class _SessionFacts(_Data):
@@ -201,6 +212,13 @@ class _SessionFacts(_Data):
     counselor = fields.Nested(Participant, required=True)
     client = fields.Nested(Participant, required=True)
     join_path = fields.String(required=True)
+    # How and where it is held (#15): a video call (as before), at the branch (``location``, its
+    # address), or a phone call the counselor makes to the client's number.
+    modality = fields.String(load_default="video", validate=validate.OneOf(MODALITIES))
+    location = fields.String(allow_none=True, load_default=None)
+    session_type = fields.Nested(SessionTypeName, allow_none=True, load_default=None)
+    # Set on a workshop seat's session: the client hears of it; the counselor is not told per seat.
+    workshop_id = fields.String(allow_none=True, load_default=None)
     # The session's version after this change: a consumer ignores an event older than one it has
     # handled (a retried `session.booked` arriving after `session.cancelled`). 0 from older senders.
     revision = fields.Integer(load_default=0, validate=validate.Range(min=0))
@@ -235,6 +253,16 @@ class SessionCompleted(_SessionFacts):
 
 @contract(SESSION_NO_SHOW, source="scheduling")
 class SessionNoShow(_SessionFacts):
+    pass
+
+
+# A video session's counselor never joined it (#15): recorded on the session, counted in branch
+# reports, and the branch's admins are told. Published once per session.
+SESSION_COUNSELOR_NO_SHOW = "session.counselor_no_show"
+
+
+@contract(SESSION_COUNSELOR_NO_SHOW, source="scheduling")
+class SessionCounselorNoShow(_SessionFacts):
     pass
 
 
@@ -401,6 +429,7 @@ SUBSCRIPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("scheduling", SESSION_CANCELLED, "notifications", "handle_session_cancelled"),
     ("scheduling", SESSION_COMPLETED, "notifications", "handle_session_completed"),
     ("scheduling", SESSION_NO_SHOW, "notifications", "handle_session_no_show"),
+    ("scheduling", SESSION_COUNSELOR_NO_SHOW, "notifications", "handle_session_counselor_no_show"),
     ("assessments", ASSESSMENT_COMPLETED, "notifications", "handle_assessment_completed"),
     ("accounts", USER_DEACTIVATED, "scheduling", "handle_user_deactivated"),
     ("accounts", USER_DEACTIVATED, "notifications", "handle_user_deactivated"),
