@@ -28,6 +28,34 @@ WEEK_BY_WEEK = timedelta(days=62)
 START_WEEK_FILED = "migration:start_week"  # longer ranges (reports, feeds) are read in one query
 
 
+DEFAULT_TYPE_PREFIX = "sty_default_"
+
+
+def default_session_type_id(org_id: str) -> str:
+    return f"{DEFAULT_TYPE_PREFIX}{org_id}"
+
+
+def default_session_type_doc(org_id: str, now: datetime) -> dict[str, Any]:
+    """An organization's first type: each counselor's own length and buffer, by video, one seat."""
+    return {
+        "_id": default_session_type_id(org_id),
+        "org_id": org_id,
+        "name": {"en": "Counseling session", "sw": "Kikao cha ushauri"},
+        "minutes": None,
+        "buffer_minutes": None,
+        "modality": "video",
+        "seats": 1,
+        "branch_id": None,
+        "counselor_ids": None,
+        "price": None,
+        "requires_intake": False,
+        "active": True,
+        "is_default": True,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 class AlreadyBooked(Exception):
     """A session with this id exists: an earlier attempt of the same request booked it."""
 
@@ -48,6 +76,8 @@ class SchedulingStore(People, Store):
         self.policies = db["policies"]
         # Counselors' calendar feed keys: a rotation stores a new one and the old URL stops at once.
         self.feeds = db["feeds"]
+        # Session types (length, buffer, modality, seats) an organization offers; one default each.
+        self.session_types = db["session_types"]
         # Clients' Idempotency-Keys: what each request sent with one was (retries.key_record).
         self.idempotency_keys = db["idempotency_keys"]
         self.next_key_sweep = 0.0  # time.monotonic() of this process's next sweep of expired keys
@@ -67,6 +97,7 @@ class SchedulingStore(People, Store):
         self.availability.create_index("branch_id")
         self.availability_history.create_index("org_id")
         self.notes.create_index("session_id")
+        self.session_types.create_index("org_id")
 
     def _file_sessions_by_week(self) -> None:
         """Sessions stored before start_week existed get it, once per database (every later write
@@ -199,6 +230,45 @@ class SchedulingStore(People, Store):
         for week in weeks_between(start, end):
             found.extend(self.sessions.find({**query, "start_week": week, **when}, fields))
         return found
+
+    # Session types ---------------------------------------------------------------------------
+
+    def session_type(self, type_id: str) -> dict[str, Any] | None:
+        """The session type with this id (any organization's, active or not), or None."""
+        return self.session_types.find_one({"_id": type_id})
+
+    def default_session_type(self, org_id: str, now: datetime) -> dict[str, Any]:
+        """The organization's default type, made on its first read: inserting by its fixed id is
+        atomic, so replicas reading it first at once make one. Its minutes and buffer are None:
+        each counselor's own session length and buffer (as before session types existed)."""
+        type_id = default_session_type_id(org_id)
+        doc = self.session_type(type_id)
+        if doc is not None:
+            return doc
+        try:
+            self.session_types.insert_one(default_session_type_doc(org_id, now))
+        except DuplicateKeyError:
+            pass  # another replica made it first
+        return self.session_type(type_id) or default_session_type_doc(org_id, now)
+
+    def session_types_of(self, org_id: str) -> list[dict[str, Any]]:
+        """Every type of the organization: the default first, then the oldest first."""
+        return sorted(
+            self.session_types.find({"org_id": org_id}),
+            key=lambda doc: (not doc.get("is_default"), doc["created_at"], doc["_id"]),
+        )
+
+    def add_session_type(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """A new type; of two inserts with one id (a retried request), the first is kept."""
+        try:
+            self.session_types.insert_one(doc)
+        except DuplicateKeyError:
+            pass
+        return self.session_type(doc["_id"]) or doc
+
+    def update_session_type(self, type_id: str, changes: dict[str, Any]) -> dict[str, Any] | None:
+        self.session_types.update_one({"_id": type_id}, {"$set": changes})
+        return self.session_type(type_id)
 
     # Idempotency keys ------------------------------------------------------------------------
 
