@@ -152,6 +152,32 @@ class ExportQuery(ProfileQuery):
     format = fields.String(load_default="json-resume", validate=validate.OneOf(("json-resume",)))
 
 
+class CvQuery(ProfileQuery):
+    lang = fields.String(load_default="en", validate=validate.OneOf(("en", "sw")))
+    template = fields.String(load_default="classic", validate=validate.OneOf(("classic", "compact")))
+
+
+class CvReviewQuery(ProfileQuery):
+    lang = fields.String(load_default="en", validate=validate.OneOf(("en", "sw")))
+    target = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^\d{2}-\d{4}\.\d{2}$", error="An O*NET-SOC code such as 41-1011.00."),
+        metadata={"description": "a target occupation: its missing skills become hints too"},
+    )
+
+
+class CvHint(StrictSchema):
+    code = fields.String(required=True)
+    field = fields.String(required=True, metadata={"description": "the part of the profile to change"})
+    message = fields.String(required=True)
+    facts = fields.Dict()
+
+
+class CvReviewOut(StrictSchema):
+    client_id = fields.String(required=True)
+    hints = fields.List(fields.Nested(CvHint), required=True)
+
+
 class SkillIn(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     level = fields.String(validate=validate.Length(max=200))

@@ -15,7 +15,7 @@ import binascii
 import json
 from typing import Any
 
-from services.profiles import domain, jsonresume, linkedin, schemas, views
+from services.profiles import cv, domain, jsonresume, linkedin, schemas, views
 from services.profiles.store import ProfilesStore
 from services.profiles.syncing import Syncing
 from shared.audit import CLIENT_RECORD_READ, EXPORT_CREATED, AuditTrail
@@ -36,6 +36,7 @@ class ProfilesService(NjiaService):
     name = "profiles"
     store: ProfilesStore = MongoStore(ProfilesStore, "profiles")  # type: ignore[assignment]
     scheduling_rpc = ServiceRpc("scheduling")
+    assessments_rpc = ServiceRpc("assessments")
     audit = AuditTrail()
 
     def _syncing(self) -> Syncing:
@@ -196,6 +197,34 @@ class ProfilesService(NjiaService):
             "branch_id", caller.branch_id if client_id == caller.user_id else None
         )
         self.audit.record(action, client_id, org_id=caller.org_id, branch_id=branch_id)
+
+    @rpc
+    def get_cv(self, query: dict[str, Any] | None = None) -> str:
+        """The printable CV (HTML, A4 print styles) of the merged profile, headings in ``lang``."""
+        caller = self.auth.caller()
+        params = load(schemas.CvQuery(), query or {})
+        client_id = self._visible_client(caller, params["client_id"])
+        profile = self.store.profile(client_id)
+        if client_id != caller.user_id:
+            self._record(CLIENT_RECORD_READ, caller, client_id, profile)
+        return cv.cv_html((profile or {}).get("values") or {}, params["lang"], params["template"])
+
+    @rpc
+    def review_cv(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Hints on the CV; with ``target``, the occupation's most important missing skills too
+        (assessments knows them: it holds the requirements and the client's skill decisions)."""
+        caller = self.auth.caller()
+        params = load(schemas.CvReviewQuery(), query or {})
+        client_id = self._visible_client(caller, params["client_id"])
+        profile = self.store.profile(client_id)
+        if client_id != caller.user_id:
+            self._record(CLIENT_RECORD_READ, caller, client_id, profile)
+        missing, occupation = [], None
+        if params["target"]:
+            gap = self.assessments_rpc.client_skills_gap(client_id, {"occupation": params["target"]})
+            missing, occupation = gap["missing"][: cv.TARGET_HINTS], gap["occupation"]["title"]
+        values = (profile or {}).get("values") or {}
+        return {"client_id": client_id, "hints": cv.review(values, params["lang"], missing, occupation)}
 
     @rpc
     def get_sync(self, sync_id: str) -> dict[str, Any]:

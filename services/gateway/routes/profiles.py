@@ -5,13 +5,16 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 from services.gateway.http import MAX_UPLOAD_BYTES, RouteDoc, api, query_of, read_json
 from services.profiles import schemas as profiles
 from shared.errors import BadRequest
 from shared.rpc import ServiceRpc
 
+HTML = "text/html"
+# The CV page holds only a profile's escaped text and its own styles: nothing in it may run or load.
+CV_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
 _EXPORT = {
     "type": "string",
@@ -171,3 +174,36 @@ class ProfilesRoutes:
     )
     def export_profile(self, request: Request) -> dict[str, Any]:
         return self.profiles_rpc.export_profile(query_of(request, profiles.ExportQuery))
+
+    @api(
+        "GET",
+        "/api/v1/profile/cv",
+        doc=RouteDoc(
+            "A printable CV (HTML with A4 print styles) from the merged profile; ?lang=en|sw for its "
+            "headings, ?template=classic|compact; counselors and admins name the client with ?client_id=",
+            "profiles",
+            query=profiles.CvQuery,
+            content_type=HTML,
+            errors=(404,),
+            extra={"response_schema": {"type": "string"}},
+        ),
+    )
+    def get_cv(self, request: Request) -> Response:
+        page = self.profiles_rpc.get_cv(query_of(request, profiles.CvQuery))
+        headers = {"Content-Security-Policy": CV_POLICY, "Cache-Control": "no-store"}
+        return Response(page, status=200, mimetype=HTML, headers=headers)
+
+    @api(
+        "GET",
+        "/api/v1/profile/cv/review",
+        doc=RouteDoc(
+            "Concrete hints on the CV: positions without dates or results, skills nothing shows used, "
+            "an overlong summary; with ?target= an occupation's most important missing skills",
+            "profiles",
+            query=profiles.CvReviewQuery,
+            response=profiles.CvReviewOut,
+            errors=(404,),
+        ),
+    )
+    def review_cv(self, request: Request) -> dict[str, Any]:
+        return self.profiles_rpc.review_cv(query_of(request, profiles.CvReviewQuery))
