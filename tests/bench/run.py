@@ -412,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         print(f"  skipped: the O*NET files it reads are not here ({SHARED_DATA} is absent)")
-    print("\nSkills: a 200-skill profile mapped to O*NET and ESCO plus its gap, and title search, in process")
+    print("\nSkills: a 200-skill profile mapped plus its gap, pathways, title search, in process")
     subprocess.run(
         [sys.executable, "-m", "tests.integration.assessments.skills_timing"], cwd=ROOT, check=False
     )
