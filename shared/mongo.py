@@ -103,14 +103,22 @@ class Store:
         return True
 
     def claim_all(
-        self, keys: list[str], owner: str, owner_collection: str, now: datetime, stale_after: timedelta
+        self,
+        keys: list[str],
+        owner: str,
+        owner_collection: str | tuple[str, ...],
+        now: datetime,
+        stale_after: timedelta,
     ) -> str | None:
         """Claim every key for ``owner``, or none: returns the first key someone else holds.
 
         Keys ``owner`` already holds count as claimed (a reschedule overlapping its old time).
         A key held by an owner that was never written (a crash between claim and write) is
-        taken over once older than ``stale_after``.
+        taken over once older than ``stale_after``; owners are looked for in ``owner_collection``
+        (one, or several when keys of one kind are held by documents of several: a counselor's
+        time by a session or by a workshop).
         """
+        collections = (owner_collection,) if isinstance(owner_collection, str) else owner_collection
         taken: list[str] = []
         try:  # the common case in one round trip
             self.claims.insert_many(
@@ -127,7 +135,9 @@ class Store:
             holder = self.claim_owner(key)
             if holder == owner:
                 continue
-            orphaned = holder and self.db[owner_collection].find_one({"_id": holder}, {"_id": 1}) is None
+            orphaned = holder and all(
+                self.db[name].find_one({"_id": holder}, {"_id": 1}) is None for name in collections
+            )
             if orphaned and self.release_if_stale(key, stale_after, now) and self.claim(key, owner, now):
                 taken.append(key)
                 continue

@@ -78,6 +78,8 @@ class SchedulingStore(People, Store):
         self.feeds = db["feeds"]
         # Session types (length, buffer, modality, seats) an organization offers; one default each.
         self.session_types = db["session_types"]
+        # Workshops: one counselor's session with seats (their seats are sessions, with seat claims).
+        self.workshops = db["workshops"]
         # Clients' Idempotency-Keys: what each request sent with one was (retries.key_record).
         self.idempotency_keys = db["idempotency_keys"]
         self.next_key_sweep = 0.0  # time.monotonic() of this process's next sweep of expired keys
@@ -98,6 +100,7 @@ class SchedulingStore(People, Store):
         self.availability_history.create_index("org_id")
         self.notes.create_index("session_id")
         self.session_types.create_index("org_id")
+        self.ensure_workshop_indexes()
 
     def _file_sessions_by_week(self) -> None:
         """Sessions stored before start_week existed get it, once per database (every later write
@@ -140,7 +143,8 @@ class SchedulingStore(People, Store):
 
     def claim_time(self, keys: list[str], session_id: str, now: datetime) -> str | None:
         """All of ``keys`` for the session, or none; returns the key someone else holds."""
-        return self.claim_all(keys, session_id, "sessions", now, STALE_CLAIM)
+        # Counselors' time is held by sessions and by workshops (issue 15): neither is an orphan.
+        return self.claim_all(keys, session_id, ("sessions", "workshops"), now, STALE_CLAIM)
 
     def free_time(self, keys: list[str], session_id: str) -> None:
         self.release_all(keys, session_id)
@@ -373,3 +377,71 @@ class SchedulingStore(People, Store):
 
     def set_policy(self, org_id: str, policy: dict[str, Any]) -> None:
         upsert(self.policies, {"_id": org_id}, {**policy, "_id": org_id})
+
+    # Workshops (issue 15) ------------------------------------------------------------------------
+    # A workshop's counselor time is claimed with the counselor claim keys, owned by the workshop;
+    # each seat is a session (``workshop_id`` set) holding ``seat:<workshop id>:<n>`` and its client's
+    # time, all listed in the session's ``claims`` (what cancelling it frees).
+
+    def ensure_workshop_indexes(self) -> None:
+        self.workshops.create_index([("org_id", 1), ("start", 1)])
+        self.sessions.create_index("workshop_id")
+        self.claims.create_index("workshop_id")
+
+    def add_workshop(self, doc: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """A new workshop (True), or the one an earlier attempt of the same request made (False):
+        ids are derived from the request."""
+        try:
+            self.workshops.insert_one(doc)
+            return doc, True
+        except DuplicateKeyError:
+            kept = self.workshops.find_one({"_id": doc["_id"]})
+        assert kept is not None, "a workshop found by its insert is never deleted"
+        return kept, False
+
+    def workshop(self, workshop_id: str) -> dict[str, Any] | None:
+        return self.workshops.find_one({"_id": workshop_id})
+
+    def workshops_from(self, equal: dict[str, Any], start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Workshops starting in [start, end) matching the top-level equalities in ``equal``,
+        earliest first (then by id)."""
+        query = {**equal, "start": {"$gte": start, "$lt": end}}
+        return sorted(self.workshops.find(query), key=lambda doc: (doc["start"], doc["_id"]))
+
+    def workshops_between(self, org_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The organization's workshops starting in [start, end), cancelled ones included (a report
+        counts the held ones; its seats taken are their seat sessions, ``workshop_id`` set)."""
+        return self.workshops_from({"org_id": org_id}, start, end)
+
+    def set_workshop_status(self, workshop_id: str, changes: dict[str, Any]) -> None:
+        self.workshops.update_one({"_id": workshop_id}, {"$set": changes})
+
+    def seat_sessions(self, workshop_id: str, held_only: bool = True) -> list[dict[str, Any]]:
+        """The workshop's seat sessions (only those holding a seat, unless ``held_only`` is False),
+        in the order they were taken."""
+        query: dict[str, Any] = {"workshop_id": workshop_id}
+        docs = self.sessions.find(query, {"outbox": 0, "answers": 0})
+        held = ("booked", "completed", "no_show")
+        return sorted(
+            (d for d in docs if not held_only or d["status"] in held),
+            key=lambda d: (d["created_at"], d["_id"]),
+        )
+
+    def seats_taken(self, workshop_id: str) -> int:
+        return len(self.seat_sessions(workshop_id))
+
+    def seat_claims(self, workshop_id: str) -> list[dict[str, Any]]:
+        """The seat claims of a workshop now: ``{_id: "seat:<id>:<n>", owner, claimed_at}``."""
+        return list(self.claims.find({"workshop_id": workshop_id}))
+
+    def claim_seat(self, key: str, workshop_id: str, owner: str, now: datetime) -> bool:
+        """One seat for ``owner`` (a seat session's id): True for exactly one caller of ``key``."""
+        return self.claim(key, owner, now, workshop_id=workshop_id)
+
+    def take_over_seat(self, claim: dict[str, Any], workshop_id: str, owner: str, now: datetime) -> bool:
+        """A seat claimed by an attempt that never wrote its session (it crashed), once stale."""
+        if self.sessions.find_one({"_id": claim["owner"]}, {"_id": 1}) is not None:
+            return False
+        if not self.release_if_stale(claim["_id"], STALE_CLAIM, now):
+            return False
+        return self.claim_seat(claim["_id"], workshop_id, owner, now)

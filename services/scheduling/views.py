@@ -111,7 +111,10 @@ def claim_keys(session: dict[str, Any], slot: domain.Interval, buffer_minutes: i
 
 
 def held_keys(session: dict[str, Any]) -> list[str]:
-    """The claims a session holds for its current time."""
+    """The claims a session holds for its current time: a workshop seat's are listed on it (its seat
+    and its client's time; the counselor's time is the workshop's, never freed with a seat)."""
+    if session.get("claims") is not None:
+        return list(session["claims"])
     return claim_keys(session, session_time(session), session.get("buffer_minutes", 0))
 
 
