@@ -458,3 +458,133 @@ class SkillDecision(StrictSchema):
     scheme = fields.String()
     id = fields.String()
     label = fields.String()
+
+
+# The intake form and a client's intake (intake.py, #15) ------------------------------------------
+
+INTAKE_KINDS = ("text", "choice", "multi", "date", "number")
+INTAKE_LABEL = {
+    "type": "object",
+    "properties": {"en": {"type": "string"}, "sw": {"type": "string"}},
+    "required": ["en", "sw"],
+    "additionalProperties": False,
+}
+INTAKE_OPTION = {
+    "oneOf": [
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 80,
+            "description": "its id and its label in both languages",
+        },
+        {
+            "type": "object",
+            "properties": {"id": {"type": "string", "minLength": 1, "maxLength": 80}, "label": INTAKE_LABEL},
+            "required": ["label"],
+            "additionalProperties": False,
+            "description": "without an id, the English label is its id",
+        },
+    ]
+}
+
+
+class IntakeLabel(StrictSchema):
+    en = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    sw = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class IntakeQuestionIn(StrictSchema):
+    id = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={
+            "pattern": r"^[A-Za-z0-9_-]{1,40}$",
+            "description": "unique in the form; answers are keyed by it",
+        },
+    )
+    label = fields.Nested(IntakeLabel, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(INTAKE_KINDS))
+    options = fields.List(
+        fields.Raw(metadata=INTAKE_OPTION),
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "choice and multi only (required for them): strings or {id?, label: {en, sw}}"
+        },
+    )
+    required = fields.Boolean(load_default=False)
+
+
+class IntakeFormIn(StrictSchema):
+    class Meta:
+        description = (
+            "Each PUT is a new version of the form. Question ids are unique; choice and multi questions "
+            "need options (422 naming e.g. questions.2.options); other kinds have none."
+        )
+
+    questions = fields.List(fields.Nested(IntakeQuestionIn), required=True, validate=validate.Length(max=100))
+
+
+class IntakeOptionOut(StrictSchema):
+    id = fields.String(required=True)
+    label = fields.Nested(IntakeLabel, required=True)
+
+
+class IntakeQuestionOut(StrictSchema):
+    id = fields.String(required=True)
+    label = fields.Nested(IntakeLabel, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(INTAKE_KINDS))
+    options = fields.List(fields.Nested(IntakeOptionOut), metadata={"description": "choice and multi only"})
+    required = fields.Boolean(required=True)
+
+
+class IntakeFormOut(StrictSchema):
+    version = fields.Integer(required=True, metadata={"description": "1, 2, ...; 0: no form set yet"})
+    questions = fields.List(fields.Nested(IntakeQuestionOut), required=True)
+    updated_at = fields.String(required=True, allow_none=True)
+
+
+class IntakeIn(StrictSchema):
+    class Meta:
+        description = (
+            "Saves the answers given over the saved ones (null or an empty value removes one); with "
+            "submit: true, completes the intake when every required question is answered (422 naming "
+            "answers.<question id> for each one unanswered)."
+        )
+
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=40)),
+        values=fields.Raw(allow_none=True),
+        load_default=dict,
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "question id -> answer: text; a choice's option id; a list of option ids (multi); "
+            "a date as YYYY-MM-DD; a number"
+        },
+    )
+    submit = fields.Boolean(load_default=False)
+
+
+class IntakeOut(StrictSchema):
+    client_id = fields.String(required=True)
+    version = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "the form version last answered (null: none)"},
+    )
+    form_version = fields.Integer(required=True, metadata={"description": "the current form's version"})
+    answers = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    answer_versions = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        required=True,
+        metadata={"description": "the form version each answer was given in"},
+    )
+    status = fields.String(required=True, validate=validate.OneOf(("draft", "complete")))
+    missing = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "required questions of the current form unanswered"},
+    )
+    submitted_at = fields.String(required=True, allow_none=True)
+    updated_at = fields.String(required=True, allow_none=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.assessments import domain, gap, matching, schemas, views
 from services.assessments.catalog import default_requirements, kept_branch
+from services.assessments.intake import IntakeEntrypoints
 from services.assessments.inventories import Inventory
 from services.assessments.matching import MATCHES_KEPT
 from services.assessments.requirements import merged, requirements_view
@@ -26,8 +27,9 @@ from shared.service import NjiaService, rpc
 Page = tuple[list[dict[str, Any]], str | None]
 
 
-class AssessmentsService(KeepsPeople, NjiaService):
-    """People are kept from accounts' events by ``KeepsPeople``."""
+class AssessmentsService(IntakeEntrypoints, KeepsPeople, NjiaService):
+    """People are kept from accounts' events by ``KeepsPeople``; the intake form's entrypoints are
+    ``IntakeEntrypoints`` (``intake.py``)."""
 
     name = "assessments"
     store: AssessmentsStore = MongoStore(AssessmentsStore, "assessments")  # type: ignore[assignment]

@@ -21,7 +21,7 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 from pymongo import InsertOne, UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from services.assessments.catalog import (
     default_esco_skills,
@@ -65,6 +65,14 @@ def counsel_id(client_id: str, counselor_id: str) -> str:
     return f"{client_id}:{counselor_id}"
 
 
+def _form_id(org_id: str, version: int) -> str:
+    return f"{org_id}:v{version}"
+
+
+def _current_form_id(org_id: str) -> str:
+    return f"{org_id}:current"
+
+
 class AssessmentsStore(People, Store):
     OUTBOX_COLLECTIONS = ("results",)
 
@@ -83,6 +91,8 @@ class AssessmentsStore(People, Store):
         self.requirements = db["requirements"]
         self.esco_skills = db["esco_skills"]
         self.skill_decisions = db["skill_decisions"]
+        self.intake_forms = db["intake_forms"]  # intake (#15): one document per form version
+        self.intakes = db["intakes"]  # intake (#15): one document per client
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
@@ -287,6 +297,45 @@ class AssessmentsStore(People, Store):
     def skill_decisions_of(self, client_id: str) -> dict[str, dict[str, Any]]:
         docs = self.skill_decisions.find({"client_id": client_id}, {"_id": 0, "client_id": 0})
         return {doc.pop("key"): doc for doc in docs}
+
+    # Intake forms and clients' intake (intake.py, #15) ---------------------------------------------
+    #
+    # Each version of an organization's form is its own document, ``<org id>:v<version>``: adding a
+    # version is an insert whose ``_id`` makes a racing one fail (atomic on FerretDB too). The
+    # ``<org id>:current`` document names the latest version written, as a hint only: the versions
+    # after it are found by reading by ``_id`` until one is missing. A client's intake is one
+    # document keyed by the client's id, replaced whole.
+
+    def intake_form(self, org_id: str) -> dict[str, Any] | None:
+        """The organization's latest intake form, if it ever set one."""
+        hint = self.intake_forms.find_one({"_id": _current_form_id(org_id)}, {"version": 1})
+        version = int(hint["version"]) if hint else 0
+        latest = self.intake_forms.find_one({"_id": _form_id(org_id, version)}) if version else None
+        while True:
+            following = self.intake_forms.find_one({"_id": _form_id(org_id, version + 1)})
+            if following is None:
+                return latest
+            latest, version = following, version + 1
+
+    def add_intake_form(self, doc: dict[str, Any]) -> bool:
+        """Write version ``doc["version"]`` of the form; False when another request wrote it first."""
+        org_id, version = doc["org_id"], doc["version"]
+        try:
+            self.intake_forms.insert_one({**doc, "_id": _form_id(org_id, version)})
+        except DuplicateKeyError:
+            return False
+        hint = _current_form_id(org_id)
+        try:
+            upsert(self.intake_forms, {"_id": hint}, {"_id": hint, "org_id": org_id, "version": version})
+        except PyMongoError:
+            pass  # only a hint: readers find the newer version by _id anyway
+        return True
+
+    def intake(self, client_id: str) -> dict[str, Any] | None:
+        return self.intakes.find_one({"_id": client_id})
+
+    def save_intake(self, doc: dict[str, Any]) -> None:
+        upsert(self.intakes, {"_id": doc["_id"]}, doc)
 
     def record_import(self, report: list[str], changed: int) -> str:
         at = now()

@@ -416,6 +416,33 @@ MESSAGES: Mapping[str, str] = {
         "Baadhi ya majibu hayapo, hayajulikani au hayako kwenye kipimo."
     ),
     "No such result.": "Hakuna matokeo kama hayo.",
+    # The intake form (#15, assessments).
+    "Some questions of the intake form are not right.": (
+        "Baadhi ya maswali ya fomu ya usajili wa awali si sahihi."
+    ),
+    "Some answers are not for this form or not of their kind.": (
+        "Baadhi ya majibu si ya fomu hii au si ya aina ya maswali yao."
+    ),
+    "Answer every required question before submitting.": "Jibu kila swali la lazima kabla ya kuwasilisha.",
+    "The intake form is being changed by others; look at it again and retry.": (
+        "Fomu ya usajili wa awali inabadilishwa na wengine; iangalie tena kisha ujaribu tena."
+    ),
+    "Required: answer this before submitting.": "Lazima: jibu swali hili kabla ya kuwasilisha.",
+    "No such question in the intake form.": "Hakuna swali kama hilo katika fomu ya usajili wa awali.",
+    "Must be text, not empty.": "Lazima yawe maandishi, yasiyo matupu.",
+    "Must not contain the NUL character.": "Lisiwe na herufi NUL.",
+    "Must be a number.": "Lazima iwe namba.",
+    "Must be a date as YYYY-MM-DD.": "Lazima iwe tarehe kama YYYY-MM-DD.",
+    "Each option at most once.": "Kila chaguo mara moja tu.",
+    "Use 1-40 letters, digits, _ or -.": "Tumia herufi, tarakimu, _ au - (kati ya 1 na 40).",
+    "Give the label in English and Swahili: {en, sw}.": (
+        "Toa maandishi kwa Kiingereza na Kiswahili: {en, sw}."
+    ),
+    "Unknown language; use en and sw.": "Lugha isiyojulikana; tumia en na sw.",
+    "Unknown field; an option has id and label.": "Sehemu isiyojulikana; chaguo lina id na label.",
+    "Must be text or an object {id?, label: {en, sw}}.": (
+        "Lazima yawe maandishi au kitu {id?, label: {en, sw}}."
+    ),
     # Profiles.
     "Use a date like 2020-03-09, 2020-03 or 2020.": "Tumia tarehe kama 2020-03-09, 2020-03 au 2020.",
     "Use a full date like 2020-03-09.": "Tumia tarehe kamili kama 2020-03-09.",
@@ -661,6 +688,29 @@ PATTERNS: tuple[Pattern, ...] = (
         "Hakuna tathmini {key}; jaribu riasec au work_values.",
     ),
     Pattern("No occupation {code} in Njia's table.", "Hakuna kazi {code} katika jedwali la Njia."),
+    # The intake form (#15, assessments).
+    Pattern(
+        "Question {index} has this id too; ids are unique.", "Swali {index} lina id hii pia; id hazirudiwi."
+    ),
+    Pattern(
+        "Option {index} has this id too; ids are unique.", "Chaguo {index} lina id hii pia; id hazirudiwi."
+    ),
+    Pattern(
+        "A {kind} question needs options to choose from.",
+        "Swali la aina ya {kind} linahitaji machaguo ya kuchagua.",
+    ),
+    Pattern(
+        "Only choice and multi questions have options, not {kind}.",
+        "Ni maswali ya choice na multi pekee yaliyo na machaguo, si {kind}.",
+    ),
+    Pattern("At most {count} questions.", "Maswali yasizidi {count}."),
+    Pattern("At most {count} options.", "Machaguo yasizidi {count}."),
+    Pattern("At most {count} characters.", "Herufi zisizidi {count}."),
+    Pattern("Must be a list of some of: {choices}.", "Lazima iwe orodha ya baadhi ya: {choices}."),
+    Pattern(
+        "Give an id: the English label is over {count} characters.",
+        "Toa id: maandishi ya Kiingereza yanazidi herufi {count}.",
+    ),
     Pattern(
         "Must be a whole number from {low} to {high}.", "Lazima iwe namba kamili kuanzia {low} hadi {high}."
     ),

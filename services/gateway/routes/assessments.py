@@ -248,3 +248,75 @@ class AssessmentsRoutes:
     )
     def decide_skill(self, request: Request, client_id: str, skill: str) -> dict[str, Any]:
         return self.assessments_rpc.decide_skill(client_id, skill, read_json(request))
+
+    # The intake form (#15) ---------------------------------------------------------------------
+
+    @api(
+        "PUT",
+        "/api/v1/intake-form",
+        doc=RouteDoc(
+            "Set the organization's intake form (org admins): each PUT is a new version; clients' "
+            "answers keep the version they answered",
+            "assessments",
+            body=assessments.IntakeFormIn,
+            response=assessments.IntakeFormOut,
+            errors=(403,),
+        ),
+    )
+    def set_intake_form(self, request: Request) -> dict[str, Any]:
+        return self.assessments_rpc.set_intake_form(read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/intake-form",
+        doc=RouteDoc(
+            "The organization's current intake form (anyone of it); version 0 with no questions when "
+            "none was set",
+            "assessments",
+            response=assessments.IntakeFormOut,
+        ),
+    )
+    def get_intake_form(self, request: Request) -> dict[str, Any]:
+        return self.assessments_rpc.get_intake_form()
+
+    @api(
+        "GET",
+        "/api/v1/me/intake",
+        doc=RouteDoc(
+            "The client's own intake: answers, draft or complete, and the required questions unanswered",
+            "assessments",
+            response=assessments.IntakeOut,
+            errors=(403,),
+        ),
+    )
+    def get_my_intake(self, request: Request) -> dict[str, Any]:
+        return self.assessments_rpc.get_my_intake()
+
+    @api(
+        "PUT",
+        "/api/v1/me/intake",
+        doc=RouteDoc(
+            "Save intake answers as a draft (clients); with submit: true, complete the intake",
+            "assessments",
+            body=assessments.IntakeIn,
+            response=assessments.IntakeOut,
+            errors=(403,),
+        ),
+    )
+    def save_my_intake(self, request: Request) -> dict[str, Any]:
+        return self.assessments_rpc.save_my_intake(read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/clients/<client_id>/intake",
+        doc=RouteDoc(
+            "A client's intake: the client, counselors of their branch or with a session with them, "
+            "the admin of their branch, org admins",
+            "assessments",
+            path=assessments.ClientPath,
+            response=assessments.IntakeOut,
+            errors=(404,),
+        ),
+    )
+    def client_intake(self, request: Request, client_id: str) -> dict[str, Any]:
+        return self.assessments_rpc.client_intake(client_id)
