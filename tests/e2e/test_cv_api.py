@@ -8,7 +8,11 @@ from tests.support.builders import make_branch, make_user
 from tests.support.waiting import wait_until
 
 RESUME = {
-    "basics": {"name": "Achieng Otieno", "label": "Cashier <b>and</b> more", "summary": "Keeps the till right."},
+    "basics": {
+        "name": "Achieng Otieno",
+        "label": "Cashier <b>and</b> more",
+        "summary": "Keeps the till right.",
+    },
     "work": [
         {
             "name": "Naivas",

@@ -14,7 +14,12 @@ CASHIER_RESUME = {
     "skills": [{"name": "Operating a cash register"}, {"name": "Customer service"}],
     "work": [
         {"name": "Naivas", "position": "Cashier", "startDate": "2021-03-01"},
-        {"name": "Stage 4", "position": "Boda boda rider", "startDate": "2018-01-01", "endDate": "2020-12-31"},
+        {
+            "name": "Stage 4",
+            "position": "Boda boda rider",
+            "startDate": "2018-01-01",
+            "endDate": "2020-12-31",
+        },
     ],
 }
 ENTERPRISING = answers_with(R=12, I=14, A=10, S=30, E=39, C=30)

@@ -10,10 +10,14 @@ from services.gateway.assets import Asset, load_assets
 from services.gateway.http import RouteDoc, api
 from shared.errors import NotFound
 
-# Nothing from another host, no inline script or style: the page can only talk to this API.
+# The SHA-256 of the printable CV's one stylesheet (services/profiles/cv.py PRINT_STYLE; a unit test
+# keeps them equal): the CV preview is a blob document in a frame, under this page's policy.
+CV_STYLE = "'sha256-b/AzxT0K96U0A4ezCK/Z8RLAR0sMx9jhnEhrzfB2e6Y='"
+# Nothing from another host, no inline script, no inline style but the CV's: the page can only talk
+# to this API; the only frame it shows is the CV it fetched (a blob).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    f"default-src 'self'; img-src 'self' blob: data:; style-src 'self' {CV_STYLE}; script-src 'self'; "
+    "frame-src blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
 

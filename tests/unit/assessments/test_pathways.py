@@ -44,7 +44,12 @@ def test_related_lists_count_both_ways_but_a_listed_move_counts_more() -> None:
 
 
 def test_no_path_goes_down_in_job_zone_or_through_an_occupation_twice() -> None:
-    graph = {"start": {"low": 1.0, "mid": 0.6}, "low": {"top": 1.0}, "mid": {"start": 1.0, "top": 0.6}, "top": {}}
+    graph = {
+        "start": {"low": 1.0, "mid": 0.6},
+        "low": {"top": 1.0},
+        "mid": {"start": 1.0, "top": 0.6},
+        "top": {},
+    }
     zones = {"start": 2, "low": 1, "mid": 3, "top": 4}
 
     found = pathways.find_paths(graph, zones, "start", ["top"], no_fit)

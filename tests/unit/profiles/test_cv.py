@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
+from services.gateway.routes.web import CONTENT_SECURITY_POLICY
 from services.profiles import cv
 
 CASHIER = {
@@ -47,7 +51,9 @@ def test_cv_headings_and_dates_in_swahili() -> None:
 
 
 def test_markup_in_a_profile_is_shown_as_text_never_run() -> None:
-    page = cv.cv_html({**CASHIER, "headline": "<script>alert(1)</script>", "links": [{"url": "javascript:x"}]})
+    page = cv.cv_html(
+        {**CASHIER, "headline": "<script>alert(1)</script>", "links": [{"url": "javascript:x"}]}
+    )
 
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -99,3 +105,11 @@ def test_review_turns_a_targets_missing_skills_into_hints() -> None:
 def test_an_empty_profile_gets_a_page_and_the_hint_to_add_work() -> None:
     assert "<h1>Curriculum vitae</h1>" in cv.cv_html({})
     assert [h["code"] for h in cv.review({})] == ["no_positions"]
+
+
+def test_the_web_app_allows_exactly_the_cv_stylesheet() -> None:
+    """The app shows the CV in a frame under its own policy, which allows this one inline style by
+    its hash: a change to the CV's styles must change the hash too."""
+    digest = base64.b64encode(hashlib.sha256(cv.PRINT_STYLE.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
