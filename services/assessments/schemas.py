@@ -431,6 +431,74 @@ class SkillsGapOut(StrictSchema):
     attribution = fields.String(required=True)
 
 
+class PathwaysQuery(StrictSchema):
+    target = fields.String(
+        load_default=None,
+        validate=validate.Regexp(SOC_CODE, error="An O*NET-SOC code such as 41-1011.00."),
+        metadata={
+            "description": "the occupation to head for; left out, the top matches of the client's "
+            "latest interest profile are the targets",
+            "example": "11-1021.00",
+        },
+    )
+
+
+class SkillToAdd(StrictSchema):
+    label = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "skills, knowledge or esco_essential"})
+    importance = fields.Float(required=True, allow_none=True)
+
+
+class PathwayStep(StrictSchema):
+    soc_code = fields.String(required=True)
+    title = fields.String(required=True)
+    job_zone = fields.Integer(required=True)
+    job_zone_label = fields.String(required=True)
+    median_wage = fields.Float(required=True, allow_none=True)
+    wage_currency = fields.String(required=True, allow_none=True)
+    wage_period = fields.String(required=True, allow_none=True)
+    outlook = fields.String(required=True, allow_none=True)
+    labour_region = fields.String(required=True, allow_none=True)
+    local_figures = fields.Boolean(required=True)
+    interest_fit = fields.Float(
+        required=True, allow_none=True, metadata={"description": "-1..1; null without an interest profile"}
+    )
+    coverage = fields.Float(
+        required=True, allow_none=True, metadata={"description": "0-1 of its requirements"}
+    )
+    skills_to_add = fields.List(
+        fields.Nested(SkillToAdd), required=True, metadata={"description": "the five weightiest missing"}
+    )
+
+
+class Pathway(StrictSchema):
+    steps = fields.List(fields.Nested(PathwayStep), required=True)
+    reaches = fields.String(required=True, metadata={"description": "the target it ends at"})
+    rank = fields.Integer(required=True)
+
+
+class PathwayStart(StrictSchema):
+    soc_code = fields.String(required=True, allow_none=True)
+    title = fields.String(required=True, allow_none=True)
+    job_zone = fields.Integer(required=True, allow_none=True)
+    source = fields.String(
+        required=True,
+        metadata={
+            "description": "position: the job the client holds or held last; matches: no job named "
+            "an occupation, so each path starts at an occupation the client could enter"
+        },
+    )
+    position_title = fields.String(required=True, allow_none=True)
+
+
+class PathwaysOut(StrictSchema):
+    client_id = fields.String(required=True)
+    start = fields.Nested(PathwayStart, required=True)
+    targets = fields.List(fields.Nested(GapOccupation), required=True)
+    paths = fields.List(fields.Nested(Pathway), required=True)
+    attribution = fields.String(required=True)
+
+
 class ClientSkillPath(StrictSchema):
     client_id = fields.String(required=True)
     skill = fields.String(required=True, metadata={"description": "the skill's name as the profile has it"})

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from services.assessments import domain, gap, matching, schemas, views
+from services.assessments import domain, gap, matching, pathways, schemas, views
 from services.assessments.catalog import default_requirements, kept_branch
 from services.assessments.intake import IntakeEntrypoints
 from services.assessments.inventories import Inventory
 from services.assessments.matching import MATCHES_KEPT
-from services.assessments.requirements import merged, requirements_view
+from services.assessments.requirements import ATTRIBUTION, merged, requirements_view
 from services.assessments.store import AssessmentsStore, OccupationCatalog
 from shared.audit import CLIENT_RECORD_READ, AuditTrail
 from shared.auth import Caller
@@ -355,6 +355,85 @@ class AssessmentsService(IntakeEntrypoints, KeepsPeople, NjiaService):
         decisions = self.store.skill_decisions_of(client_id)
         mapped = gap.mapped_skills(skills, self.catalog.vocabulary(), decisions)
         return gap.skills_gap(params["occupation"], title, doc, mapped)
+
+    @rpc
+    def client_pathways(self, client_id: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Up to five paths of one to three moves from the client's occupation toward a target (or the
+        top matches of their interest profile), each step with what it pays, needs and asks to learn."""
+        caller = self.auth.caller()
+        params = load(schemas.PathwaysQuery(), query or {})
+        profile = self._profile(client_id)  # the profiles service decides who may see the client
+        table = self.catalog.table(self.store)
+        if params["target"] and table.get(params["target"]) is None:
+            raise NotFound(f"No occupation {params['target']!r} in Njia's table.")
+        interests = self.store.latest_result(client_id, "riasec")
+        region = self._region(caller.branch_id)
+        matches = (
+            table.match(interests["scores"], top_values=self._top_values(client_id), region=region, limit=10)
+            if interests
+            else []
+        )
+        targets = [params["target"]] if params["target"] else [m.occupation.code for m in matches]
+        if not targets:
+            message = (
+                "Name a target occupation, or take the interest profiler first: its matches are the targets."
+            )
+            raise ValidationFailed(message, {"target": [message]})
+        positions = gap.mapped_positions(profile.get("positions") or [], self.catalog.titles(self.store))
+        held = pathways.current_occupation(positions)
+        zones = {o.code: o.job_zone for o in table.occupations}
+
+        def fit(code: str) -> float | None:
+            occupation = table.get(code)
+            if interests is None or occupation is None:
+                return None
+            return domain.pearson(
+                [float(interests["scores"][a]) for a in domain.RIASEC_AREAS], occupation.profile
+            )
+
+        start = held["occupation"]["code"] if held else None
+        starts = (
+            [start]
+            if start
+            else pathways.entry_points(zones, [m.occupation.code for m in matches] or targets)
+        )
+        found = pathways.best_paths(self.catalog.moves(self.store), zones, starts, targets, fit)
+        if not found and not start:
+            found = [pathways.Path((code,), 0.0) for code in starts]
+        mapped = gap.mapped_skills(
+            profile.get("skills") or [], self.catalog.vocabulary(), self.store.skill_decisions_of(client_id)
+        )
+
+        def step(code: str) -> dict[str, Any]:
+            occupation = table.get(code)
+            assert occupation is not None, "paths go only through the table's occupations"
+            figures, local = table.figures_for(occupation, region)
+            title, doc = self._requirements(code)
+            return views.pathway_step(
+                occupation, figures, local, fit(code), gap.skills_gap(code, title, doc, mapped)
+            )
+
+        begun = table.get(start) if start else None
+        return {
+            "client_id": client_id,
+            "start": {
+                "soc_code": start,
+                "title": begun.title if begun else None,
+                "job_zone": begun.job_zone if begun else None,
+                "source": "position" if held else "matches",
+                "position_title": held["title"] if held else None,
+            },
+            "targets": [{"code": code, "title": t.title} for code in targets if (t := table.get(code))],
+            "paths": [
+                {
+                    "steps": [step(code) for code in (path.codes[1:] if start else path.codes)],
+                    "reaches": path.codes[-1],
+                    "rank": rank,
+                }
+                for rank, path in enumerate(found, start=1)
+            ],
+            "attribution": ATTRIBUTION,
+        }
 
     @rpc
     def decide_skill(self, client_id: str, skill: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from services.assessments.domain import (
     figures_from_doc,
     occupation_from_doc,
 )
+from services.assessments.pathways import Graph, related_graph
 from services.assessments.readers import ImportFailed, WriteCounts
 from services.assessments.skills import Vocabulary, vocabulary_of
 from services.assessments.titles import TitleIndex
@@ -283,6 +284,14 @@ class AssessmentsStore(People, Store):
         fields = {"title": 1, "alternate_titles": 1, "esco_titles": 1}
         return list(self.requirements.find({}, fields))
 
+    def imported_related(self) -> dict[str, list[dict[str, Any]]]:
+        """Each imported occupation's related occupations (O*NET's list), by code."""
+        return {
+            str(doc["_id"]): doc["related"]
+            for doc in self.requirements.find({}, {"related": 1})
+            if doc.get("related")
+        }
+
     # Decisions about a client's mapped skills -------------------------------------------------------
 
     def decide_skill(self, client_id: str, key: str, decision: dict[str, Any]) -> None:
@@ -360,6 +369,8 @@ class OccupationCatalog(DependencyProvider):
         self._titles: TitleIndex | None = None
         self._titles_of: OccupationTable | None = None
         self._vocabulary: Vocabulary | None = None
+        self._moves: Graph | None = None
+        self._moves_of: OccupationTable | None = None
         self._version: str | None = None
         self._checked = 0.0
 
@@ -399,6 +410,17 @@ class OccupationCatalog(DependencyProvider):
                 self._titles = title_index(table, default_requirements(), store.imported_titles())
                 self._titles_of = table
         return self._titles
+
+    def moves(self, store: AssessmentsStore) -> Graph:
+        """The related-occupations graph pathways walk, rebuilt when the table is."""
+        table = self.table(store)
+        with self._lock:
+            if self._moves is None or self._moves_of is not table:
+                related = {code: doc.get("related") or [] for code, doc in default_requirements().items()}
+                related.update(store.imported_related())
+                self._moves = related_graph(related, (o.code for o in table.occupations))
+                self._moves_of = table
+        return self._moves
 
 
 def _packed(doc: dict[str, Any]) -> dict[str, Any]:

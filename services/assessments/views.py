@@ -233,3 +233,32 @@ def occupation_hits(
         occupation = table.get(hit.code)
         items.append({**hit.as_dict(), "job_zone": occupation.job_zone if occupation else None})
     return {"items": items, "next_cursor": next_cursor, "language": lang}
+
+
+# Career pathways ---------------------------------------------------------------------------------------
+
+STEP_SKILLS = 5  # the weightiest missing skills shown for each step
+
+
+def pathway_step(
+    occupation: domain.Occupation,
+    figures: domain.LabourFigures | None,
+    local: bool,
+    interest_fit: float | None,
+    step_gap: Mapping[str, Any],
+) -> dict[str, Any]:
+    """One step of a path: the occupation's preparation, wages and outlook, fit and skills to add."""
+    facts = occupation_facts(occupation, figures, local)
+    keep = ("soc_code", "title", "job_zone", "job_zone_label", "median_wage", "wage_currency", "wage_period")
+    return {
+        **{k: facts[k] for k in keep},
+        "outlook": facts["outlook"],
+        "labour_region": facts["labour_region"],
+        "local_figures": local,
+        "interest_fit": None if interest_fit is None else round(interest_fit, 3),
+        "coverage": step_gap["coverage"],
+        "skills_to_add": [
+            {"label": m["label"], "kind": m["kind"], "importance": m["importance"]}
+            for m in step_gap["missing"][:STEP_SKILLS]
+        ],
+    }

@@ -234,6 +234,23 @@ class AssessmentsRoutes:
         )
 
     @api(
+        "GET",
+        "/api/v1/clients/<client_id>/pathways",
+        doc=RouteDoc(
+            "Up to five career paths of one to three moves through O*NET's related occupations, from the "
+            "client's current or latest job toward ?target= (or their interest matches); each step with job "
+            "zone, wages, outlook, interest fit and the skills to add",
+            "assessments",
+            path=assessments.ClientPath,
+            query=assessments.PathwaysQuery,
+            response=assessments.PathwaysOut,
+            errors=(404, 422),
+        ),
+    )
+    def client_pathways(self, request: Request, client_id: str) -> dict[str, Any]:
+        return self.assessments_rpc.client_pathways(client_id, query_of(request, assessments.PathwaysQuery))
+
+    @api(
         "PUT",
         "/api/v1/clients/<client_id>/skills/<path:skill>",
         doc=RouteDoc(
