@@ -92,3 +92,19 @@ export function addDays(date, days) {
   const [year, month, day] = date.split("-").map(Number);
   return new Date(Date.UTC(year, month - 1, day) + days * DAY_MS).toISOString().slice(0, 10);
 }
+
+// The instant a zone's wall clock shows `time` ("14:30") on `date` ("2026-12-01"), as RFC 3339 UTC.
+export function atLocalTime(date, time, timeZone) {
+  const [year, month, day] = date.split("-").map(Number);
+  const [hour, minute] = time.split(":").map(Number);
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const first = wall - zoneOffset(wall, timeZone);
+  return new Date(wall - zoneOffset(first, timeZone)).toISOString();
+}
+
+// A session type's name in the reader's language (the other one when that is empty).
+export function named(texts) {
+  if (!texts) return "";
+  if (typeof texts === "string") return texts;
+  return texts[current] || texts.en || texts.sw || "";
+}

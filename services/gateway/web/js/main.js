@@ -13,20 +13,26 @@ import { routes as profileRoutes } from "./pages/profile.js";
 import { routes as notificationRoutes, unseenCount } from "./pages/notifications.js";
 import { routes as accessRoutes } from "./pages/access.js";
 import { routes as peopleRoutes } from "./pages/people.js";
+import { routes as practiceRoutes } from "./pages/practice.js";
+import { routes as intakeRoutes } from "./pages/intake.js";
+import { routes as workshopRoutes } from "./pages/workshops.js";
 
 const ADMINS = ["branch_admin", "org_admin"];
 const ROUTES = [
   ...accountRoutes, ...clientRoutes, ...sessionRoutes, ...counselorRoutes, ...adminRoutes,
   ...assessmentRoutes, ...profileRoutes, ...notificationRoutes, ...accessRoutes, ...peopleRoutes,
+  ...practiceRoutes, ...intakeRoutes, ...workshopRoutes,
 ].map((route) => ({ ...route, pattern: new RegExp(`^${route.path.replace(/:([a-z_]+)/g, "(?<$1>[^/]+)")}$`) }));
 
 // Each role's menu, in the order they use it most.
 const MENUS = {
-  client: [["/book", "nav.book"], ["/sessions", "nav.my_sessions"], ["/assessments", "nav.assessments"],
-    ["/profile", "nav.profile"], ["/notifications", "nav.notifications"], ["/settings", "nav.settings"]],
-  counselor: [["/agenda", "nav.agenda"], ["/week", "nav.week"], ["/availability", "nav.availability"],
+  client: [["/book", "nav.book"], ["/sessions", "nav.my_sessions"], ["/workshops", "nav.workshops"], ["/assessments", "nav.assessments"],
+    ["/intake", "nav.intake"], ["/profile", "nav.profile"], ["/notifications", "nav.notifications"], ["/settings", "nav.settings"]],
+  counselor: [["/agenda", "nav.agenda"], ["/week", "nav.week"], ["/book", "nav.book_for"], ["/workshops", "nav.workshops"],
+    ["/availability", "nav.availability"],
     ["/notifications", "nav.notifications"], ["/settings", "nav.settings"], ["/security", "nav.security"]],
-  admin: [["/report", "nav.report"], ["/branches", "nav.branches"], ["/people", "nav.people"], ["/sessions", "nav.sessions"],
+  admin: [["/report", "nav.report"], ["/book", "nav.book_for"], ["/sessions", "nav.sessions"], ["/workshops", "nav.workshops"],
+    ["/session-types", "nav.session_types"], ["/branches", "nav.branches"], ["/people", "nav.people"],
     ["/audit", "nav.audit"], ["/webhooks", "nav.webhooks"], ["/notifications", "nav.notifications"], ["/settings", "nav.settings"],
     ["/security", "nav.security"]],
 };

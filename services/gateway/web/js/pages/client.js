@@ -1,8 +1,10 @@
-// Booking: a client picks a branch or counselor, sees free times in their own zone, and books one.
+// Booking: a client (or staff, for a client they find or add) picks a session type, a branch or
+// counselor, sees free times in their own zone, and books one; the intake form first when needed.
 
 import { all, api, ApiError } from "../api.js";
 import { formatDay, formatTime, localDate, locale, t } from "../i18n.js";
 import { alertBox, card, empty, flash, form, h, loading, page } from "../ui.js";
+import { bookableTypes, lengthText, modalityTag, typeName } from "./types.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WEEK_DAYS = 7;
@@ -94,18 +96,106 @@ function slotLabel(slot, timeZone, counselors, named) {
   return who ? t("book.slot_with", { when, name: who }) : when;
 }
 
-async function bookPage({ user, query, navigate }) {
+
+// The booking page's own address, with what has been chosen so far: coming back to it (after the
+// intake form, a reload, a sign-in) finds the same client, type and time.
+function bookPath(choice) {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(choice)) if (value) params.set(name, value);
+  const text = params.toString();
+  return `/book${text ? `?${text}` : ""}`;
+}
+
+const KEPT = ["client_id", "client", "type", "branch_id", "counselor_id"];
+
+// Staff first say for whom: a client found by name or phone, or someone who walked in or phoned.
+async function forWhomStep({ user, query, navigate }) {
+  const branches = await all("/branches");
+  const own = user.role === "org_admin" ? branches : branches.filter((branch) => branch.id === user.branch_id);
+  const results = h("div", { id: "client-results", "aria-live": "polite" });
+  const chosen = (person) => navigate(bookPath({ ...Object.fromEntries(KEPT.map((name) => [name, query[name]])),
+    client_id: person.id, client: person.name }));
+  const search = form({
+    id: "client-search",
+    fields: [{ name: "q", label: t("book.search_label"), type: "search", required: true, autocomplete: "off",
+      hint: t("book.search_hint") }],
+    submit: t("book.search_submit"),
+    onSubmit: async ({ q }) => {
+      const found = await api.get("/users", { role: "client", q, limit: 20 });
+      results.replaceChildren(found.items.length
+        ? h("ul", { class: "list", id: "client-list" }, found.items.map((person) => h("li", {},
+          h("p", { class: "title" }, person.name),
+          h("p", { class: "meta" }, [person.phone, person.email].filter(Boolean).join(" · ") || t("book.no_contact")),
+          h("div", { class: "actions" }, h("button", {
+            type: "button", class: "secondary", id: `choose-${person.id}`,
+            "aria-label": t("book.book_for", { name: person.name }), on: { click: () => chosen(person) },
+          }, t("book.choose"))))))
+        : empty(t("book.no_clients", { q })));
+    },
+  });
+  const walkIn = form({
+    id: "walk-in",
+    fields: [
+      { name: "name", label: t("field.name"), required: true, autocomplete: "off" },
+      { name: "phone", label: t("field.phone"), type: "tel", required: true, autocomplete: "off", hint: t("book.walk_in_phone_hint") },
+      own.length > 1 ? { name: "branch_id", label: t("field.branch"), type: "select", required: true, value: "",
+        options: [{ value: "", label: t("admin.choose_branch") }, ...own.map((branch) => ({ value: branch.id, label: branch.name }))] } : null,
+    ].filter(Boolean),
+    submit: t("book.walk_in_submit"),
+    onSubmit: async (values) => {
+      const person = await api.post("/users", {
+        name: values.name, phone: values.phone, role: "client", invite: false,
+        branch_id: values.branch_id || (own[0] && own[0].id) || user.branch_id || null,
+      });
+      flash(t("book.walk_in_added", { name: person.name }));
+      chosen(person);
+    },
+  });
+  return page(t("book.title"),
+    h("p", {}, t("book.for_whom_intro")),
+    h("div", { class: "grid grid-2" },
+      card(t("book.for_whom"), search, results),
+      card(t("book.walk_in_title"), h("p", { class: "hint" }, t("book.walk_in_intro")), walkIn)));
+}
+
+// One choice per session type: its name, length and how it is held.
+function typeChoice(types, chosenId, onChoose) {
+  return h("fieldset", { class: "type-choice", id: "session-type" },
+    h("legend", {}, t("book.choose_type")),
+    types.map((type) => h("label", { class: "type-option", for: `type-${type.id}` },
+      h("input", { type: "radio", name: "session_type", id: `type-${type.id}`, value: type.id, checked: type.id === chosenId,
+        on: { change: () => onChoose(type) } }),
+      h("span", { class: "type-text" },
+        h("span", { class: "type-name" }, typeName(type)),
+        h("span", { class: "meta" }, lengthText(type), " · ", modalityTag(type.modality),
+          type.requires_intake ? ` · ${t("book.needs_intake")}` : "")))));
+}
+
+async function bookPage(ctx) {
+  const { user, query, navigate } = ctx;
+  const staff = user.role !== "client";
+  if (staff && !query.client_id) return forWhomStep(ctx);
   const [branches, counselorList] = await Promise.all([all("/branches"), all("/counselors")]);
   if (!branches.length) return page(t("book.title"), empty(t("book.no_branches")));
   const counselors = Object.fromEntries(counselorList.map((person) => [person.id, person.name]));
   const timeZone = user.timezone;
   let branchId = query.branch_id || user.branch_id || branches[0].id;
   let counselorId = query.counselor_id || "";
+  let types = await bookableTypes(branchId);
+  let type = types.find((each) => each.id === query.type) || (types.length === 1 ? types[0] : null);
+  const typeHolder = h("div", {});
   const pickerHolder = h("div", {});
   const confirmHolder = h("div", { "aria-live": "polite" });
+  const choice = () => ({ client_id: query.client_id, client: query.client, type: type && type.id, branch_id: branchId, counselor_id: counselorId });
 
-  const branchSelect = h("select", { id: "book-branch", on: { change: (event) => { branchId = event.target.value; counselorId = ""; refreshCounselors(); showSlots(); } } },
-    branches.map((branch) => h("option", { value: branch.id, selected: branch.id === branchId }, branch.name)));
+  const branchSelect = h("select", { id: "book-branch", on: { change: async (event) => {
+    branchId = event.target.value; counselorId = "";
+    refreshCounselors();
+    types = await bookableTypes(branchId);
+    if (type && !types.some((each) => each.id === type.id)) type = types.length === 1 ? types[0] : null;
+    showTypes();
+    showSlots();
+  } } }, branches.map((branch) => h("option", { value: branch.id, selected: branch.id === branchId }, branch.name)));
   const counselorSelect = h("select", { id: "book-counselor", on: { change: (event) => { counselorId = event.target.value; showSlots(); } } });
 
   function refreshCounselors() {
@@ -115,30 +205,58 @@ async function bookPage({ user, query, navigate }) {
       here.map((person) => h("option", { value: person.id, selected: person.id === counselorId }, person.name)));
   }
 
-  function showSlots() {
-    confirmHolder.replaceChildren();
-    const target = counselorId ? { counselor_id: counselorId } : { branch_id: branchId };
-    pickerHolder.replaceChildren(slotPicker({ target, timeZone, counselors, onPick: (slot) => confirm(slot, target) }));
+  function showTypes() {
+    typeHolder.replaceChildren(types.length > 1
+      ? typeChoice(types, type && type.id, (chosen) => { type = chosen; showSlots(); })
+      : type ? h("p", { class: "meta", id: "session-type" }, typeName(type), " · ", lengthText(type), " · ", modalityTag(type.modality)) : null);
   }
 
-  function confirm(slot, target) {
-    const who = target.counselor_id ? counselors[slot.counselor_id] : null;
+  function target() {
+    const where = counselorId ? { counselor_id: counselorId } : { branch_id: branchId };
+    return type ? { ...where, session_type_id: type.id } : where;
+  }
+
+  function showSlots() {
+    confirmHolder.replaceChildren();
+    if (!type && types.length) {
+      pickerHolder.replaceChildren(h("p", { class: "hint" }, t("book.type_first")));
+      return;
+    }
+    const chosenTarget = target();
+    pickerHolder.replaceChildren(slotPicker({ target: chosenTarget, timeZone, counselors, onPick: (slot) => confirm(slot, chosenTarget) }));
+  }
+
+  function confirm(slot, chosenTarget) {
+    const who = chosenTarget.counselor_id ? counselors[slot.counselor_id] : null;
     const when = `${formatDay(slot.start, timeZone)}, ${formatTime(slot.start, timeZone)}–${formatTime(slot.end, timeZone)}`;
+    const intakeNeeded = h("div", { id: "intake-needed" });
     confirmHolder.replaceChildren(card(t("book.confirm_title"),
       h("p", { class: "chosen" }, who ? t("book.chosen_with", { when, name: who }) : t("book.chosen", { when })),
+      type ? h("p", { class: "meta" }, typeName(type), " · ", modalityTag(type.modality)) : null,
+      staff ? h("p", { class: "meta" }, t("book.booking_for", { name: query.client || "" })) : null,
+      intakeNeeded,
       form({
         id: "booking",
         fields: [{ name: "topic", label: t("field.topic"), type: "textarea", maxlength: 200 }],
         submit: t("book.submit"),
         onSubmit: async ({ topic }) => {
-          const body = { ...target, start: slot.start, topic: topic || null };
+          const body = { ...chosenTarget, start: slot.start, topic: topic || null };
+          if (staff) body.client_id = query.client_id;
           try {
             const booked = await api.once("/sessions", body);
-            flash(t("book.booked", { when }));
+            flash(t(staff ? "book.booked_for" : "book.booked", { when, name: query.client || "" }));
             navigate(`/sessions/${booked.id}`);
           } catch (error) {
+            if (error instanceof ApiError && error.status === 409 && error.details.reason === "intake_required") {
+              // The intake form first, then back to this very time.
+              const back = bookPath({ ...choice(), start: slot.start, end: slot.end, with: slot.counselor_id });
+              intakeNeeded.replaceChildren(h("p", { class: "notice", role: "alert" }, t(staff ? "book.intake_client" : "book.intake_first")),
+                staff ? null : h("p", {}, h("a", { class: "button-link", id: "to-intake", href: `#/intake?next=${encodeURIComponent(back)}` }, t("book.to_intake"))));
+              if (!staff) navigate(`/intake?next=${encodeURIComponent(back)}`);
+              return;
+            }
             // A taken slot is gone: show fresh times, keep the topic typed.
-            if (error instanceof ApiError && error.status === 409) pickerHolder.firstChild?.refresh();
+            if (error instanceof ApiError && error.status === 409) pickerHolder.firstChild?.refresh?.();
             throw error;
           }
         },
@@ -147,8 +265,14 @@ async function bookPage({ user, query, navigate }) {
   }
 
   refreshCounselors();
+  showTypes();
   showSlots();
+  // Back from the intake form: the time chosen before is offered again.
+  if (query.start && query.end) confirm({ start: query.start, end: query.end, counselor_id: query.with || counselorId }, target());
   return page(t("book.title"),
+    staff ? h("p", { class: "notice", id: "booking-for" }, t("book.booking_for", { name: query.client || "" }), " ",
+      h("a", { href: `#${bookPath({ type: type && type.id, branch_id: branchId })}`, id: "change-client" }, t("book.change_client"))) : null,
+    typeHolder,
     h("div", { class: "row" },
       h("div", { class: "field" }, h("label", { for: "book-branch" }, t("field.branch")), branchSelect),
       h("div", { class: "field" }, h("label", { for: "book-counselor" }, t("field.counselor")), counselorSelect)),
@@ -156,4 +280,4 @@ async function bookPage({ user, query, navigate }) {
     confirmHolder);
 }
 
-export const routes = [{ path: "/book", roles: ["client"], page: bookPage }];
+export const routes = [{ path: "/book", roles: ["client", "counselor", "admin"], page: bookPage }];

@@ -7,6 +7,7 @@ import { alertBox, button, card, confirmButton, empty, errorText, flash, form, h
 import { timeZoneOptions } from "./account.js";
 import { resultSummary } from "./assessments.js";
 import { profileView } from "./profile.js";
+import { modalityTag } from "./types.js";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -37,7 +38,8 @@ function sessionItem(item, zone, withDate = false) {
       h("a", { class: "title", href: `#/sessions/${item.id}` },
         h("span", { class: "agenda-time" }, timeRange(item, zone, withDate)), " · ", item.client_name || t("counselor.client")),
       status(item.status)),
-    h("p", { class: "meta" }, item.topic ? t("counselor.topic", { topic: item.topic }) : t("counselor.no_topic")));
+    h("p", { class: "meta" }, item.topic ? t("counselor.topic", { topic: item.topic }) : t("counselor.no_topic")),
+    item.modality && item.modality !== "video" ? h("p", { class: "meta" }, modalityTag(item.modality)) : null);
 }
 
 function sessionList(items, zone, emptyText, withDate = false) {

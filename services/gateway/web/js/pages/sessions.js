@@ -4,6 +4,7 @@ import { all, api, session as signedIn } from "../api.js";
 import { formatDateTime, formatDay, formatTime, t } from "../i18n.js";
 import { alertBox, button, card, download, empty, flash, form, h, page, status, table } from "../ui.js";
 import { slotPicker } from "./client.js";
+import { modalityTag, typeName } from "./types.js";
 
 const JOIN_OPENS_MINUTES = 10;
 const PAGE_SIZE = 50;
@@ -31,6 +32,8 @@ export function sessionItem(item, user) {
   return h("li", { class: "session", "data-session-id": item.id },
     h("p", { class: "title" }, h("a", { href: `#/sessions/${item.id}` }, when(item, timeZone)), " ", status(item.status)),
     h("p", { class: "meta" }, otherParty(item, user), item.topic ? ` · ${item.topic}` : ""),
+    item.session_type || (item.modality && item.modality !== "video")
+      ? h("p", { class: "meta" }, item.session_type ? `${typeName(item.session_type)} · ` : "", modalityTag(item.modality)) : null,
     joining.open && user.role !== "org_admin" && user.role !== "branch_admin"
       ? h("p", {}, h("a", { class: "button-link", href: `#/sessions/${item.id}?join=1` }, t("sessions.join_now")))
       : null);
@@ -104,7 +107,7 @@ function rescheduleCard(item, user, ctx) {
   const holder = h("div", {});
   const openPicker = () => {
     holder.replaceChildren(slotPicker({
-      target: { counselor_id: item.counselor_id },
+      target: item.session_type_id ? { counselor_id: item.counselor_id, session_type_id: item.session_type_id } : { counselor_id: item.counselor_id },
       timeZone: user.timezone,
       onPick: (slot) => {
         holder.querySelector("#reschedule")?.remove();
@@ -142,6 +145,31 @@ function cancelCard(item, ctx) {
   return card(t("sessions.cancel"), holder);
 }
 
+// Where the session happens: the branch's address, the phone rule, or the video room (joinCard).
+function whereCard(item, user, phone) {
+  if (item.modality === "in_person") {
+    return card(t("sessions.where_title"), h("p", { id: "session-where" }, item.location
+      ? t("sessions.at_place", { place: item.location }) : t("sessions.at_branch")));
+  }
+  if (item.modality === "phone") {
+    const text = user.role === "client"
+      ? (phone ? t("sessions.will_call_you", { phone }) : t("sessions.will_call_you_no_phone"))
+      : (phone ? t("sessions.call_client", { name: item.client_name || "", phone }) : t("sessions.call_client_no_phone", { name: item.client_name || "" }));
+    return card(t("sessions.where_title"), h("p", { id: "session-where" }, text));
+  }
+  return null;
+}
+
+function attendanceCard(item, user) {
+  const seen = item.attendance || {};
+  const line = (label, at) => [h("dt", {}, label), h("dd", {}, at ? formatDateTime(at, user.timezone) : t("sessions.not_joined"))];
+  return card(t("sessions.attendance"),
+    h("dl", { class: "facts", id: "session-attendance" },
+      line(t("sessions.client_joined"), seen.client_joined_at),
+      line(t("sessions.counselor_joined"), seen.counselor_joined_at)),
+    item.counselor_no_show ? h("p", { class: "notice", id: "counselor-no-show" }, t("sessions.counselor_no_show")) : null);
+}
+
 async function remindersCard(item, user) {
   const reminders = { items: await all(`/sessions/${item.id}/reminders`) };
   if (!reminders.items.length) return card(t("sessions.reminders"), empty(t("sessions.no_reminders")));
@@ -150,6 +178,17 @@ async function remindersCard(item, user) {
     reminder.sent_at ? formatDateTime(reminder.sent_at, user.timezone) : "—",
   ]);
   return card(t("sessions.reminders"), table([t("sessions.due"), t("sessions.channel"), t("sessions.status"), t("sessions.sent_at")], rows));
+}
+
+// The number the counselor calls: the client's own (theirs, to read), for staff from the session or the person.
+async function phoneOf(item, user) {
+  if (user.role === "client") return (signedIn.user && signedIn.user.phone) || user.phone || null;
+  if (item.client_phone) return item.client_phone;
+  try {
+    return (await api.get(`/users/${encodeURIComponent(item.client_id)}`)).phone || null;
+  } catch {
+    return null;
+  }
 }
 
 async function sessionPage(ctx) {
@@ -162,18 +201,27 @@ async function sessionPage(ctx) {
     h("dl", { class: "facts" },
       h("dt", {}, t("sessions.when")), h("dd", { id: "session-when" }, when(item, timeZone)),
       h("dt", {}, t("sessions.status")), h("dd", {}, status(item.status)),
+      item.session_type ? [h("dt", {}, t("sessions.type")), h("dd", { id: "session-type-name" }, typeName(item.session_type))] : null,
+      h("dt", {}, t("sessions.how")), h("dd", { id: "session-how" }, modalityTag(item.modality || "video")),
       h("dt", {}, t("field.counselor")), h("dd", {}, item.counselor_name || "—"),
       user.role !== "client" ? [h("dt", {}, t("sessions.client")), h("dd", {}, item.client_name || "—")] : null,
       item.topic ? [h("dt", {}, t("sessions.topic")), h("dd", {}, item.topic)] : null,
       item.cancel_reason ? [h("dt", {}, t("sessions.cancel_reason")), h("dd", {}, item.cancel_reason)] : null),
     h("p", { class: "hint" }, t("common.times_in", { zone: timeZone })),
   ];
-  if (mine && item.status === "booked") parts.push(joinCard(item, user, query.join === "1"));
+  const video = !item.modality || item.modality === "video";
+  if (item.workshop_id) parts.push(h("p", { class: "notice" }, t("sessions.workshop_seat"), " ", h("a", { href: "#/workshops" }, t("nav.workshops"))));
+  if (!video) parts.push(whereCard(item, user, item.modality === "phone" ? await phoneOf(item, user) : null));
+  if (video && mine && item.status === "booked") parts.push(joinCard(item, user, query.join === "1"));
+  const seen = item.attendance || {};
+  if (video && item.attendance && (joinWindow(item).open || joinWindow(item).over || seen.client_joined_at || seen.counselor_joined_at)) {
+    parts.push(attendanceCard(item, user));
+  }
   if (upcoming) {
     parts.push(card(t("sessions.calendar"),
       h("p", {}, t("sessions.calendar_hint")),
       button(t("sessions.download_calendar"), () => download(api.blob(`/sessions/${item.id}/calendar.ics`), "njia-session.ics").catch((error) => flash(error.message, "error")), { id: "calendar" })));
-    parts.push(rescheduleCard(item, user, ctx));
+    if (!item.workshop_id) parts.push(rescheduleCard(item, user, ctx));
     parts.push(cancelCard(item, ctx));
   }
   if (user.role === "counselor" && item.counselor_id === user.id) {
