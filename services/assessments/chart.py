@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
 WIDTH = 440
@@ -133,3 +134,46 @@ def bars(title: str, subtitle: str, rows: Sequence[Bar], low: int, high: int, to
         )
     height = first + len(rows) * step
     return _svg(height, title, f"{subtitle}. {_describe(rows, low, high)}", body)
+
+
+def series(
+    title: str, points: Sequence[tuple[datetime, float]], low: int, high: int, lang: str = "en"
+) -> str:
+    """Scores over time as a line, oldest left; each point's date and score written beside it."""
+    left, right, top, bottom = 44, WIDTH - 24, 70, 300
+    span = max(high - low, 1)
+    body = []
+    for value in range(low, high + 1):
+        y = bottom - (value - low) / span * (bottom - top)
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
+        )
+        body.append(
+            f'<text x="{left - 10}" y="{y + 5:.1f}" text-anchor="end" font-size="14" fill="{INK}">'
+            f"{value}</text>"
+        )
+    count = len(points)
+    placed = []
+    for index, (at, score) in enumerate(points):
+        x = left + (right - left) * (index / (count - 1) if count > 1 else 0.5)
+        y = bottom - (min(max(score, low), high) - low) / span * (bottom - top)
+        placed.append((x, y, at, score))
+    if len(placed) > 1:
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in placed)
+        body.append(
+            f'<polyline points="{line}" fill="none" stroke="{FILL}" stroke-width="3" '
+            'stroke-linejoin="round"/>'
+        )
+    for x, y, at, score in placed:
+        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{TOP}"/>')
+        body.append(
+            f'<text x="{x:.1f}" y="{bottom + 22}" text-anchor="middle" font-size="13" fill="{INK}">'
+            f"{at:%d.%m.%y}</text>"
+        )
+        body.append(
+            f'<text x="{x:.1f}" y="{y - 10:.1f}" text-anchor="middle" font-size="14" font-weight="700" '
+            f'fill="{INK}">{score:.1f}</text>'
+        )
+    said = "; ".join(f"{at:%Y-%m-%d}: {score:.2f}" for _, _, at, score in placed)
+    none = {"en": "No scored answers yet", "sw": "Bado hakuna majibu yenye alama"}[lang]
+    return _svg(bottom + 40, title, said or none, body)

@@ -656,3 +656,114 @@ class IntakeOut(StrictSchema):
     )
     submitted_at = fields.String(required=True, allow_none=True)
     updated_at = fields.String(required=True, allow_none=True)
+
+
+# Outcome measures (#18) ------------------------------------------------------------------------------
+
+MEASURE_KEYS = ("career_readiness", "session_pulse", "destination")
+DESTINATION_STATUSES = (
+    "employed_full_time",
+    "employed_part_time",
+    "self_employed",
+    "internship",
+    "further_education",
+    "volunteering",
+    "seeking",
+    "not_seeking",
+)
+
+
+class MeasurePath(StrictSchema):
+    key = fields.String(required=True, validate=validate.OneOf(MEASURE_KEYS))
+
+
+class MeasureSummary(StrictSchema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "scale (items 1-5) or destination"})
+    item_count = fields.Integer(required=True)
+
+
+class MeasureList(StrictSchema):
+    items = fields.List(fields.Nested(MeasureSummary), required=True)
+    language = fields.String(required=True)
+
+
+class MeasureItem(StrictSchema):
+    id = fields.String(required=True)
+    subscale = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class MeasureOption(StrictSchema):
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class MeasureOut(MeasureSummary):
+    language = fields.String(required=True)
+    scale = fields.Dict(allow_none=True, metadata={"description": "{min, max, labels} of a scale measure"})
+    subscales = fields.List(fields.Nested(MeasureOption), required=True)
+    items = fields.List(fields.Nested(MeasureItem), required=True)
+    statuses = fields.List(fields.Nested(MeasureOption), metadata={"description": "destination only"})
+
+
+class MeasureResponseIn(StrictSchema):
+    """A scale measure's ``answers`` (item id → 1-5, or null for skipped), or a destination's facts."""
+
+    client_id = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "a counselor entering a destination the client reported names the client"},
+    )
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=16)), values=fields.Raw(allow_none=True)
+    )
+    session_id = fields.String(load_default=None, validate=validate.Length(max=64))
+    status = fields.String(validate=validate.OneOf(DESTINATION_STATUSES))
+    occupation_title = fields.String(load_default=None, validate=validate.Length(max=200))
+    sector = fields.String(load_default=None, validate=validate.Length(max=200))
+    related_to_plan = fields.String(load_default=None, validate=validate.OneOf(("yes", "partly", "no")))
+    education_kind = fields.String(
+        load_default=None, validate=validate.OneOf(("university", "tvet", "short_course"))
+    )
+    source = fields.String(load_default=None, validate=validate.OneOf(("client", "counselor", "verified")))
+
+
+class MeasureResponseOut(StrictSchema):
+    id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    measure = fields.String(required=True)
+    created_at = fields.String(required=True)
+    score = fields.Float(required=True, allow_none=True)
+    subscales = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), required=True)
+    reason = fields.String(required=True, allow_none=True, metadata={"description": "insufficient_items"})
+    answers = fields.Dict(required=True)
+    destination = fields.Dict(allow_none=True)
+    session_id = fields.String(allow_none=True)
+    entered_by = fields.String(required=True)
+
+
+class MeasureChange(StrictSchema):
+    first = fields.Float(required=True)
+    latest = fields.Float(required=True)
+    change = fields.Float(required=True)
+    rci = fields.Float(required=True, allow_none=True)
+    reliable = fields.Boolean(required=True, allow_none=True)
+    alpha = fields.Float(
+        required=True, allow_none=True, metadata={"description": "Cronbach's alpha, Njia's data"}
+    )
+    n = fields.Integer(required=True, metadata={"description": "complete responses alpha is computed from"})
+    note = fields.String(required=True, allow_none=True)
+
+
+class MeasureSeries(StrictSchema):
+    client_id = fields.String(required=True)
+    measure = fields.String(required=True)
+    items = fields.List(fields.Nested(MeasureResponseOut), required=True)
+    change = fields.Nested(MeasureChange, required=True, allow_none=True)
+
+
+class ClientMeasurePath(ClientPath):
+    key = fields.String(required=True, validate=validate.OneOf(MEASURE_KEYS))

@@ -10,6 +10,7 @@ from services.assessments.catalog import default_requirements, kept_branch
 from services.assessments.intake import IntakeEntrypoints
 from services.assessments.inventories import Inventory
 from services.assessments.matching import MATCHES_KEPT
+from services.assessments.outcomes import OutcomeEntrypoints
 from services.assessments.requirements import ATTRIBUTION, merged, requirements_view
 from services.assessments.store import AssessmentsStore, OccupationCatalog
 from shared.audit import CLIENT_RECORD_READ, AuditTrail
@@ -27,7 +28,7 @@ from shared.service import NjiaService, rpc
 Page = tuple[list[dict[str, Any]], str | None]
 
 
-class AssessmentsService(IntakeEntrypoints, KeepsPeople, NjiaService):
+class AssessmentsService(IntakeEntrypoints, OutcomeEntrypoints, KeepsPeople, NjiaService):
     """People are kept from accounts' events by ``KeepsPeople``; the intake form's entrypoints are
     ``IntakeEntrypoints`` (``intake.py``)."""
 

@@ -94,6 +94,8 @@ class AssessmentsStore(People, Store):
         self.skill_decisions = db["skill_decisions"]
         self.intake_forms = db["intake_forms"]  # intake (#15): one document per form version
         self.intakes = db["intakes"]  # intake (#15): one document per client
+        self.measure_responses = db["measure_responses"]  # outcome measures (#18): one per answer
+        self._reliability: dict[str, tuple[float, list[dict[str, Any]]]] = {}
 
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
@@ -104,6 +106,7 @@ class AssessmentsStore(People, Store):
         self.counsel.create_index("counselor_id")
         self.counsel.create_index("client_id")
         self.skill_decisions.create_index("client_id")
+        self.measure_responses.create_index([("client_id", 1), ("measure", 1)])
 
     # People, branches and who counsels whom (kept from events) ------------------------------------
 
@@ -345,6 +348,31 @@ class AssessmentsStore(People, Store):
 
     def save_intake(self, doc: dict[str, Any]) -> None:
         upsert(self.intakes, {"_id": doc["_id"]}, doc)
+
+    # Outcome measures (outcomes.py, #18) ------------------------------------------------------------
+
+    def add_measure_response(self, doc: dict[str, Any]) -> None:
+        """One answer to a measure (its id derived from the request: a retried request writes it once)."""
+        try:
+            self.measure_responses.insert_one(doc)
+        except DuplicateKeyError:
+            pass
+        self._reliability.pop(doc["measure"], None)  # this process reads its own answers at once
+
+    def measure_responses_of(self, client_id: str, key: str) -> list[dict[str, Any]]:
+        """A client's answers to one measure, oldest first."""
+        docs = self.measure_responses.find({"client_id": client_id, "measure": key})
+        return sorted(docs, key=lambda doc: (doc["created_at"], doc["_id"]))
+
+    def measure_answers(self, key: str, max_age_seconds: float = 600.0) -> list[dict[str, Any]]:
+        """Every response's answers and score to one measure (what its reliability is estimated from),
+        read again at most every ``max_age_seconds`` per process: the estimate moves slowly."""
+        kept = self._reliability.get(key)
+        if kept is not None and time.monotonic() - kept[0] < max_age_seconds:
+            return kept[1]
+        found = list(self.measure_responses.find({"measure": key}, {"_id": 0, "answers": 1, "score": 1}))
+        self._reliability[key] = (time.monotonic(), found)
+        return found
 
     def record_import(self, report: list[str], changed: int) -> str:
         at = now()

@@ -337,3 +337,84 @@ class AssessmentsRoutes:
     )
     def client_intake(self, request: Request, client_id: str) -> dict[str, Any]:
         return self.assessments_rpc.client_intake(client_id)
+
+    # Outcome measures (#18) ------------------------------------------------------------------------
+
+    @api(
+        "GET",
+        "/api/v1/measures",
+        doc=RouteDoc(
+            "The outcome measures: career readiness, the pulse after a session, where a client is now",
+            "assessments",
+            query=assessments.LanguageQuery,
+            response=assessments.MeasureList,
+        ),
+    )
+    def list_measures(self, request: Request) -> dict[str, Any]:
+        return self.assessments_rpc.list_measures(query_of(request, assessments.LanguageQuery))
+
+    @api(
+        "GET",
+        "/api/v1/measures/<key>",
+        doc=RouteDoc(
+            "A measure's items and scale (or a destination's choices), in ?lang=",
+            "assessments",
+            path=assessments.MeasurePath,
+            query=assessments.LanguageQuery,
+            response=assessments.MeasureOut,
+            errors=(404,),
+        ),
+    )
+    def get_measure(self, request: Request, key: str) -> dict[str, Any]:
+        return self.assessments_rpc.get_measure(key, query_of(request, assessments.LanguageQuery))
+
+    @api(
+        "POST",
+        "/api/v1/measures/<key>/responses",
+        doc=RouteDoc(
+            "Answer a measure (the client), or enter a destination the client reported (their counselor, "
+            "naming client_id): 201 the scored response; an answer off the scale is 422 naming it",
+            "assessments",
+            path=assessments.MeasurePath,
+            status=201,
+            body=assessments.MeasureResponseIn,
+            response=assessments.MeasureResponseOut,
+            errors=(403, 404),
+        ),
+    )
+    def submit_measure_response(self, request: Request, key: str) -> dict[str, Any]:
+        return self.assessments_rpc.submit_measure_response(key, read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/clients/<client_id>/measures/<key>",
+        doc=RouteDoc(
+            "A client's answers to a measure over time, and the change from the first to the latest with "
+            "its reliable change index (once Njia holds 50 complete responses)",
+            "assessments",
+            path=assessments.ClientMeasurePath,
+            response=assessments.MeasureSeries,
+            errors=(404,),
+        ),
+    )
+    def client_measure_series(self, request: Request, client_id: str, key: str) -> dict[str, Any]:
+        return self.assessments_rpc.client_measure_series(client_id, key)
+
+    @api(
+        "GET",
+        "/api/v1/clients/<client_id>/measures/<key>/chart.svg",
+        doc=RouteDoc(
+            "A client's scores on a measure over time, drawn as a line",
+            "assessments",
+            path=assessments.ClientMeasurePath,
+            query=assessments.LanguageQuery,
+            content_type=SVG,
+            errors=(404,),
+            extra={"response_schema": {"type": "string"}},
+        ),
+    )
+    def client_measure_chart(self, request: Request, client_id: str, key: str) -> Response:
+        query = query_of(request, assessments.LanguageQuery)
+        return Response(
+            self.assessments_rpc.client_measure_chart(client_id, key, query), status=200, mimetype=SVG
+        )
