@@ -108,32 +108,40 @@ function bookPath(choice) {
 
 const KEPT = ["client_id", "client", "type", "branch_id", "counselor_id"];
 
-// Staff first say for whom: a client found by name or phone, or someone who walked in or phoned.
-async function forWhomStep({ user, query, navigate }) {
-  const branches = await all("/branches");
-  const own = user.role === "org_admin" ? branches : branches.filter((branch) => branch.id === user.branch_id);
-  const results = h("div", { id: "client-results", "aria-live": "polite" });
-  const chosen = (person) => navigate(bookPath({ ...Object.fromEntries(KEPT.map((name) => [name, query[name]])),
-    client_id: person.id, client: person.name }));
+// Clients found by part of their name, phone or email (staff, their branch); each with a button.
+export function clientFinder({ id, choose, chooseOf, onChoose }) {
+  const results = h("div", { id: `${id}-results`, class: "client-results", "aria-live": "polite" });
   const search = form({
-    id: "client-search",
+    id,
     fields: [{ name: "q", label: t("book.search_label"), type: "search", required: true, autocomplete: "off",
       hint: t("book.search_hint") }],
     submit: t("book.search_submit"),
     onSubmit: async ({ q }) => {
       const found = await api.get("/users", { role: "client", q, limit: 20 });
       results.replaceChildren(found.items.length
-        ? h("ul", { class: "list", id: "client-list" }, found.items.map((person) => h("li", {},
+        ? h("ul", { class: "list" }, found.items.map((person) => h("li", {},
           h("p", { class: "title" }, person.name),
           h("p", { class: "meta" }, [person.phone, person.email].filter(Boolean).join(" · ") || t("book.no_contact")),
           h("div", { class: "actions" }, h("button", {
-            type: "button", class: "secondary", id: `choose-${person.id}`,
-            "aria-label": t("book.book_for", { name: person.name }), on: { click: () => chosen(person) },
-          }, t("book.choose"))))))
+            type: "button", class: "secondary", id: `${id}-choose-${person.id}`,
+            "aria-label": chooseOf(person.name), on: { click: (event) => onChoose(person, event) },
+          }, choose)))))
         : empty(t("book.no_clients", { q })));
     },
   });
-  const walkIn = form({
+  return { search, results };
+}
+
+// Staff first say for whom: a client found by name or phone, or someone who walked in or phoned.
+async function forWhomStep({ user, query, navigate }) {
+  const branches = await all("/branches");
+  const own = user.role === "org_admin" ? branches : branches.filter((branch) => branch.id === user.branch_id);
+  const chosen = (person) => navigate(bookPath({ ...Object.fromEntries(KEPT.map((name) => [name, query[name]])),
+    client_id: person.id, client: person.name }));
+  const { search, results } = clientFinder({ id: "client-search", choose: t("book.choose"),
+    chooseOf: (name) => t("book.book_for", { name }), onChoose: chosen });
+  // Admins add people; a counselor finds the clients their admins added.
+  const walkIn = user.role === "counselor" ? null : form({
     id: "walk-in",
     fields: [
       { name: "name", label: t("field.name"), required: true, autocomplete: "off" },
@@ -155,7 +163,8 @@ async function forWhomStep({ user, query, navigate }) {
     h("p", {}, t("book.for_whom_intro")),
     h("div", { class: "grid grid-2" },
       card(t("book.for_whom"), search, results),
-      card(t("book.walk_in_title"), h("p", { class: "hint" }, t("book.walk_in_intro")), walkIn)));
+      card(t("book.walk_in_title"), walkIn ? [h("p", { class: "hint" }, t("book.walk_in_intro")), walkIn]
+        : h("p", { class: "hint" }, t("book.walk_in_admins")))));
 }
 
 // One choice per session type: its name, length and how it is held.
@@ -253,6 +262,12 @@ async function bookPage(ctx) {
               intakeNeeded.replaceChildren(h("p", { class: "notice", role: "alert" }, t(staff ? "book.intake_client" : "book.intake_first")),
                 staff ? null : h("p", {}, h("a", { class: "button-link", id: "to-intake", href: `#/intake?next=${encodeURIComponent(back)}` }, t("book.to_intake"))));
               if (!staff) navigate(`/intake?next=${encodeURIComponent(back)}`);
+              return;
+            }
+            if (error instanceof ApiError && error.status === 422 && error.details.phone) {
+              // A phone session needs the client's number: where to add it.
+              intakeNeeded.replaceChildren(h("p", { class: "notice", role: "alert" }, t(staff ? "book.phone_client" : "book.phone_yours"), " ",
+                h("a", { href: staff ? `#/people/${encodeURIComponent(query.client_id)}` : "#/settings" }, t(staff ? "book.phone_client_link" : "nav.settings"))));
               return;
             }
             // A taken slot is gone: show fresh times, keep the topic typed.

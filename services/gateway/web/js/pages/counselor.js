@@ -8,6 +8,7 @@ import { timeZoneOptions } from "./account.js";
 import { resultSummary } from "./assessments.js";
 import { profileView } from "./profile.js";
 import { modalityTag } from "./types.js";
+import { intakeCard } from "./intake.js";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -529,10 +530,11 @@ async function optional(promise) {
 async function clientPage({ params, user }) {
   const id = params.id;
   const mine = user.role === "counselor" ? { counselor_id: user.id } : {};
-  const [visits, results, profile] = await Promise.all([
+  const [visits, results, profile, intake] = await Promise.all([
     optional(api.get("/sessions", { client_id: id, ...mine, limit: 50 })),
     optional(all("/results", { client_id: id })),
     optional(api.get("/profile", { client_id: id })),
+    intakeCard(id, zoneOf(user)),
   ]);
   const zone = zoneOf(user);
   const sessions = (visits.value ? visits.value.items : []).sort((a, b) => new Date(b.start) - new Date(a.start));
@@ -554,6 +556,7 @@ async function clientPage({ params, user }) {
 
   return page(name ? t("counselor.client_title", { name }) : t("counselor.client_title_unnamed"),
     timesIn(zone),
+    intake,
     card(t("counselor.results_title"), resultsBody),
     card(t("counselor.profile_title"), profileBody),
     sessions.length ? card(t("counselor.client_sessions"), sessionList(sessions.slice(0, 10), zone, "", true)) : null);

@@ -157,6 +157,36 @@ async function intakePage({ query, user, navigate }) {
     card(null, element));
 }
 
+// --- what a client answered, for their counselor and admins ------------------------------------
+
+function answerText(question, value) {
+  if (value === undefined || value === null || value === "") return t("intake.no_answer");
+  const options = question.options || [];
+  const label = (id) => optionLabel(options.find((option) => String(optionId(option)) === String(id)) || id);
+  if (Array.isArray(value)) return value.map(label).join(", ");
+  return question.kind === "choice" ? label(value) : String(value);
+}
+
+export async function intakeCard(clientId, zone) {
+  let intake;
+  let current;
+  try {
+    [intake, current] = await Promise.all([api.get(`/clients/${encodeURIComponent(clientId)}/intake`), intakeForm()]);
+  } catch (error) {
+    if (error instanceof ApiError && [403, 404].includes(error.status)) return null;
+    return card(t("intake.title"), alertBox(error));
+  }
+  const questions = (current && current.questions) || [];
+  if (!questions.length) return null;
+  const answers = intake.answers || {};
+  return card(t("intake.title"),
+    h("p", { class: "meta", id: "client-intake-status" }, intake.status === "complete"
+      ? t("intake.complete_at", { when: intake.submitted_at ? formatDateTime(intake.submitted_at, zone) : "" })
+      : t("intake.not_complete")),
+    h("dl", { class: "facts intake-answers" }, questions.map((question) => [
+      h("dt", {}, named(question.label)), h("dd", {}, answerText(question, answers[question.id]))])));
+}
+
 // --- the admin's editor -----------------------------------------------------------------------
 
 let questionCount = 0;

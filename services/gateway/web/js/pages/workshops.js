@@ -5,6 +5,7 @@ import { ApiError, all, api } from "../api.js";
 import { addDays, atLocalTime, formatDateTime, formatTime, localDate, named, t } from "../i18n.js";
 import { alertBox, button, card, confirmButton, empty, errorText, flash, form, h, page, status } from "../ui.js";
 import { bookableTypes, modalityTag, typeName } from "./types.js";
+import { clientFinder } from "./client.js";
 
 const LOOK_AHEAD_DAYS = 60;
 const MARKS_OPEN_MINUTES = 10;
@@ -169,6 +170,7 @@ async function workshopPage({ params, user, render }) {
   const seated = attendees.filter((attendee) => !["cancelled", "late_cancelled"].includes(attendee.status));
   return page(workshopTitle(workshop),
     h("p", {}, h("a", { href: "#/workshops" }, t("workshops.back"))),
+    workshop.status === "cancelled" ? h("p", { class: "notice" }, status("cancelled")) : null,
     card(null, h("dl", { class: "facts" },
       h("dt", {}, t("sessions.when")), h("dd", { id: "workshop-when" }, when(workshop, zone)),
       h("dt", {}, t("workshops.how")), h("dd", {}, modalityTag(workshop.modality)),
@@ -179,7 +181,43 @@ async function workshopPage({ params, user, render }) {
     card(t("workshops.attendees"),
       h("p", { class: "hint" }, t("workshops.attendees_hint")),
       seated.length ? h("ul", { class: "list", id: "attendees" }, seated.map((attendee) => attendeeItem(workshop, attendee, render)))
-        : empty(t("workshops.no_attendees"))));
+        : empty(t("workshops.no_attendees"))),
+    workshop.status === "scheduled" && new Date(workshop.start) > new Date() && seated.length < workshop.seats
+      ? seatForCard(workshop, render) : null,
+    workshop.status === "scheduled" && new Date(workshop.start) > new Date() ? card(t("workshops.cancel_title"),
+      h("p", {}, t("workshops.cancel_intro")),
+      confirmButton({
+        id: "workshop-cancel",
+        label: t("workshops.cancel"),
+        question: t("workshops.cancel_question", { n: seated.length }),
+        confirm: t("workshops.cancel_confirm"),
+        onConfirm: async () => {
+          await api.raw("DELETE", `/workshops/${workshop.id}`, { body: {}, key: `cancel-${workshop.id}` });
+          flash(t("workshops.cancelled", { title: workshopTitle(workshop) }));
+          render();
+        },
+      })) : null);
+}
+
+// Staff give a seat to a client who phoned or walked in (a client without an account to sign in with).
+function seatForCard(workshop, render) {
+  const { search, results } = clientFinder({
+    id: "seat-search", choose: t("workshops.give_seat"), chooseOf: (name) => t("workshops.give_seat_to", { name }),
+    onChoose: async (person, event) => {
+      const pressed = event.currentTarget;
+      pressed.disabled = true;
+      try {
+        await api.once(`/workshops/${workshop.id}/seats`, { client_id: person.id });
+        flash(t("workshops.seat_given", { name: person.name }));
+        render();
+      } catch (error) {
+        pressed.disabled = false;
+        const reason = error instanceof ApiError && error.details && error.details.reason;
+        pressed.closest("li").append(alertBox(["workshop_full", "client_busy"].includes(reason) ? t(`workshops.${reason}_staff`) : errorText(error)));
+      }
+    },
+  });
+  return card(t("workshops.seat_for_title"), h("p", { class: "hint" }, t("workshops.seat_for_intro")), search, results);
 }
 
 export const routes = [
