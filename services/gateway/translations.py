@@ -548,6 +548,43 @@ MESSAGES: Mapping[str, str] = {
     "Two-factor sign-in is on already; turn it off first to move to a new phone.": (
         "Kuingia kwa hatua mbili kumeshawashwa; kuzime kwanza ili kuhamia simu mpya."
     ),
+    # Workshops (issue 15) ---------------------------------------------------------------------
+    "No such workshop.": "Hakuna warsha kama hiyo.",
+    "No such seat.": "Hakuna kiti kama hicho.",
+    "No such session type.": "Hakuna aina ya kikao kama hiyo.",
+    "This session type is no longer offered.": "Aina hii ya kikao haitolewi tena.",
+    "A workshop needs a session type with more than one seat.": (
+        "Warsha inahitaji aina ya kikao yenye viti zaidi ya kimoja."
+    ),
+    "This session type is offered by another branch.": "Aina hii ya kikao inatolewa na tawi jingine.",
+    "This counselor does not hold sessions of this type.": "Mshauri huyu haendeshi vikao vya aina hii.",
+    "This counselor has not set a session length; choose a type with its own length.": (
+        "Mshauri huyu hajaweka urefu wa kikao; chagua aina yenye urefu wake."
+    ),
+    "Counselors make workshops for themselves; admins for their counselors.": (
+        "Washauri huandaa warsha zao wenyewe; wasimamizi huandaa za washauri wao."
+    ),
+    "Clients take seats for themselves.": "Wateja huchukua viti kwa ajili yao wenyewe.",
+    "Staff seating a client must name the client.": "Mfanyakazi anayempa mteja kiti lazima amtaje mteja.",
+    "This seat was taken and given back too often; ask the workshop's counselor.": (
+        "Kiti hiki kimechukuliwa na kurudishwa mara nyingi mno; muulize mshauri wa warsha."
+    ),
+    "This workshop was cancelled.": "Warsha hii ilighairiwa.",
+    "This workshop has already started.": "Warsha hii imeshaanza.",
+    "Attendance is marked from 10 minutes before the workshop starts.": (
+        "Mahudhurio yanawekwa kuanzia dakika 10 kabla warsha haijaanza."
+    ),
+    "Every seat of this workshop is taken.": "Viti vyote vya warsha hii vimechukuliwa.",
+    "No seat left.": "Hakuna kiti kilichobaki.",
+    "Only the workshop's counselor and its admins do this.": (
+        "Ni mshauri wa warsha na wasimamizi wake pekee wanaofanya hivi."
+    ),
+    "Only the workshop's counselor and its admins seat clients.": (
+        "Ni mshauri wa warsha na wasimamizi wake pekee wanaowapa wateja viti."
+    ),
+    "Attendance is already marked for this seat.": "Mahudhurio ya kiti hiki yameshawekwa.",
+    "Must be after from.": "Lazima iwe baada ya from.",
+    "At most 92 days per search.": "Siku 92 zaidi kwa kila utafutaji.",
 }
 
 # What marshmallow, JSON Schema and Njia call a kind of value.

@@ -237,3 +237,104 @@ ReportOut = page_of(BranchReport)
 
 
 SessionPage = page_of(SessionOut)
+
+
+# Workshops (issue 15) ----------------------------------------------------------------------------
+
+
+class WorkshopSessionType(StrictSchema):
+    id = fields.String(required=True)
+    name = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class WorkshopTitle(StrictSchema):
+    en = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    sw = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+
+
+class WorkshopIn(StrictSchema):
+    session_type_id = fields.String(
+        required=True, validate=ID, metadata={"description": "a session type with more than one seat"}
+    )
+    counselor_id = fields.String(
+        required=True, validate=ID, metadata={"description": "who holds it (a counselor: themselves)"}
+    )
+    start = Moment(
+        required=True,
+        metadata={"description": "any time to come: staff may hold it outside the counselor's weekly hours"},
+    )
+    title = fields.Nested(WorkshopTitle, load_default=None, allow_none=True)
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class WorkshopQuery(PageQuery):
+    branch_id = fields.String(load_default=None, validate=ID, metadata={"description": "this branch's only"})
+    from_ = Moment(data_key="from", load_default=None, metadata={"description": "default now"})
+    to = Moment(load_default=None, metadata={"description": "after from, at most 92 days on; default 31"})
+
+
+class WorkshopOut(StrictSchema):
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("scheduled", "cancelled")))
+    session_type_id = fields.String(required=True)
+    session_type = fields.Nested(WorkshopSessionType, required=True)
+    counselor_id = fields.String(required=True)
+    counselor_name = fields.String(required=True)
+    branch_id = fields.String(required=True, allow_none=True)
+    start = fields.String(required=True)
+    end = fields.String(required=True)
+    title = fields.Nested(WorkshopTitle, required=True, allow_none=True)
+    description = fields.String(required=True, allow_none=True)
+    modality = fields.String(required=True, validate=validate.OneOf(("video", "in_person", "phone")))
+    location = fields.String(
+        required=True, allow_none=True, metadata={"description": "in person: the address"}
+    )
+    seats = fields.Integer(required=True)
+    seats_taken = fields.Integer(required=True)
+    seats_left = fields.Integer(required=True)
+    my_seat = fields.String(
+        required=True, allow_none=True, metadata={"description": "the caller's seat (its session id), if any"}
+    )
+    created_at = fields.String(required=True)
+
+
+WorkshopPage = page_of(WorkshopOut)
+
+
+class SeatIn(StrictSchema):
+    client_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ID,
+        metadata={"description": "staff seating a client must name them; a client leaves it out"},
+    )
+
+
+class SeatOut(SessionOut):
+    """A seat: the client's session at the workshop's time."""
+
+    workshop_id = fields.String(required=True)
+    seat = fields.Integer(required=True, metadata={"description": "1..seats"})
+    attended = fields.Boolean(
+        required=True, allow_none=True, metadata={"description": "null until attendance is marked"}
+    )
+
+
+class AttendeeOut(StrictSchema):
+    client_id = fields.String(required=True)
+    client_name = fields.String(required=True, allow_none=True)
+    session_id = fields.String(required=True)
+    seat = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    attended = fields.Boolean(
+        required=True, allow_none=True, metadata={"description": "null until attendance is marked"}
+    )
+    taken_at = fields.String(required=True)
+    client_joined_at = fields.String(required=True, allow_none=True)
+
+
+AttendeePage = page_of(AttendeeOut)
+
+
+class AttendanceIn(StrictSchema):
+    attended = fields.Boolean(required=True)

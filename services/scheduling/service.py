@@ -14,6 +14,7 @@ from typing import Any
 
 from services.scheduling import access, domain, meetings, retries, schemas, views
 from services.scheduling.store import AlreadyBooked, SchedulingStore
+from services.scheduling.workshops import WorkshopEntrypoints
 from shared import calendar
 from shared.audit import CASE_NOTES_READ, AuditTrail
 from shared.auth import Caller
@@ -220,7 +221,7 @@ def _check_open(state: str, window: domain.Interval, zone: str) -> None:
         raise Conflict("This session has ended.", {"reason": "ended", "closes_at": closes_at})
 
 
-class SchedulingService(KeepsPeople, NjiaService):
+class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
     name = "scheduling"
     store: SchedulingStore = MongoStore(SchedulingStore, "sessions")  # type: ignore[assignment]
     accounts_rpc = ServiceRpc("accounts")

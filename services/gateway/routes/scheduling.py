@@ -316,3 +316,121 @@ class SchedulingRoutes:
     )
     def branch_report(self, request: Request) -> dict[str, Any]:
         return self.scheduling_rpc.branch_report(query_of(request, scheduling.ReportQuery))
+
+    # Workshops (issue 15) ---------------------------------------------------------------------
+
+    @api(
+        "POST",
+        "/api/v1/workshops",
+        doc=RouteDoc(
+            "Hold a workshop: a session of a type with seats, at a time of the counselor's own choosing "
+            "(staff may put it outside the counselor's weekly hours); the counselor's time is claimed "
+            "(409 slot_taken when it is not free). A counselor for themselves, or an admin of theirs",
+            "workshops",
+            status=201,
+            body=scheduling.WorkshopIn,
+            response=scheduling.WorkshopOut,
+            errors=(403, 409),
+        ),
+    )
+    def create_workshop(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.create_workshop(read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/workshops",
+        doc=RouteDoc(
+            "The organization's workshops to come, earliest first, with their seats left (anyone of the "
+            "organization)",
+            "workshops",
+            query=scheduling.WorkshopQuery,
+            response=scheduling.WorkshopPage,
+            errors=(400,),
+        ),
+    )
+    def list_workshops(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.list_workshops(query_of(request, scheduling.WorkshopQuery))
+
+    @api(
+        "GET",
+        "/api/v1/workshops/<workshop_id>",
+        doc=RouteDoc("One workshop", "workshops", response=scheduling.WorkshopOut, errors=(404,)),
+    )
+    def get_workshop(self, request: Request, workshop_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.get_workshop(workshop_id)
+
+    @api(
+        "DELETE",
+        "/api/v1/workshops/<workshop_id>",
+        doc=RouteDoc(
+            "Cancel a workshop before it starts (its counselor or their admins): every seat's session is "
+            "cancelled, each client told, and the counselor's time is free again",
+            "workshops",
+            body=scheduling.CancelIn,
+            response=scheduling.WorkshopOut,
+            errors=(403, 404, 409),
+        ),
+    )
+    def cancel_workshop(self, request: Request, workshop_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.cancel_workshop(workshop_id, read_optional_json(request))
+
+    @api(
+        "POST",
+        "/api/v1/workshops/<workshop_id>/seats",
+        doc=RouteDoc(
+            "Take a seat (a client for themselves; the workshop's counselor or admins name client_id): "
+            "the seat is a session of the client's, confirmed and reminded as any. 409 workshop_full "
+            "when every seat is taken, client_busy when it overlaps the client's sessions; taking a seat "
+            "the client holds answers that seat again (201)",
+            "workshops",
+            status=201,
+            body=scheduling.SeatIn,
+            response=scheduling.SeatOut,
+            errors=(403, 404, 409),
+        ),
+    )
+    def take_seat(self, request: Request, workshop_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.take_seat(workshop_id, read_optional_json(request))
+
+    @api(
+        "DELETE",
+        "/api/v1/workshops/<workshop_id>/seats/<client_id>",
+        doc=RouteDoc(
+            "Give a seat back before the workshop starts (its client, or the workshop's counselor or "
+            "admins): the seat's session is cancelled and the seat free for another client",
+            "workshops",
+            response=scheduling.SeatOut,
+            errors=(404, 409),
+        ),
+    )
+    def give_back_seat(self, request: Request, workshop_id: str, client_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.give_back_seat(workshop_id, client_id)
+
+    @api(
+        "GET",
+        "/api/v1/workshops/<workshop_id>/attendees",
+        doc=RouteDoc(
+            "The clients holding a seat, with their attendance marks (the workshop's counselor or admins)",
+            "workshops",
+            query=PageQuery,
+            response=scheduling.AttendeePage,
+            errors=(400, 403, 404),
+        ),
+    )
+    def list_attendees(self, request: Request, workshop_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.list_attendees(workshop_id, query_of(request, PageQuery))
+
+    @api(
+        "PUT",
+        "/api/v1/workshops/<workshop_id>/attendees/<client_id>",
+        doc=RouteDoc(
+            "Mark whether a seat holder came, from 10 minutes before the start (the workshop's counselor "
+            "or admins): their seat's session is completed, or a no-show",
+            "workshops",
+            body=scheduling.AttendanceIn,
+            response=scheduling.AttendeeOut,
+            errors=(403, 404, 409),
+        ),
+    )
+    def mark_attendance(self, request: Request, workshop_id: str, client_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.mark_attendance(workshop_id, client_id, read_json(request))

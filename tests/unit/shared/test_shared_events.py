@@ -59,7 +59,7 @@ def test_fields_outside_the_contract_never_leave_the_service():
     assert "password_hash" not in envelope["data"]
 
 
-@pytest.mark.parametrize("missing", ["email", "org_id", "role"])
+@pytest.mark.parametrize("missing", ["name", "org_id", "role"])
 def test_event_missing_a_required_field_is_refused_naming_it(missing):
     data = registration()
     del data[missing]
@@ -69,6 +69,14 @@ def test_event_missing_a_required_field_is_refused_naming_it(missing):
 
     assert list(caught.value.problems) == [f"data.{missing}"]
     assert caught.value.event_type == "user.registered"
+
+
+def test_a_client_known_only_by_phone_is_registered_without_an_email():
+    data = registration(email=None, phone="+254712345678")
+
+    envelope = build("user.registered", data, OCCURRED)
+
+    assert envelope["data"]["email"] is None and envelope["data"]["phone"] == "+254712345678"
 
 
 def test_event_with_an_invalid_role_is_refused():
