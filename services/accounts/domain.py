@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -75,7 +76,9 @@ class Branch:
 class User:
     id: str
     org_id: str
-    email: str
+    # None for a client added with only a phone (a walk-in): nothing to sign in with until an
+    # invitation they accept gives one.
+    email: str | None
     name: str
     role: str
     created_at: datetime
@@ -180,11 +183,69 @@ def check_new_user(*, actor_role: str, actor_branch_id: str | None, role: str, b
 
 
 def user_scope(actor_role: str, actor_org_id: str, actor_branch_id: str | None) -> dict[str, Any]:
-    """The users an admin may list: the whole organization, or their own branch."""
+    """The users staff may list: the whole organization (org admins), or their own branch (branch
+    admins; counselors, who list clients only)."""
     scope: dict[str, Any] = {"org_id": actor_org_id}
-    if actor_role == "branch_admin":
+    if actor_role in ("branch_admin", "counselor"):
         scope["branch_id"] = actor_branch_id
     return scope
+
+
+# Finding people (``GET /users?q=``) ---------------------------------------------------------------
+
+# What a phone number may be typed with besides digits.
+_PHONE_TYPED = re.compile(r"^[0-9+()\s.-]+\Z")
+# Kenya's country code: "+254 712 ...", "254712..." and "0712..." name the same number.
+_KENYA = "254"
+PHONE_DIGITS_AT_LEAST = 3
+
+
+def phone_part(q: str) -> str | None:
+    """The digits of ``q`` to look for in stored (E.164) numbers when ``q`` looks like a phone
+    number, its Kenyan prefix (``+254``, ``254`` or a leading ``0``) dropped; else None."""
+    if not _PHONE_TYPED.match(q):
+        return None
+    digits = re.sub(r"[^0-9]", "", q)
+    if len(digits) < PHONE_DIGITS_AT_LEAST:
+        return None
+    if digits.startswith(_KENYA) and len(digits) > len(_KENYA):
+        return digits[len(_KENYA) :]
+    if digits.startswith("0") and len(digits) > 1:
+        return digits[1:]
+    return digits
+
+
+def search_filter(q: str) -> dict[str, Any]:
+    """Whom ``q`` finds: part of the name (any case), part of the email address, or part of the
+    phone number (``phone_part``). The patterns are the plain text of ``q`` (escaped), read the
+    same by MongoDB and by FerretDB. An email match is one in an address with an ``@``: people
+    added without an email hold none."""
+    text = re.escape(q.strip())
+    email = text if "@" in q else f"{text}.*@|@.*{text}"
+    found: list[dict[str, Any]] = [
+        {"name": {"$regex": text, "$options": "i"}},
+        {"email": {"$regex": email, "$options": "i"}},
+    ]
+    phone = phone_part(q.strip())
+    if phone:
+        found.append({"phone": {"$regex": re.escape(phone)}})
+    return {"$or": found}
+
+
+def check_contact(*, role: str, email: str | None, phone: str | None, password: str | None) -> None:
+    """How a person is reached and signs in: with their email. Only a client may be added without
+    one (a walk-in known by their phone: ``AccountsError`` naming the field otherwise), and then
+    with a phone and no password (there would be nothing to sign in with)."""
+    if email:
+        return
+    if role != "client":
+        raise AccountsError("Staff sign in with their email address: give one.", "email")
+    if not phone:
+        raise AccountsError("Give an email address or a phone number.", "email")
+    if password:
+        raise AccountsError(
+            "Without an email there is nothing to sign in with: leave out the password.", "password"
+        )
 
 
 def manages(actor_role: str, actor_org_id: str, actor_branch_id: str | None, person: User) -> bool:

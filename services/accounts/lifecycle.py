@@ -127,7 +127,7 @@ class LifeCycleEntrypoints:
     def _person_events(self, before: User, after: User, at: datetime) -> list[dict[str, Any]]:
         changed = [
             k
-            for k in ("name", "phone", "role", "branch_id", "timezone")
+            for k in ("name", "email", "phone", "role", "branch_id", "timezone")
             if getattr(before, k) != getattr(after, k)
         ]
         events = []
@@ -361,8 +361,16 @@ class LifeCycleEntrypoints:
         if invitation.user_id:
             before = self.store.user(invitation.user_id, invitation.org_id)
             if before is not None:
-                after = with_status(before, ACTIVE, at, end_sign_ins=False)
-                self._write_person(before, replace(after, name=name or before.name), at, password_hash)
+                after = replace(with_status(before, ACTIVE, at, end_sign_ins=False), name=name or before.name)
+                if before.email is None:  # added with only a phone: the email they sign in with now
+                    self.store.claim_email(email, before.id, at)
+                    after = replace(after, email=email, revision=before.revision + 1)
+                try:
+                    self._write_person(before, after, at, password_hash)
+                except Exception:
+                    if before.email is None:
+                        self.store.give_back_email(email, before.id)
+                    raise
                 return self.store.user(before.id)  # type: ignore[no-any-return]
         user = User(
             id=new_id("usr"),

@@ -126,7 +126,9 @@ class TokenRequest(StrictSchema):
 
 class UserOut(StrictSchema):
     id = fields.String(required=True)
-    email = fields.Email(required=True)
+    email = fields.Email(
+        required=True, allow_none=True, metadata={"description": "null: a client added with only a phone"}
+    )
     name = fields.String(required=True)
     role = fields.String(required=True, validate=ROLE)
     org_id = fields.String(required=True)
@@ -206,7 +208,10 @@ class CreateUser(StrictSchema):
         description = (
             "A client, counselor or branch admin belongs to a branch: branch_id is required for them "
             "(422 naming branch_id), and must be a branch of the caller's organization (422 naming "
-            "branch_id); a branch admin adds people to their own branch only (403)."
+            "branch_id); a branch admin adds people to their own branch only (403). A client may be "
+            "added without an email, with a phone (a walk-in): with invite: false they are active at "
+            "once and can be booked for, with nothing to sign in with; else the invitation goes by SMS "
+            "and they give an email when they accept it. Staff need an email (422 naming email)."
         )
         # An organization admin, or someone with a branch.
         openapi = {
@@ -216,7 +221,12 @@ class CreateUser(StrictSchema):
             ]
         }
 
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = fields.Email(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "required but for a client given a phone"},
+    )
     name = Trimmed(required=True, validate=NAME)
     role = fields.String(required=True, validate=ROLE)
     branch_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
@@ -228,9 +238,10 @@ class CreateUser(StrictSchema):
         load_default=True,
         load_only=True,
         metadata={
-            "description": "without a password: send the person an invitation (default); false adds "
-            "them quietly (a directory imported ahead of time), and they set a password with "
-            "'forgot password' when they come"
+            "description": "without a password: send the person an invitation (default; by SMS when "
+            "they have no email); false adds them quietly (a directory imported ahead of time), and they "
+            "set a password with 'forgot password' when they come, or a walk-in client with only a phone "
+            "(active at once, nothing to sign in with)"
         },
     )
 
@@ -238,6 +249,14 @@ class CreateUser(StrictSchema):
 class UserQuery(PageQuery):
     role = fields.String(load_default=None, validate=ROLE)
     branch_id = fields.String(load_default=None, validate=validate.Length(max=64))
+    q = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=100),
+        metadata={
+            "description": "find people by part of their name (any case), part of their email, or part "
+            "of their phone number in any form (+254712345678, 0712 345 678, 712345)"
+        },
+    )
 
 
 class CounselorQuery(PageQuery):
@@ -262,7 +281,7 @@ class PersonOut(StrictSchema):
     branch_id = fields.String(required=True, allow_none=True)
     timezone = fields.String(required=True)
     language = fields.String(required=True)
-    email = fields.Email()
+    email = fields.Email(allow_none=True)
     phone = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": STATUS_HELP})

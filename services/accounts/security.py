@@ -125,7 +125,7 @@ class TwoFactorEntrypoints:
             self.store.begin_two_factor(user.id, secret, now())
         finally:
             self.store.end_change(user.id)
-        return setup_answer(secret, user.email)
+        return setup_answer(secret, user.email or user.name)  # staff, who all have an email
 
     @rpc
     def confirm_two_factor(self, body: dict[str, Any]) -> dict[str, Any]:

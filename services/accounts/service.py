@@ -14,9 +14,11 @@ from services.accounts.domain import (
     SlugTaken,
     User,
     changed_details,
+    check_contact,
     check_new_user,
     defaults_from_branch,
     normalize_email,
+    search_filter,
     signed_in,
     user_scope,
     with_details,
@@ -313,6 +315,12 @@ class AccountsService(TwoFactorEntrypoints, LifeCycleEntrypoints, NjiaService):
             if exc.field == "branch_id" and caller.is_org_admin:
                 raise ValidationFailed(details={"branch_id": [str(exc)]}) from None
             raise _as_api_error(exc) from None
+        try:
+            check_contact(
+                role=data["role"], email=data["email"], phone=data["phone"], password=data["password"]
+            )
+        except AccountsError as exc:
+            raise ValidationFailed(str(exc), {exc.field or "email": [str(exc)]}) from None
         branch = None
         if data["branch_id"]:
             branch = self.store.branch(data["branch_id"], caller.org_id)
@@ -322,7 +330,7 @@ class AccountsService(TwoFactorEntrypoints, LifeCycleEntrypoints, NjiaService):
         user = User(
             id=new_id("usr"),
             org_id=caller.org_id,
-            email=normalize_email(data["email"]),
+            email=normalize_email(data["email"]) if data["email"] else None,
             name=data["name"],
             role=data["role"],
             created_at=now(),
@@ -331,7 +339,9 @@ class AccountsService(TwoFactorEntrypoints, LifeCycleEntrypoints, NjiaService):
             branch_id=branch.id if branch else None,
             phone=data["phone"],
             password_hash=self.passwords.hash(data["password"]) if data["password"] else None,
-            status="active" if data["password"] else "invited",
+            # A walk-in client added quietly with only a phone is booked for at once: active, with
+            # nothing to sign in with (no email, no password) until an invitation gives them both.
+            status="active" if data["password"] or not (data["email"] or data["invite"]) else "invited",
         )
         added = self._add_user(user)
         if not data["password"] and data["invite"]:  # nothing lets them sign in yet: invite them
@@ -340,17 +350,25 @@ class AccountsService(TwoFactorEntrypoints, LifeCycleEntrypoints, NjiaService):
 
     @rpc
     def list_users(self, query: dict[str, Any] | None = None) -> dict[str, Any]:
-        caller = self.auth.caller("org_admin", "branch_admin")
+        """Admins list the people of their scope; counselors find the clients of their branch (a
+        receptionist or counselor booking for someone); ``q`` finds by name, email or phone."""
+        caller = self.auth.caller("org_admin", "branch_admin", "counselor")
         params = load(schemas.UserQuery(), query or {})
+        if caller.role == "counselor" and params["role"] != "client":
+            raise Forbidden(
+                "Counselors find clients only: ask for role=client.", {"role": ["Use role=client."]}
+            )
         scope = user_scope(caller.role, caller.org_id, caller.branch_id)
         if params["branch_id"]:
-            if caller.role == "branch_admin" and params["branch_id"] != caller.branch_id:
+            if caller.role != "org_admin" and params["branch_id"] != caller.branch_id:
                 raise Forbidden(
-                    "A branch admin lists their own branch only.", {"branch_id": ["Not your branch."]}
+                    "Staff of a branch list their own branch only.", {"branch_id": ["Not your branch."]}
                 )
             scope["branch_id"] = params["branch_id"]
         if params["role"]:
             scope["role"] = params["role"]
+        if params["q"] and params["q"].strip():
+            scope.update(search_filter(params["q"]))
         users, next_cursor = self.store.users_where(scope, params["limit"], params["cursor"])
         return _page([u.public() for u in users], next_cursor)
 

@@ -61,6 +61,27 @@ def _changing_key(user_id: str) -> str:
     return f"changing:{user_id}"
 
 
+# A person added without an email (a walk-in client known by phone) is stored with this in place of
+# one: ``email`` is unique (its index), and a missing or null value would be one value shared by all
+# of them on MongoDB. It has no ``@``, so it is no address: no sign-in, claim or search finds it.
+NO_EMAIL = "no-email:"
+
+
+def _stored_email(user: User) -> str:
+    return user.email if user.email is not None else f"{NO_EMAIL}{user.id}"
+
+
+def _admin_email(admin: User) -> str:
+    """An organization's first admin signs up with an email (the schema requires it)."""
+    if admin.email is None:
+        raise ValueError("an organization's admin signs up with an email")
+    return admin.email
+
+
+def _user_fields(user: User) -> dict[str, Any]:
+    return {**_fields(user), "email": _stored_email(user)}
+
+
 def _fields(obj: Any, *skip: str) -> dict[str, Any]:
     data = dict(vars(obj))
     data["_id"] = data.pop("id")
@@ -85,7 +106,7 @@ def _user(doc: dict[str, Any]) -> User:
     return User(
         id=doc["_id"],
         org_id=doc["org_id"],
-        email=doc["email"],
+        email=None if str(doc["email"]).startswith(NO_EMAIL) else doc["email"],
         name=doc["name"],
         role=doc["role"],
         created_at=doc["created_at"],
@@ -200,7 +221,7 @@ class AccountsStore(Limits, Store):
         if not self._claim(_slug_key(org.slug), org.id, now, self._organization_written):
             raise SlugTaken("That slug is taken; choose another.", "slug")
         try:
-            self._claim_email(admin.email, admin.id, now)
+            self._claim_email(_admin_email(admin), admin.id, now)
         except EmailTaken as exc:
             self.release(_slug_key(org.slug), org.id)
             raise EmailTaken(str(exc), "admin.email") from None
@@ -216,7 +237,7 @@ class AccountsStore(Limits, Store):
             if self.organizations.find_one({"_id": org.id}, {"_id": 1}) is not None:
                 return  # written after all (the error came after the write): the sign-up happened
             self.users.delete_one({"_id": admin.id})
-            self.release(email_claim_key(admin.email), admin.id)
+            self.release(email_claim_key(_admin_email(admin)), admin.id)
             self.release(_slug_key(org.slug), org.id)
         except PyMongoError:
             pass  # the database is away: the claims are freed once stale, the admin with them
@@ -255,16 +276,32 @@ class AccountsStore(Limits, Store):
     # Users ---------------------------------------------------------------------------
 
     def add_user(self, user: User, events: list[dict[str, Any]], now: datetime) -> None:
-        """The user, under the claim of their email; a failed write gives the email back at once."""
+        """The user, under the claim of their email (if they have one); a failed write gives the
+        email back at once."""
+        if user.email is None:
+            self.users.insert_one(with_outbox(_user_fields(user), events))
+            return
         self._claim_email(user.email, user.id, now)
         try:
-            self.users.insert_one(with_outbox(_fields(user), events))
+            self.users.insert_one(with_outbox(_user_fields(user), events))
         except DuplicateKeyError:
             self._give_back_email(user.email, user.id)
             raise EmailTaken("That email address already has an account.", "email") from None
         except Exception:
             self._give_back_email(user.email, user.id)
             raise
+
+    def claim_email(self, email: str, user_id: str, now: datetime) -> None:
+        """Claim ``email`` for a person added without one who now has one (``EmailTaken`` when
+        someone holds it); ``change_person`` then writes it."""
+        self._claim_email(email, user_id, now)
+
+    def give_back_email(self, email: str, user_id: str) -> None:
+        """An email claimed by ``claim_email`` whose person was not written after all."""
+        try:
+            self.release(email_claim_key(email), user_id)
+        except PyMongoError:
+            pass  # freed once stale
 
     def begin_change(self, user_id: str, now: datetime) -> bool:
         """Hold ``changing:<user id>`` while one change of the user is read, written and published:
@@ -302,6 +339,7 @@ class AccountsStore(Limits, Store):
         """Write what an admin may change, the person's standing and sign-in generation, with the
         events the change causes, in one write (the caller holds ``begin_change``)."""
         changes = {name: getattr(user, name) for name in (*ADMIN_CHANGES, "timezone")}
+        changes["email"] = _stored_email(user)  # a person added without one gets one by an invitation
         standing = {k: getattr(user, k) for k in ("status", "sign_in_generation", "access_revision")}
         secret = {"password_hash": password_hash} if password_hash else {}
         self.users.update_one(

@@ -304,6 +304,19 @@ MESSAGES: Mapping[str, str] = {
     "No such person.": "Hakuna mtu kama huyo.",
     "A branch admin lists their own branch only.": "Msimamizi wa tawi huorodhesha tawi lake pekee.",
     "Not your branch.": "Si tawi lako.",
+    # Finding clients and adding walk-ins (#15, accounts).
+    "Staff of a branch list their own branch only.": "Wafanyakazi wa tawi huorodhesha tawi lao pekee.",
+    "Counselors find clients only: ask for role=client.": (
+        "Washauri hutafuta wateja pekee: omba role=client."
+    ),
+    "Use role=client.": "Tumia role=client.",
+    "Staff sign in with their email address: give one.": (
+        "Wafanyakazi huingia kwa anwani yao ya barua pepe: itoe."
+    ),
+    "Give an email address or a phone number.": "Toa anwani ya barua pepe au nambari ya simu.",
+    "Without an email there is nothing to sign in with: leave out the password.": (
+        "Bila barua pepe hakuna cha kuingia nacho: acha nenosiri."
+    ),
     "That email address already has an account.": "Barua pepe hiyo tayari ina akaunti.",
     "That slug is taken; choose another.": "Msimbo huo tayari unatumika; chagua mwingine.",
     "This branch admin has no branch.": "Msimamizi huyu wa tawi hana tawi.",

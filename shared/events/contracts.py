@@ -50,7 +50,7 @@ class UserRegistered(_Data):
     org_id = fields.String(required=True)
     branch_id = fields.String(allow_none=True, load_default=None)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    email = fields.Email(required=True)
+    email = fields.Email(allow_none=True, load_default=None)  # None: a client added with only a phone (#15)
     name = fields.String(required=True)
     phone = fields.String(allow_none=True, load_default=None)
     timezone = fields.String(required=True)

@@ -258,6 +258,37 @@ def test_someone_with_only_a_phone_is_invited_by_sms_and_gives_an_email_to_join(
     assert joined.json()["user"]["phone"] == phone
 
 
+def test_a_walk_in_client_added_with_a_phone_joins_by_the_sms_invitation_with_an_email(
+    platform, servers, org
+):
+    """Issue 15: a receptionist adds a client with only a phone; the invitation goes by SMS, and the
+    client signs in with the email they give when accepting it: the same person, not a new one."""
+    _, sms = servers
+    phone = "+254733" + str(time.time_ns())[-6:]
+    added = org.post(
+        "/api/v1/users", {"role": "client", "name": "Wafula", "phone": phone, "branch_id": org.branch["id"]}
+    )
+    assert added.status_code == 201, added.text
+    assert added.json()["email"] is None and added.json()["status"] == "invited"
+
+    def texted():
+        for request in sms.requests(SMS_PATH):
+            match = LINK.search(request.form.get("message", ""))
+            if request.form.get("to") == phone and match:
+                return match.group(2)
+        return None
+
+    token = wait_until(texted, timeout=20, interval=0.2, message="no invitation SMS")
+    email = f"wafula-{time.time_ns()}@example.org"
+    joined = Api(platform).post(
+        "/api/v1/invitations/accept", {"token": token, "password": PASSWORD, "email": email}
+    )
+    assert joined.status_code == 200, joined.text
+    assert joined.json()["user"]["id"] == added.json()["id"] and joined.json()["user"]["email"] == email
+    me = signed_in(platform, email).get("/api/v1/me").json()
+    assert me["id"] == added.json()["id"] and me["phone"] == phone and me["status"] == "active"
+
+
 # Password resets -------------------------------------------------------------------------------
 
 

@@ -136,7 +136,7 @@ class AccountsRoutes:
         "POST",
         "/api/v1/users",
         doc=RouteDoc(
-            "Add a person (org admins; branch admins for their branch)",
+            "Add a person (org admins; branch admins for their branch); a client may have only a phone",
             "accounts",
             status=201,
             body=accounts.CreateUser,
@@ -151,7 +151,8 @@ class AccountsRoutes:
         "GET",
         "/api/v1/users",
         doc=RouteDoc(
-            "People of the organization (admins)",
+            "People of the organization (admins: the organization, a branch admin their branch); "
+            "counselors find clients of their branch (role=client); ?q= finds by name, email or phone",
             "accounts",
             query=accounts.UserQuery,
             response=accounts.UserPage,
