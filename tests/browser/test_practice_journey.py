@@ -200,6 +200,19 @@ def receptionist_books_a_walk_in(platform, driver, setting: Setting, problems: l
     assert walk_in["name"] == "Wanjiru Achieng" and walk_in["phone"] == "+254722000111", walk_in
     assert not walk_in.get("email"), walk_in
 
+    # The branch report counts it by session type and by how it is held.
+    go(driver, "/report")
+    by_type = wait_for(driver, lambda d: d.find_elements(By.ID, "report-by-type"))[0]
+    assert "Intro at the branch" in by_type.text, by_type.text
+    in_person = [
+        row.text
+        for row in driver.find_elements(By.CSS_SELECTOR, "#report-by-modality tbody tr")
+        if "In person" in row.text
+    ]
+    # The walk-in's session (and the workshop seat taken before, held at the branch too).
+    assert in_person and int(in_person[0].split()[-3]) >= 1, in_person
+    check(driver, "receptionist-report", problems)
+
 
 def client_fills_the_intake_and_books_an_hour(
     platform, driver, setting: Setting, problems: list[str]
@@ -270,7 +283,7 @@ def counselor_marks_who_came(platform, driver, setting: Setting, problems: list[
 
 SWAHILI_PAGES = {
     "client": ["/book", "/workshops", "/intake"],
-    "receptionist": ["/book", "/session-types", "/intake-form", "/workshops"],
+    "receptionist": ["/book", "/session-types", "/intake-form", "/workshops", "/report"],
     "counselor": ["/workshops", "/workshop", "/book", "/client"],
 }
 

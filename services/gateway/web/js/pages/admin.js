@@ -1,9 +1,10 @@
 // Admin pages: the branch report (chart and table), branches and their people, and webhooks.
 
 import { ApiError, all, api } from "../api.js";
-import { LANGUAGES, addDays, formatDateTime, formatNumber, localDate, locale, startOfDay, t } from "../i18n.js";
+import { LANGUAGES, addDays, formatDateTime, formatNumber, localDate, locale, named, startOfDay, t } from "../i18n.js";
 import { button, card, empty, errorText, flash, form, h, page, status, table } from "../ui.js";
 import { browserTimeZone, timeZoneOptions } from "./account.js";
+import { MODALITIES, modalityTag } from "./types.js";
 
 const DAY = 86400000;
 const SERIES = ["sessions", "completed", "cancelled", "no_show"];
@@ -138,7 +139,47 @@ async function reportPage({ query, user, navigate }) {
       : null,
     items.length ? card(t("admin.chart_title"), reportChart(items, period)) : null,
     items.length ? card(t("admin.table_title"), reportTable(items),
-      h("p", { class: "hint" }, t("admin.rates_hint"))) : null);
+      h("p", { class: "hint" }, t("admin.rates_hint"))) : null,
+    items.some((item) => item.by_session_type) ? practiceCard(items) : null);
+}
+
+// Sessions and no-shows by session type and by how they are held, workshops' seats filled and
+// counselors who never joined, over every branch shown.
+function practiceCard(items) {
+  const types = new Map();
+  const modalities = new Map(MODALITIES.map((modality) => [modality, { sessions: 0, no_shows: 0 }]));
+  const workshops = { held: 0, seats: 0, seats_taken: 0 };
+  let counselorNoShows = 0;
+  for (const item of items) {
+    for (const row of item.by_session_type || []) {
+      const kept = types.get(row.session_type_id) || { name: row.name, sessions: 0, no_shows: 0 };
+      kept.sessions += row.sessions;
+      kept.no_shows += row.no_shows;
+      types.set(row.session_type_id, kept);
+    }
+    for (const [modality, figures] of Object.entries(item.by_modality || {})) {
+      const kept = modalities.get(modality);
+      if (kept) { kept.sessions += figures.sessions; kept.no_shows += figures.no_shows; }
+    }
+    for (const name of Object.keys(workshops)) workshops[name] += (item.workshops && item.workshops[name]) || 0;
+    counselorNoShows += item.counselor_no_shows || 0;
+  }
+  const rate = (row) => percent(row.sessions ? row.no_shows / row.sessions : 0);
+  const byType = table([t("sessions.type"), seriesLabel("sessions"), seriesLabel("no_show"), t("admin.no_show_share")],
+    [...types.values()].map((row) => [named(row.name) || t("types.unnamed"), formatNumber(row.sessions), formatNumber(row.no_shows), rate(row)]),
+    t("admin.by_type_caption"));
+  byType.querySelector("table").id = "report-by-type";
+  const byModality = table([t("sessions.how"), seriesLabel("sessions"), seriesLabel("no_show"), t("admin.no_show_share")],
+    [...modalities.entries()].map(([modality, row]) => [modalityTag(modality), formatNumber(row.sessions), formatNumber(row.no_shows), rate(row)]),
+    t("admin.by_modality_caption"));
+  byModality.querySelector("table").id = "report-by-modality";
+  return card(t("admin.practice_title"), byType, byModality,
+    h("dl", { class: "facts", id: "report-workshops" },
+      h("dt", {}, t("admin.workshops_held")), h("dd", {}, formatNumber(workshops.held)),
+      h("dt", {}, t("admin.workshop_seats")), h("dd", {}, t("workshops.taken_of", { n: formatNumber(workshops.seats_taken), of: formatNumber(workshops.seats) })),
+      h("dt", {}, t("admin.fill_rate")), h("dd", {}, percent(workshops.seats ? workshops.seats_taken / workshops.seats : 0)),
+      h("dt", {}, t("admin.counselor_no_shows")), h("dd", {}, formatNumber(counselorNoShows))),
+    h("p", { class: "hint" }, t("admin.practice_hint")));
 }
 
 function formatDate(date) {
