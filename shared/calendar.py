@@ -51,6 +51,10 @@ class CalendarEntry:
     join_page_url: str
     status: str
     sequence: int = 0  # bumps on reschedule so calendar apps update the event
+    # Where it is held (#15): an address, or the phone rule; None for a video call (its join page).
+    location: str | None = None
+    online: bool = True  # a video call: the page is where to join
+    language: str = "en"
 
     def __post_init__(self) -> None:
         _require_aware(self.start, "start")
@@ -128,7 +132,7 @@ def _session_event(entry: CalendarEntry, now: datetime) -> Event:
     event.add("summary", entry.summary)
     event.add("description", _description(entry))
     event.add("url", entry.join_page_url)
-    event.add("location", entry.join_page_url)
+    event.add("location", entry.location or entry.join_page_url)
     event.add("organizer", _address(entry.organizer_email, entry.organizer_name))
     if entry.attendee_email:
         attendee = _address(entry.attendee_email, entry.attendee_name)
@@ -143,8 +147,10 @@ def _session_event(entry: CalendarEntry, now: datetime) -> Event:
 
 
 def _description(entry: CalendarEntry) -> str:
-    join = f"Join: {entry.join_page_url}"
-    return f"{entry.description}\n\n{join}" if entry.description else join
+    words = WORDS.get(entry.language, WORDS["en"])
+    page = f"{words['join' if entry.online else 'page']}: {entry.join_page_url}"
+    where = f"{words['where']}: {entry.location}\n\n" if entry.location else ""
+    return f"{entry.description}\n\n{where}{page}" if entry.description else f"{where}{page}"
 
 
 def _address(email: str, name: str) -> vCalAddress:
@@ -167,6 +173,48 @@ def _require_aware(moment: datetime, name: str) -> None:
         raise ValueError(f"{name} must be timezone-aware, got a naive datetime")
 
 
+# The calendar's own words, in the reader's language (#15: English and Kiswahili).
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "summary": "Career counseling: {counselor} with {client}",
+        "session": "Career counseling session",
+        "join": "Join",
+        "page": "Session page",
+        "where": "Where",
+        "phone": "Phone call: {counselor} calls {client} on {phone}",
+        "phone_unknown": "Phone call: {counselor} calls {client}",
+    },
+    "sw": {
+        "summary": "Ushauri wa taaluma: {counselor} na {client}",
+        "session": "Kikao cha ushauri wa taaluma",
+        "join": "Jiunge",
+        "page": "Ukurasa wa kikao",
+        "where": "Wapi",
+        "phone": "Simu: {counselor} atampigia {client} kwa nambari {phone}",
+        "phone_unknown": "Simu: {counselor} atampigia {client}",
+    },
+}
+
+
+def where_held(
+    modality: str,
+    location: str | None,
+    counselor: dict[str, Any],
+    client: dict[str, Any],
+    language: str = "en",
+) -> str | None:
+    """Where a session is held as its calendar's LOCATION says it: the branch's address in person, the
+    phone rule for a phone call (the counselor calls the client's number), None for a video call."""
+    if modality == "in_person":
+        return location
+    if modality != "phone":
+        return None
+    words = WORDS.get(language, WORDS["en"])
+    phone = client.get("phone")
+    rule = words["phone"] if phone else words["phone_unknown"]
+    return rule.format(counselor=counselor["name"], client=client["name"], phone=phone)
+
+
 def counseling_session(
     session_id: str,
     start: datetime,
@@ -178,21 +226,30 @@ def counseling_session(
     join_page_url: str,
     sequence: int = 0,
     organizer_contact: bool = True,
+    modality: str = "video",
+    location: str | None = None,
+    language: str = "en",
 ) -> CalendarEntry:
     """A Njia session as a calendar entry: the counselor organizes, the client attends.
     ``organizer_contact``: whether the reader may see the counselor's email (see
-    ``shared.people.sees_contact``); if not, the organizer is named without it."""
+    ``shared.people.sees_contact``); if not, the organizer is named without it. ``modality`` and
+    ``location`` (a session's, as its events carry them) say where: the address in person, the
+    phone rule by phone, the join page for a video call; ``language`` the reader's (en or sw)."""
+    words = WORDS.get(language, WORDS["en"])
     return CalendarEntry(
         session_id=session_id,
         start=start,
         end=end,
-        summary=f"Career counseling: {counselor['name']} with {client['name']}",
-        description=topic or "Career counseling session",
+        summary=words["summary"].format(counselor=counselor["name"], client=client["name"]),
+        description=topic or words["session"],
         organizer_name=counselor["name"],
-        organizer_email=counselor["email"] if organizer_contact else HIDDEN_ORGANIZER_EMAIL,
+        organizer_email=(counselor.get("email") if organizer_contact else None) or HIDDEN_ORGANIZER_EMAIL,
         attendee_name=client["name"],
         attendee_email=client.get("email"),
         join_page_url=join_page_url,
         status=status,
         sequence=sequence,
+        location=where_held(modality, location, counselor, client, language),
+        online=modality == "video",
+        language=language if language in WORDS else "en",
     )

@@ -143,6 +143,43 @@ def language_of(accept_language: str | None) -> str:
 # as they are written: they are what the caller sends.
 
 MESSAGES: Mapping[str, str] = {
+    # Session types, in person and by phone, attendance (#15, scheduling).
+    "Sessions of this type are workshops: book a seat in a workshop.": (
+        "Vikao vya aina hii ni warsha: chukua nafasi katika warsha."
+    ),
+    "Sessions of this type are not given at this branch.": "Vikao vya aina hii havitolewi katika tawi hili.",
+    "This counselor does not give sessions of this type.": "Mshauri huyu hatoi vikao vya aina hii.",
+    "This counselor is not of the type's branch.": "Mshauri huyu si wa tawi la aina hii ya kikao.",
+    "This branch has no address for sessions in person yet; an admin adds it to the branch.": (
+        "Tawi hili bado halina anwani ya vikao vya ana kwa ana; msimamizi huiongeza kwenye tawi."
+    ),
+    "A phone session needs the client's phone number; add it to their account.": (
+        "Kikao cha simu kinahitaji nambari ya simu ya mteja; iongeze kwenye akaunti yake."
+    ),
+    "The intake form must be complete before a session of this type is booked.": (
+        "Fomu ya usajili wa awali lazima ikamilike kabla ya kuweka kikao cha aina hii."
+    ),
+    "This session is not a video call: it is held in person or by phone.": (
+        "Kikao hiki si cha video: kinafanyika ana kwa ana au kwa simu."
+    ),
+    "A workshop seat is not moved; give it back and take a seat in another workshop.": (
+        "Nafasi ya warsha haihamishwi; iachie kisha uchukue nafasi katika warsha nyingine."
+    ),
+    "A workshop type needs a length of its own.": "Aina ya warsha inahitaji urefu wake yenyewe.",
+    "Branch admins manage the session types of their own branch.": (
+        "Wasimamizi wa tawi husimamia aina za vikao za tawi lao tu."
+    ),
+    "Give at least one field to change.": "Toa angalau sehemu moja ya kubadilisha.",
+    "The default type is what a booking naming no type is of; it is not retired.": (
+        "Aina ya msingi ndiyo inayotumika miadi isipotaja aina; haiondolewi."
+    ),
+    "The default type is one-to-one: 1 seat.": "Aina ya msingi ni ya mtu mmoja: nafasi 1.",
+    "The default type stays active; retire another instead.": (
+        "Aina ya msingi hubaki hai; ondoa aina nyingine badala yake."
+    ),
+    "The default type is given at every branch.": "Aina ya msingi hutolewa katika kila tawi.",
+    "The default type is given by every counselor.": "Aina ya msingi hutolewa na kila mshauri.",
+    "Use a 3-letter ISO 4217 code, e.g. KES.": "Tumia msimbo wa herufi 3 wa ISO 4217, k.m. KES.",
     # The account life cycle: invitations, resets, deactivation, admins changing people (#14).
     "This account is deactivated; ask your organization's admin.": (
         "Akaunti hii imesitishwa; muulize msimamizi wa shirika lako."
@@ -473,6 +510,21 @@ MESSAGES: Mapping[str, str] = {
     "No such profile.": "Hakuna wasifu kama huo.",
     "An O*NET-SOC code such as 41-1011.00.": "Msimbo wa O*NET-SOC kama 41-1011.00.",
     "The profile has no such skill.": "Wasifu hauna ujuzi huo.",
+    # Outcome measures (#18, assessments).
+    "No such measure.": "Hakuna kipimo kama hicho.",
+    "A destination has no chart; read its series.": "Hali ya sasa haina chati; soma mfululizo wake.",
+    "Answer the items (item id to 1-5).": "Jibu vipengele (kitambulisho cha kipengele na 1-5).",
+    "Clients answer for themselves.": "Wateja hujibu kwa ajili yao wenyewe.",
+    "Counselors enter only a destination a client reported, naming the client.": (
+        "Washauri huingiza tu hali ya sasa aliyoripoti mteja, wakimtaja mteja."
+    ),
+    "Say where the client is now.": "Sema mteja yuko wapi sasa.",
+    "University, TVET or a short course?": "Chuo kikuu, TVET au kozi fupi?",
+    "Not an item of this measure.": "Si kipengele cha kipimo hiki.",
+    "A whole number from 1 to 5.": "Nambari kamili kutoka 1 hadi 5.",
+    "Name a target occupation, or take the interest profiler first: its matches are the targets.": (
+        "Taja kazi unayolenga, au ufanye kwanza tathmini ya mapendeleo: kazi zinazokufaa ndizo zitalengwa."
+    ),
     "Name an O*NET or ESCO concept Njia knows: scheme (onet or esco) and id.": (
         "Taja dhana ya O*NET au ESCO ambayo Njia inaijua: scheme (onet au esco) na id."
     ),

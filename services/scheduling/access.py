@@ -283,3 +283,19 @@ def check_branch_for_booking(caller: Caller, branch_id: str) -> None:
     when they name a counselor); clients and org admins, of any branch of the organization."""
     if caller.role in BRANCH_STAFF and branch_id != caller.branch_id:
         raise CounselorOfAnotherBranch
+
+
+# Session types (#15) ------------------------------------------------------------------------------
+
+
+def may_manage_session_type(caller: Caller, branch_id: str | None) -> bool:
+    """Add, change or retire a session type: org admins any of the organization's; branch admins
+    those of their own branch (never one offered everywhere, as the default is)."""
+    if caller.role == ORG_ADMIN:
+        return True
+    return caller.role == BRANCH_ADMIN and branch_id is not None and branch_id == caller.branch_id
+
+
+def sees_inactive_session_types(caller: Caller) -> bool:
+    """Retired types are listed for admins (to bring one back); everyone else sees the active ones."""
+    return caller.role in (BRANCH_ADMIN, ORG_ADMIN)

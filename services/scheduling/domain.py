@@ -8,6 +8,7 @@ at a time so daylight-saving changes land where the counselor expects them.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -425,9 +426,89 @@ def week_of(moment: datetime, timezone: str) -> Interval:
     return Interval(_instant(monday, time(0), zone), _instant(monday + 7 * ONE_DAY, time(0), zone))
 
 
-def fewest_sessions_first(candidates: Sequence[tuple[str, int]]) -> list[str]:
-    """Counselor ids with the lightest week first; ties go by id so the choice is repeatable."""
-    return [counselor_id for counselor_id, _ in sorted(candidates, key=lambda c: (c[1], c[0]))]
+def should_mark_counselor_no_show(
+    now: datetime, start: datetime, status: str, counselor_joined: bool, recorded: bool, grace_minutes: int
+) -> bool:
+    """A booked video session whose counselor never joined by the end of the grace period: recorded
+    once (``recorded``: it was already). A session settled by then had its counselor."""
+    due = _aware(now, "now") >= _aware(start, "start") + _minutes(grace_minutes)
+    return status == "booked" and not counselor_joined and not recorded and due
+
+
+# --- any counselor: the fairest first --------------------------------------------------------------
+
+# Sessions that took a counselor's time, held or missed: what a fair share counts (not cancelled ones).
+NOT_COUNTED = frozenset({"cancelled", "late_cancelled"})
+
+
+@dataclass(frozen=True)
+class Load:
+    """How much a counselor free at a time already has: sessions that week and that day (every
+    status but cancelled), and when they were last given a session (None: never)."""
+
+    counselor_id: str
+    week: int
+    day: int
+    last_assigned_at: datetime | None = None
+
+
+def load_of(
+    counselor_id: str,
+    sessions: Sequence[tuple[datetime, str]],
+    day: Interval,
+    last_assigned_at: datetime | None,
+) -> Load:
+    """A counselor's load from their week's sessions as (start, status)."""
+    counted = [start for start, status in sessions if status not in NOT_COUNTED]
+    today = sum(1 for start in counted if day.start <= start < day.end)
+    return Load(counselor_id, len(counted), today, last_assigned_at)
+
+
+def day_of(moment: datetime, timezone: str) -> Interval:
+    """The local day (midnight to midnight) holding ``moment``."""
+    zone = ZoneInfo(timezone)
+    local_day = _aware(moment, "moment").astimezone(zone).date()
+    return Interval(_instant(local_day, time(0), zone), _instant(local_day + ONE_DAY, time(0), zone))
+
+
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def fairest_first(loads: Sequence[Load], session_id: str) -> list[str]:
+    """Counselor ids in the order a session for "any counselor" is offered to them: the fewest
+    sessions that week first, then that day, then the one given a session least recently (never
+    first); a tie left after that goes by a hash of the session and counselor ids: the same for
+    every attempt of one booking, and not always the same counselor (as the lowest id would be)."""
+    ordered = sorted(
+        loads,
+        key=lambda load: (
+            load.week,
+            load.day,
+            load.last_assigned_at or NEVER,
+            tie_break(session_id, load.counselor_id),
+        ),
+    )
+    return [load.counselor_id for load in ordered]
+
+
+def tie_break(session_id: str, counselor_id: str) -> str:
+    return hashlib.sha256(f"{session_id}:{counselor_id}".encode()).hexdigest()
+
+
+# --- session types ---------------------------------------------------------------------------------
+
+
+def check_session_type(minutes: int | None, buffer_minutes: int | None, seats: int) -> None:
+    """A type's length and buffer keep to the counselors' own rules (None: each counselor's own); a
+    workshop type (more than one seat) has a length of its own."""
+    if minutes is not None:
+        _check_minutes("minutes", minutes, SESSION_MINUTES_RANGE, "A session", multiple_of_five=True)
+    elif seats > 1:
+        raise _invalid("A workshop type needs a length of its own.", "minutes")
+    if buffer_minutes is not None:
+        _check_minutes(
+            "buffer_minutes", buffer_minutes, BUFFER_MINUTES_RANGE, "The buffer", multiple_of_five=True
+        )
 
 
 # --- reports -------------------------------------------------------------------------------

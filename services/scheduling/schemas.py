@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from shared.schemas import Moment, PageQuery, StrictSchema, TimeZone, page_of
 
 STATUSES = ("booked", "cancelled", "late_cancelled", "completed", "no_show")
+MODALITIES = ("video", "in_person", "phone")
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", error="Use 24-hour HH:MM, e.g. 09:00.")
 # Hours end at a time of day or at 24:00, the end of the day (a counselor working until midnight).
 HHMM_END = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)\Z", error="Use 24-hour HH:MM, e.g. 09:00.")
@@ -76,6 +77,14 @@ class SlotQuery(PageQuery):
     from_ = Moment(data_key="from", load_default=None, metadata={"description": "default now"})
     to = Moment(load_default=None, metadata={"description": "after from, at most 31 days on; default 14"})
     tz = TimeZone(load_default=None)
+    session_type_id = fields.String(
+        load_default=None,
+        validate=ID,
+        metadata={
+            "description": "times of this session type (its length and buffer); default the "
+            "organization's default type: each counselor's own length"
+        },
+    )
 
     @validates_schema
     def one_target(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -112,11 +121,29 @@ class BookingIn(StrictSchema):
         validate=ID,
         metadata={"description": "staff booking for a client must name them; a client leaves it out"},
     )
+    session_type_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ID,
+        metadata={
+            "description": "the kind of session (GET /session-types); default the organization's default type"
+        },
+    )
 
     @validates_schema
     def one_target(self, data: dict[str, Any], **kwargs: Any) -> None:
         if bool(data.get("counselor_id")) == bool(data.get("branch_id")):
             raise ValidationError("Give counselor_id or branch_id (one of them).", "counselor_id")
+
+
+class SessionTypeName(StrictSchema):
+    id = fields.String(required=True)
+    name = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class AttendanceOut(StrictSchema):
+    client_joined_at = fields.String(allow_none=True, required=True)
+    counselor_joined_at = fields.String(allow_none=True, required=True)
 
 
 class SessionOut(StrictSchema):
@@ -135,6 +162,15 @@ class SessionOut(StrictSchema):
     client_name = fields.String(allow_none=True)
     # The counselor was deactivated: booked still (the client's time is held) until an admin reassigns it.
     needs_counselor = fields.Boolean()
+    # How and where (#15): a video call, at the branch (location: its address), or a phone call the
+    # counselor makes to the client's number.
+    session_type_id = fields.String(allow_none=True)
+    session_type = fields.Nested(SessionTypeName, allow_none=True)
+    modality = fields.String(validate=validate.OneOf(MODALITIES))
+    location = fields.String(allow_none=True, metadata={"description": "the branch's address, in person"})
+    attendance = fields.Nested(AttendanceOut)
+    counselor_no_show = fields.Boolean(metadata={"description": "a video session its counselor never joined"})
+    workshop_id = fields.String(allow_none=True, metadata={"description": "set on a workshop seat"})
 
 
 class SessionQuery(PageQuery):
@@ -219,6 +255,23 @@ class ReportQuery(PageQuery):
     to = Moment(required=True, metadata={"description": "after from, at most a year later"})
 
 
+class ModalityFigures(StrictSchema):
+    sessions = fields.Integer(required=True)
+    no_shows = fields.Integer(required=True)
+
+
+class SessionTypeFigures(ModalityFigures):
+    session_type_id = fields.String(required=True)
+    name = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class WorkshopFigures(StrictSchema):
+    held = fields.Integer(required=True)
+    seats = fields.Integer(required=True)
+    seats_taken = fields.Integer(required=True)
+    fill_rate = fields.Float(required=True, metadata={"description": "seats taken / seats, 0 when none"})
+
+
 class BranchReport(StrictSchema):
     branch_id = fields.String(required=True)
     name = fields.String(required=True)
@@ -231,12 +284,152 @@ class BranchReport(StrictSchema):
     utilization = fields.Float(required=True)
     booked_hours = fields.Float()
     available_hours = fields.Float()
+    by_session_type = fields.List(fields.Nested(SessionTypeFigures))
+    by_modality = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(MODALITIES)),
+        values=fields.Nested(ModalityFigures),
+        metadata={"description": "video, in_person and phone, each {sessions, no_shows}"},
+    )
+    counselor_no_shows = fields.Integer(metadata={"description": "video sessions the counselor never joined"})
+    workshops = fields.Nested(WorkshopFigures)
 
 
 ReportOut = page_of(BranchReport)
 
 
 SessionPage = page_of(SessionOut)
+
+
+# Session types (#15) -----------------------------------------------------------------------------
+
+SEATS_RANGE = (1, 500)
+NAME = validate.Length(min=1, max=100)
+
+
+class SessionTypeNameIn(StrictSchema):
+    en = fields.String(required=True, validate=NAME)
+    sw = fields.String(required=True, validate=NAME)
+
+
+class PriceIn(StrictSchema):
+    amount = fields.Decimal(
+        required=True,
+        places=2,
+        as_string=False,
+        validate=validate.Range(0, 10_000_000),
+        metadata={"example": 500},
+    )
+    currency = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Z]{3}\Z", error="Use a 3-letter ISO 4217 code, e.g. KES."),
+        metadata={"example": "KES"},
+    )
+
+
+class SessionTypeChanges(StrictSchema):
+    """What PATCH changes (any of the fields); POST's body is the same with name and minutes required."""
+
+    name = fields.Nested(SessionTypeNameIn)
+    # The ranges are domain rules (domain.check_session_type names the field); stated here for the document.
+    minutes = fields.Integer(
+        allow_none=True,
+        metadata={
+            "minimum": 15,
+            "maximum": 240,
+            "multipleOf": 5,
+            "description": "null: each counselor's own session length",
+        },
+    )
+    buffer_minutes = fields.Integer(
+        allow_none=True,
+        metadata={
+            "minimum": 0,
+            "maximum": 120,
+            "multipleOf": 5,
+            "description": "kept free after each session; null: each counselor's own buffer",
+        },
+    )
+    modality = fields.String(validate=validate.OneOf(MODALITIES))
+    seats = fields.Integer(
+        validate=validate.Range(*SEATS_RANGE),
+        metadata={"description": "1: one-to-one; more: a workshop type (book seats in a workshop)"},
+    )
+    branch_id = fields.String(
+        allow_none=True,
+        validate=ID,
+        metadata={"description": "offered at this branch only; null: every branch"},
+    )
+    counselor_ids = fields.List(
+        fields.String(validate=ID),
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "offered by these counselors only; null: every counselor"},
+    )
+    price = fields.Nested(PriceIn, allow_none=True)
+    requires_intake = fields.Boolean(
+        metadata={"description": "the client's intake form must be complete first"}
+    )
+    active = fields.Boolean(metadata={"description": "false: no longer offered (sessions booked stay)"})
+
+
+class SessionTypeIn(SessionTypeChanges):
+    name = fields.Nested(SessionTypeNameIn, required=True)
+    minutes = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"minimum": 15, "maximum": 240, "multipleOf": 5, "example": 60},
+    )
+    buffer_minutes = fields.Integer(
+        load_default=None, allow_none=True, metadata={"minimum": 0, "maximum": 120}
+    )
+    modality = fields.String(load_default="video", validate=validate.OneOf(MODALITIES))
+    seats = fields.Integer(load_default=1, validate=validate.Range(*SEATS_RANGE))
+    branch_id = fields.String(load_default=None, allow_none=True, validate=ID)
+    counselor_ids = fields.List(
+        fields.String(validate=ID),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+    )
+    price = fields.Nested(PriceIn, load_default=None, allow_none=True)
+    requires_intake = fields.Boolean(load_default=False)
+    active = fields.Boolean(load_default=True)
+
+
+class PriceOut(StrictSchema):
+    amount = fields.Float(required=True)
+    currency = fields.String(required=True)
+
+
+class SessionTypeOut(StrictSchema):
+    id = fields.String(required=True)
+    name = fields.Nested(SessionTypeNameIn, required=True)
+    minutes = fields.Integer(required=True, allow_none=True)
+    buffer_minutes = fields.Integer(required=True, allow_none=True)
+    modality = fields.String(required=True, validate=validate.OneOf(MODALITIES))
+    seats = fields.Integer(required=True)
+    branch_id = fields.String(required=True, allow_none=True)
+    counselor_ids = fields.List(fields.String(), required=True, allow_none=True)
+    price = fields.Nested(PriceOut, required=True, allow_none=True)
+    requires_intake = fields.Boolean(required=True)
+    active = fields.Boolean(required=True)
+    is_default = fields.Boolean(required=True, metadata={"description": "used when a booking names no type"})
+    created_at = fields.String(required=True)
+    updated_at = fields.String(required=True)
+
+
+class SessionTypeQuery(PageQuery):
+    branch_id = fields.String(
+        load_default=None,
+        validate=ID,
+        metadata={"description": "types offered at this branch (and everywhere)"},
+    )
+    include_inactive = fields.Boolean(
+        load_default=False, metadata={"description": "admins: inactive ones too"}
+    )
+
+
+SessionTypePage = page_of(SessionTypeOut)
 
 
 # Workshops (issue 15) ----------------------------------------------------------------------------

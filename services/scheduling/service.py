@@ -6,14 +6,18 @@ is views.py; the rules of hours and sessions are domain.py; the database is stor
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from services.scheduling import access, domain, meetings, retries, schemas, views
-from services.scheduling.store import AlreadyBooked, SchedulingStore
+from pymongo.errors import PyMongoError
+
+from services.scheduling import access, domain, meetings, retries, schemas, session_types, views
+from services.scheduling.store import AlreadyBooked, SchedulingStore, default_session_type_id
 from services.scheduling.workshops import WorkshopEntrypoints
 from shared import calendar
 from shared.audit import CASE_NOTES_READ, AuditTrail
@@ -22,12 +26,14 @@ from shared.errors import Conflict, Forbidden, NjiaError, NotFound, TooEarly, Va
 from shared.events.contracts import SESSION_BOOKED, USER_DEACTIVATED
 from shared.events.handling import on_event
 from shared.ids import new_id
-from shared.mongo import MongoStore, decode_cursor, now
+from shared.mongo import MongoStore, decode_cursor, encode_cursor, now
 from shared.people import KeepsPeople, known_person
 from shared.rpc import ServiceRpc
 from shared.schemas import load
 from shared.service import NjiaService, rpc
 from shared.timers import every_seconds, scheduled
+
+log = logging.getLogger(__name__)
 
 Doc = dict[str, Any]
 Rule = Callable[[access.Caller, access.SessionParties], bool]
@@ -211,6 +217,53 @@ def _not_booked(session: Doc, details: Doc) -> Conflict:
     return Conflict(f"This session is {status.replace('_', ' ')}.", {**details, "reason": "not_booked"})
 
 
+def _no_such_type() -> ValidationFailed:
+    return ValidationFailed(details={"session_type_id": ["No such session type."]})
+
+
+def _type_details(exc: domain.SchedulingError) -> ValidationFailed:
+    return ValidationFailed(details={exc.field or "body": [str(exc)]})
+
+
+def _not_given_by_counselor() -> ValidationFailed:
+    return ValidationFailed(details={"counselor_id": ["This counselor does not give sessions of this type."]})
+
+
+def _not_given_at_branch() -> ValidationFailed:
+    return ValidationFailed(details={"branch_id": ["Sessions of this type are not given at this branch."]})
+
+
+def _no_address() -> Conflict:
+    return Conflict(
+        "This branch has no address for sessions in person yet; an admin adds it to the branch.",
+        {"reason": "no_address"},
+    )
+
+
+def _not_online() -> Conflict:
+    return Conflict(
+        "This session is not a video call: it is held in person or by phone.", {"reason": "not_online"}
+    )
+
+
+def _intake_required() -> Conflict:
+    return Conflict(
+        "The intake form must be complete before a session of this type is booked.",
+        {"reason": "intake_required"},
+    )
+
+
+def _seat_not_moved() -> Conflict:
+    return Conflict(
+        "A workshop seat is not moved; give it back and take a seat in another workshop.",
+        {"reason": "workshop_seat"},
+    )
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    return max((m for m in moments if m is not None), default=None)
+
+
 def _check_open(state: str, window: domain.Interval, zone: str) -> None:
     """A session's room opens shortly before it starts and closes when it ends."""
     if state == "too_early":
@@ -225,6 +278,7 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
     name = "scheduling"
     store: SchedulingStore = MongoStore(SchedulingStore, "sessions")  # type: ignore[assignment]
     accounts_rpc = ServiceRpc("accounts")
+    assessments_rpc = ServiceRpc("assessments")  # whether a client's intake is complete (#15)
     audit = AuditTrail()
 
     # People ----------------------------------------------------------------------------------
@@ -269,19 +323,213 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
             raise NotFound("This counselor has not set their availability yet.")
         return views.availability_view(doc)
 
-    def _branch_hours(self, branch_id: str, caller: Caller) -> list[Doc]:
-        """The hours of a branch's counselors, of the caller's organization only."""
-        return [d for d in self.store.availability_of_branch(branch_id) if d["org_id"] == caller.org_id]
+    def _branch_hours(self, branch_id: str, caller: Caller, session_type: Doc) -> list[Doc]:
+        """The hours of a branch's counselors giving sessions of ``session_type``, of the caller's
+        organization only; 422 naming ``branch_id`` when the type is not given at the branch."""
+        if session_type.get("branch_id") and session_type["branch_id"] != branch_id:
+            raise _not_given_at_branch()
+        return [
+            d
+            for d in self.store.availability_of_branch(branch_id)
+            if d["org_id"] == caller.org_id and views.offers(session_type, d["counselor_id"], branch_id)
+        ]
 
     def _slot(
-        self, counselor_id: str, start: datetime, at: datetime, unset: Callable[[], Conflict]
+        self,
+        counselor_id: str,
+        start: datetime,
+        at: datetime,
+        unset: Callable[[], Conflict],
+        session_type: Doc | None = None,
     ) -> tuple[domain.Availability, domain.Interval]:
-        """The counselor's hours and their session starting at ``start``, if it may be booked."""
+        """The counselor's hours (offering ``session_type``'s sessions) and their session starting at
+        ``start``, if it may be booked."""
         doc = self.store.availability_of(counselor_id)
         if doc is None:
             raise unset()
-        av = views.availability_from(doc)
+        av = views.availability_for(doc, session_type)
         return av, _bookable(av, start, at)
+
+    # Session types (#15) ---------------------------------------------------------------------------
+
+    def _session_type(self, type_id: str, caller: Caller) -> Doc:
+        """A type of the caller's organization (its default made on its first read); 404 otherwise."""
+        if type_id == default_session_type_id(caller.org_id):
+            return self.store.default_session_type(caller.org_id, now())
+        doc = self.store.session_type(type_id)
+        if doc is None or doc["org_id"] != caller.org_id:
+            raise NotFound("No such session type.")
+        return doc
+
+    def _type_to_book(self, type_id: str | None, caller: Caller) -> Doc:
+        """The type a booking (or a search for times) is of: the default when it names none; 422
+        naming ``session_type_id`` for one that is unknown, retired, or a workshop's."""
+        if type_id is None:
+            return self.store.default_session_type(caller.org_id, now())
+        try:
+            kind = self._session_type(type_id, caller)
+        except NotFound:
+            raise _no_such_type() from None
+        if not kind.get("active", True):
+            raise ValidationFailed(details={"session_type_id": ["This session type is no longer offered."]})
+        if kind.get("seats", 1) > 1:
+            raise ValidationFailed(
+                details={
+                    "session_type_id": ["Sessions of this type are workshops: book a seat in a workshop."]
+                }
+            )
+        return kind
+
+    def _type_of(self, session: Doc) -> Doc | None:
+        """The type a booked session is of (retired since or not): its length when it moves. None for
+        a session of the default type or booked before types: each counselor's own length."""
+        type_id = session.get("session_type_id")
+        return self.store.session_type(type_id) if type_id else None
+
+    def _where(self, session_type: Doc, client: Doc, branch_id: str | None) -> str | None:
+        """Where a session of the type is held: the branch's address in person (409 ``no_address``
+        when it has none); by phone the client must have a number (422 naming ``phone``)."""
+        modality = session_type.get("modality", "video")
+        if modality == "phone" and not client.get("phone"):
+            raise ValidationFailed(
+                details={
+                    "phone": ["A phone session needs the client's phone number; add it to their account."]
+                }
+            )
+        if modality != "in_person":
+            return None
+        branch = self.accounts_rpc.get_branch(branch_id) if branch_id else {}
+        address = (branch.get("address") or "").strip()
+        if not address:
+            raise _no_address()
+        return address
+
+    def _check_intake(self, session_type: Doc, client: Doc) -> None:
+        """A type that requires intake is booked once the client's intake form is complete
+        (assessments knows; a form never set counts as complete)."""
+        if not session_type.get("requires_intake"):
+            return
+        if not self.assessments_rpc.intake_status(client["user_id"]).get("complete"):
+            raise _intake_required()
+
+    def _check_type(self, doc: Doc, caller: Caller) -> None:
+        """A type's rules (its length, buffer and seats), its branch and counselors of the organization;
+        422 naming the field at fault."""
+        try:
+            domain.check_session_type(doc.get("minutes"), doc.get("buffer_minutes"), doc.get("seats", 1))
+        except domain.SchedulingError as exc:
+            raise _type_details(exc) from None
+        if doc.get("branch_id"):
+            try:
+                self.accounts_rpc.get_branch(doc["branch_id"])
+            except NotFound:
+                raise ValidationFailed(
+                    details={"branch_id": ["No such branch in your organization."]}
+                ) from None
+        wrong: dict[str, list[str]] = {}
+        for i, counselor_id in enumerate(doc.get("counselor_ids") or []):
+            try:
+                counselor = self._counselor(counselor_id, caller)
+            except NotFound:
+                wrong[f"counselor_ids.{i}"] = ["No such counselor."]
+                continue
+            if doc.get("branch_id") and counselor.get("branch_id") != doc["branch_id"]:
+                wrong[f"counselor_ids.{i}"] = ["This counselor is not of the type's branch."]
+        if wrong:
+            raise ValidationFailed(details=wrong)
+
+    def _check_default_type(self, doc: Doc) -> None:
+        """The default type is what a booking naming none is of: one-to-one, active, everywhere."""
+        rules = {
+            "seats": (doc.get("seats", 1) == 1, "The default type is one-to-one: 1 seat."),
+            "active": (doc.get("active", True), "The default type stays active; retire another instead."),
+            "branch_id": (doc.get("branch_id") is None, "The default type is given at every branch."),
+            "counselor_ids": (
+                doc.get("counselor_ids") is None,
+                "The default type is given by every counselor.",
+            ),
+        }
+        wrong = {field: [message] for field, (kept, message) in rules.items() if not kept}
+        if wrong:
+            raise ValidationFailed(details=wrong)
+
+    def _manage_type(self, caller: Caller, branch_id: str | None) -> None:
+        if not access.may_manage_session_type(caller, branch_id):
+            raise Forbidden("Branch admins manage the session types of their own branch.")
+
+    @rpc
+    def create_session_type(self, body: Doc) -> Doc:
+        caller = self.auth.caller("org_admin", "branch_admin")
+        data = load(schemas.SessionTypeIn(), body)
+        if caller.role == "branch_admin" and data["branch_id"] is None:
+            data["branch_id"] = caller.branch_id  # a branch admin's types are their branch's
+        self._manage_type(caller, data["branch_id"])
+        self._check_type(data, caller)
+        at = now()
+        self.store.default_session_type(caller.org_id, at)  # an organization's types start with it
+        request = retries.Request("create_session_type", None, body, "sty")
+        type_id = retries.by_request_id(
+            request, caller.org_id, caller.user_id, self.request_id, self.auth.received_at
+        ).id  # a redelivered request makes the same type, once
+        doc = self.store.add_session_type(session_types.new_type_doc(type_id, caller.org_id, data, at))
+        return session_types.type_view(doc, self._zone(caller))
+
+    @rpc
+    def list_session_types(self, query: Doc | None = None) -> Doc:
+        caller = self.auth.caller()
+        params = load(schemas.SessionTypeQuery(), query or {})
+        self.store.default_session_type(caller.org_id, now())
+        everything = params["include_inactive"] and access.sees_inactive_session_types(caller)
+        docs = session_types.listed(
+            self.store.session_types_of(caller.org_id), params["branch_id"], everything
+        )
+        shown, last = session_types.page_after(docs, decode_cursor(params["cursor"]), params["limit"])
+        zone = self._zone(caller)
+        return {
+            "items": [session_types.type_view(d, zone) for d in shown],
+            "next_cursor": encode_cursor(last) if last else None,
+        }
+
+    @rpc
+    def get_session_type(self, type_id: str) -> Doc:
+        caller = self.auth.caller()
+        doc = self._session_type(type_id, caller)
+        if not doc.get("active", True) and not access.sees_inactive_session_types(caller):
+            raise NotFound("No such session type.")
+        return session_types.type_view(doc, self._zone(caller))
+
+    @rpc
+    def update_session_type(self, type_id: str, body: Doc) -> Doc:
+        caller = self.auth.caller("org_admin", "branch_admin")
+        doc = self._session_type(type_id, caller)
+        self._manage_type(caller, doc.get("branch_id"))
+        data = load(schemas.SessionTypeChanges(), body)
+        if not data:
+            raise ValidationFailed(details={"body": ["Give at least one field to change."]})
+        changes = session_types.changed(doc, data, now())
+        merged = {**doc, **changes}
+        self._manage_type(caller, merged.get("branch_id"))  # a branch admin keeps it their branch's
+        if doc.get("is_default"):
+            self._check_default_type(merged)
+        self._check_type(merged, caller)
+        updated = self.store.update_session_type(type_id, changes) or merged
+        return session_types.type_view(updated, self._zone(caller))
+
+    @rpc
+    def retire_session_type(self, type_id: str) -> Doc:
+        """DELETE: the type is no longer offered (``active`` false; sessions booked keep it and it can
+        be brought back with PATCH); the default type is never retired (409 ``default_type``)."""
+        caller = self.auth.caller("org_admin", "branch_admin")
+        doc = self._session_type(type_id, caller)
+        self._manage_type(caller, doc.get("branch_id"))
+        if doc.get("is_default"):
+            raise Conflict(
+                "The default type is what a booking naming no type is of; it is not retired.",
+                {"reason": "default_type"},
+            )
+        at = now()
+        updated = self.store.update_session_type(type_id, {"active": False, "updated_at": at}) or doc
+        return session_types.type_view(updated, self._zone(caller))
 
     # Slots ---------------------------------------------------------------------------------------
 
@@ -293,14 +541,17 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         at = now()
         start, end = _search_range(params, at)
         zone = params["tz"] or self._zone(caller)
+        kind = self._type_to_book(params["session_type_id"], caller)
         if params["counselor_id"]:
-            self._counselor(params["counselor_id"], caller)
+            counselor = self._counselor(params["counselor_id"], caller)
+            if not views.offers(kind, counselor["user_id"], counselor.get("branch_id")):
+                raise _not_given_by_counselor()
             docs = [d for d in [self.store.availability_of(params["counselor_id"])] if d]
             booked = self.store.booked_where({"counselor_id": params["counselor_id"]}, start, end)
         else:
-            docs = self._branch_hours(params["branch_id"], caller)
+            docs = self._branch_hours(params["branch_id"], caller, kind)
             booked = self.store.booked_where({"branch_id": params["branch_id"]}, start, end) if docs else []
-        slots = views.slots_after(views.slots_of(docs, booked, start, end, at), after)
+        slots = views.slots_after(views.slots_of(docs, booked, start, end, at, kind), after)
         return views.slots_view(slots, zone, params["limit"])
 
     # Booking -------------------------------------------------------------------------------------
@@ -314,18 +565,28 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         if answer is not None:
             return answer
         with self._answered(attempt):
+            kind = self._type_to_book(data["session_type_id"], caller)
             with _refusals_as_api_errors():
                 client = self._client_for_booking(caller, data["client_id"])
-                counselors = self._counselors_for_booking(caller, data, attempt.id)
-            booking = self._booking(attempt.id, caller, client, data)
+                counselors = self._counselors_for_booking(caller, data, attempt.id, kind)
+            branch_id = data["branch_id"] or (counselors[0].get("branch_id") if counselors else None)
+            location = self._where(kind, client, branch_id)
+            self._check_intake(kind, client)
+            booking = replace(
+                self._booking(attempt.id, caller, client, data), session_type=kind, location=location
+            )
             error = _nobody_free()
-            for counselor in counselors:  # a named counselor, or the branch's free ones by load
+            for counselor in counselors:  # a named counselor, or the branch's free ones, fairest first
                 try:
-                    return self._book_with(counselor, booking)
+                    answer = self._book_with(counselor, booking)
                 except Conflict as exc:
                     if exc.details.get("reason") == "client_busy" or data["counselor_id"]:
                         raise
                     error = exc
+                    continue
+                if not data["counselor_id"]:
+                    self._assigned(counselor["user_id"], booking.at)
+                return answer
             raise error
 
     def _booking(self, session_id: str, caller: Caller, client: Doc, data: Doc) -> views.Booking:
@@ -337,43 +598,67 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         access.check_client_for_booking(caller, views.person(client))
         return client
 
-    def _counselors_for_booking(self, caller: Caller, data: Doc, session_id: str) -> list[Doc]:
+    def _counselors_for_booking(
+        self, caller: Caller, data: Doc, session_id: str, session_type: Doc
+    ) -> list[Doc]:
         if not data["counselor_id"]:
             access.check_branch_for_booking(caller, data["branch_id"])
-            return self._branch_counselors_by_load(data["branch_id"], caller, data["start"], session_id)
+            return self._branch_counselors_fairly(
+                data["branch_id"], caller, data["start"], session_id, session_type
+            )
         counselor = self._counselor(data["counselor_id"], caller)
         access.check_counselor_for_booking(caller, views.person(counselor))
+        if not views.offers(session_type, counselor["user_id"], counselor.get("branch_id")):
+            raise _not_given_by_counselor()
         return [counselor]
 
-    def _branch_counselors_by_load(
-        self, branch_id: str, caller: Caller, start: datetime, session_id: str
+    def _branch_counselors_fairly(
+        self, branch_id: str, caller: Caller, start: datetime, session_id: str, session_type: Doc
     ) -> Docs:
-        """The branch's counselors free at ``start`` (its own session aside), lightest week first."""
-        docs = self._branch_hours(branch_id, caller)
+        """The branch's counselors giving ``session_type`` free at ``start`` (its own session aside),
+        the fairest first (``domain.fairest_first``)."""
+        docs = self._branch_hours(branch_id, caller, session_type)
         if not docs:
             raise NotFound("No counselor of this branch has set availability.")
         booked = self.store.booked_where({"branch_id": branch_id}, start - NEARBY, start + NEARBY)
-        free = self._free_with_load(docs, [b for b in booked if b["_id"] != session_id], start, now())
-        return [self._counselor(cid, caller) for cid in domain.fewest_sessions_first(free)]
-
-    def _free_with_load(
-        self, docs: list[Doc], booked: list[Doc], start: datetime, at: datetime
-    ) -> list[tuple[str, int]]:
-        """The counselors free at ``start``, each with the number of sessions booked that week."""
-        return [
-            (av.counselor_id, self._week_load(av, start))
-            for av in map(views.availability_from, docs)
+        booked = [b for b in booked if b["_id"] != session_id]
+        at = now()
+        free = [
+            av
+            for av in (views.availability_for(d, session_type) for d in docs)
             if domain.is_open(av, views.busy_of(booked, av.counselor_id), start, at)
         ]
+        loads = self._loads(free, start, session_id)
+        return [self._counselor(cid, caller) for cid in domain.fairest_first(loads, session_id)]
 
-    def _week_load(self, av: domain.Availability, start: datetime) -> int:
-        week = domain.week_of(start, av.timezone)
-        booked = {"counselor_id": av.counselor_id, "status": "booked"}
-        return len(self.store.sessions_between(booked, week.start, week.end))
+    def _loads(self, free: list[domain.Availability], start: datetime, session_id: str) -> list[domain.Load]:
+        """Each free counselor's sessions of that week and day (in their zone; every status but
+        cancelled) and when they were last given one: kept per counselor, or seen in the week read."""
+        kept = self.store.last_assigned([av.counselor_id for av in free])
+        loads = []
+        for av in free:
+            week = domain.week_of(start, av.timezone)
+            theirs = [
+                s
+                for s in self.store.sessions_between({"counselor_id": av.counselor_id}, week.start, week.end)
+                if s["_id"] != session_id
+            ]
+            seen = _latest(*(s.get("created_at") for s in theirs))
+            loads.append(
+                domain.load_of(
+                    av.counselor_id,
+                    [(s["start"], s["status"]) for s in theirs],
+                    domain.day_of(start, av.timezone),
+                    _latest(kept.get(av.counselor_id), seen),
+                )
+            )
+        return loads
 
     def _book_with(self, counselor: Doc, booking: views.Booking) -> Doc:
         """Book the session with ``counselor``: its claims, then the session with its event; the answer."""
-        av, slot = self._slot(counselor["user_id"], booking.start, booking.at, _no_hours_to_book)
+        av, slot = self._slot(
+            counselor["user_id"], booking.start, booking.at, _no_hours_to_book, booking.session_type
+        )
         session = views.new_session(booking, counselor, slot, av.buffer_minutes)
         keys = views.claim_keys(session, slot, av.buffer_minutes)
         taken = self.store.claim_time(keys, session["_id"], booking.at)  # its own, if a retry's
@@ -390,6 +675,17 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         except AlreadyBooked:  # nothing published: the first attempt's event is in its outbox
             return self._booked_before(booking, keys)
         return session["answers"][session["_id"]]
+
+    def _assigned(self, counselor_id: str, at: datetime) -> None:
+        """Kept for fairness: "any counselor" goes to the one Njia gave a session least recently (a
+        client choosing a counselor is no assignment). Best effort, as the session is booked already
+        (a week's sessions say it too, when this is lost)."""
+        try:
+            self.store.note_assignment(counselor_id, at)
+        except PyMongoError:
+            log.warning(
+                "could not keep when a counselor was last assigned", extra={"counselor_id": counselor_id}
+            )
 
     def _booked_before(self, booking: views.Booking, keys: list[str]) -> Doc:
         """The session an earlier attempt of this request booked (the RPC redelivered, or sent again with
@@ -548,10 +844,14 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
             return answer
         with self._answered(attempt):
             _check_booked(session)
+            if session.get("workshop_id"):
+                raise _seat_not_moved()
             at = now()
             if access.bound_by_policy(caller):
                 self._check_reschedule_limit(session)
-            av, slot = self._slot(session["counselor_id"], data["start"], at, _no_hours_to_move)
+            av, slot = self._slot(
+                session["counselor_id"], data["start"], at, _no_hours_to_move, self._type_of(session)
+            )
             change, zone = (
                 views.rescheduled(session, slot, av.buffer_minutes, caller.user_id, at),
                 self._zone(caller),
@@ -671,15 +971,30 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         # downtime); later ones read the last two days.
         since = started_before - NO_SHOW_LOOK_BACK if self.store.swept_for_no_shows else None
         for session in self.store.due_for_no_show(started_before, since):
-            joined = session.get("client_joined_at") is not None
-            if not domain.should_mark_no_show(at, session["start"], session["status"], joined, grace):
-                continue
+            if not views.swept_for_no_shows(session):
+                continue  # in person, by phone, a workshop seat: staff mark those
             try:
+                session = self._counselor_no_show(session, at, grace)
+                joined = session.get("client_joined_at") is not None
+                if not domain.should_mark_no_show(at, session["start"], session["status"], joined, grace):
+                    continue
                 self._change(session, views.settled(no_show=True, at=at), at, new_id("chg"))
             except Conflict:
                 continue  # another replica's sweep, or the counselor, settled it first
         self.store.swept_for_no_shows = True
         self.store.forget_expired_keys(at)  # FerretDB has no TTL index (retries.expired)
+
+    def _counselor_no_show(self, session: Doc, at: datetime, grace: int) -> Doc:
+        """A video session whose counselor never joined: recorded, and `session.counselor_no_show`
+        published once (the change is claimed with the session's version, as every change is; a
+        session recorded is never recorded again). A session waiting for a counselor has none."""
+        joined = session.get("counselor_joined_at") is not None
+        recorded = session.get("counselor_no_show_at") is not None or bool(session.get("needs_counselor"))
+        if not domain.should_mark_counselor_no_show(
+            at, session["start"], session["status"], joined, recorded, grace
+        ):
+            return session
+        return self._change(session, views.counselor_missed(at), at, new_id("chg"))
 
     # Joining -------------------------------------------------------------------------------------
 
@@ -690,6 +1005,8 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         at = now()
         if session["status"] != "booked":
             raise _not_booked(session, {})
+        if views.modality_of(session) != "video" or not session.get("room"):
+            raise _not_online()
         window = domain.join_window(session["start"], session["end"])
         zone = self._zone(caller)
         _check_open(domain.join_state(at, session["start"], session["end"]), window, zone)
@@ -715,9 +1032,9 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
     def session_calendar(self, session_id: str) -> str:
         caller = self.auth.caller()
         session = self._visible(session_id, caller)
-        return calendar.session_calendar(
-            views.calendar_entry(session, self.settings.public_url, caller.user_id, caller.role), now()
-        ).decode()
+        language = str(self._person(caller.user_id, caller).get("language") or "en")
+        entry = views.calendar_entry(session, self.settings.public_url, caller.user_id, caller.role, language)
+        return calendar.session_calendar(entry, now()).decode()
 
     @rpc
     def calendar_feed_url(self, counselor_id: str) -> dict[str, str]:
@@ -841,14 +1158,25 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
             *self.store.availability_of_org(caller.org_id),
             *self.store.retired_availability_of_org(caller.org_id, start, end),
         ]
+        extras = views.ReportExtras(
+            {t["_id"]: t for t in self.store.session_types_of(caller.org_id)},
+            default_session_type_id(caller.org_id),
+            self._workshops_between(caller.org_id, start, end),
+        )
         return {
             "items": [
-                views.branch_report_row(branch, sessions, availability, start, end)
+                views.branch_report_row(branch, sessions, availability, start, end, extras)
                 for branch in branches
                 if access.may_see_branch_report(caller, branch["id"])
             ],
             "next_cursor": next_cursor,
         }
+
+    def _workshops_between(self, org_id: str, start: datetime, end: datetime) -> Docs:
+        """The organization's workshops starting in [start, end), as the workshops' part of the
+        store reads them (none before it is there)."""
+        read = getattr(self.store, "workshops_between", None)
+        return list(read(org_id, start, end)) if read is not None else []
 
     def _report_branches(self, caller: Caller, limit: int, cursor: str | None) -> Page:
         """A page of the branches a report shows: an org admin's, paged by accounts (its cursor is the

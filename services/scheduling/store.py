@@ -78,6 +78,8 @@ class SchedulingStore(People, Store):
         self.feeds = db["feeds"]
         # Session types (length, buffer, modality, seats) an organization offers; one default each.
         self.session_types = db["session_types"]
+        # When each counselor was last given a session ("any counselor" goes to the least recent).
+        self.assignments = db["assignments"]
         # Workshops: one counselor's session with seats (their seats are sessions, with seat claims).
         self.workshops = db["workshops"]
         # Clients' Idempotency-Keys: what each request sent with one was (retries.key_record).
@@ -327,10 +329,26 @@ class SchedulingStore(People, Store):
             )
         except DuplicateKeyError:
             pass  # the same person clicked twice in one millisecond
-        if role == "client":
-            self.sessions.update_one(
-                {"_id": session_id, "client_joined_at": None}, {"$set": {"client_joined_at": now}}
-            )
+        # The first join of each side is the session's attendance (a counselor's too, #15).
+        stamp = {"client": "client_joined_at", "counselor": "counselor_joined_at"}.get(role)
+        if stamp:
+            self.sessions.update_one({"_id": session_id, stamp: None}, {"$set": {stamp: now}})
+
+    # Assignments ---------------------------------------------------------------------------------
+
+    def note_assignment(self, counselor_id: str, at: datetime) -> None:
+        """The counselor was given a session at ``at`` (later than any before: times only grow)."""
+        upsert(self.assignments, {"_id": counselor_id}, {"$max": {"last_assigned_at": at}})
+
+    def last_assigned(self, counselor_ids: list[str]) -> dict[str, datetime]:
+        """When each of the counselors was last given a session, for those ever given one (one read
+        by ``_id`` each: FerretDB pushes no ``$in`` down)."""
+        found: dict[str, datetime] = {}
+        for counselor_id in counselor_ids:
+            doc = self.assignments.find_one({"_id": counselor_id})
+            if doc and doc.get("last_assigned_at"):
+                found[counselor_id] = doc["last_assigned_at"]
+        return found
 
     # Notes ------------------------------------------------------------------------------
 

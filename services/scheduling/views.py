@@ -18,6 +18,7 @@ from shared.errors import BadRequest
 from shared.events.contracts import (
     SESSION_CANCELLED,
     SESSION_COMPLETED,
+    SESSION_COUNSELOR_NO_SHOW,
     SESSION_NO_SHOW,
     SESSION_REASSIGNED,
     SESSION_RESCHEDULED,
@@ -88,6 +89,28 @@ def availability_from(doc: dict[str, Any]) -> domain.Availability:
         buffer_minutes=doc["buffer_minutes"],
         min_notice_minutes=doc["min_notice_minutes"],
     )
+
+
+def availability_for(doc: dict[str, Any], session_type: dict[str, Any] | None) -> domain.Availability:
+    """A counselor's hours offering sessions of ``session_type``: its length and buffer on the
+    counselor's hours (each counselor's own where the type leaves them None, as the default does)."""
+    av = availability_from(doc)
+    if session_type is None:
+        return av
+    minutes, buffer = session_type.get("minutes"), session_type.get("buffer_minutes")
+    return replace(
+        av,
+        session_minutes=av.session_minutes if minutes is None else minutes,
+        buffer_minutes=av.buffer_minutes if buffer is None else buffer,
+    )
+
+
+def offers(session_type: dict[str, Any], counselor_id: str, branch_id: str | None) -> bool:
+    """Whether a counselor of ``branch_id`` gives sessions of this type (its branch, its counselors)."""
+    if session_type.get("branch_id") and session_type["branch_id"] != branch_id:
+        return False
+    allowed = session_type.get("counselor_ids")
+    return allowed is None or counselor_id in allowed
 
 
 def busy_of(docs: list[dict[str, Any]], counselor_id: str, skip: str | None = None) -> list[domain.Interval]:
@@ -175,6 +198,19 @@ class Booking:
     topic: str | None
     at: datetime
     zone: str
+    # The kind of session (#15) and, in person, the branch's address.
+    session_type: dict[str, Any] | None = None
+    location: str | None = None
+
+
+def type_name(session_type: dict[str, Any]) -> dict[str, Any]:
+    """What a session and its events keep of its type: its id and its name in both languages."""
+    return {"id": session_type["_id"], "name": dict(session_type["name"])}
+
+
+def modality_of(session: dict[str, Any]) -> str:
+    """How a session is held; sessions booked before types existed are video calls."""
+    return str(session.get("modality") or "video")
 
 
 def new_session(
@@ -199,7 +235,24 @@ def new_session(
         "room": meetings.new_room_name(),
         "reschedule_count": 0,
         "client_joined_at": None,
+        "counselor_joined_at": None,
+        "counselor_no_show_at": None,
+        "session_type_id": None,
+        "session_type": None,
+        "modality": "video",
+        "location": None,
+        "workshop_id": None,
     }
+    kind = booking.session_type
+    if kind is not None:
+        video = kind["modality"] == "video"
+        session.update(
+            session_type_id=kind["_id"],
+            session_type=type_name(kind),
+            modality=kind["modality"],
+            location=None if video else booking.location,
+            room=session["room"] if video else None,
+        )
     return {**session, "answers": {booking.session_id: session_view(session, booking.zone)}}
 
 
@@ -303,6 +356,17 @@ def reassigned(session: dict[str, Any], counselor: dict[str, Any], by: str, at: 
     return Change(fields, SESSION_REASSIGNED, facts, new_keys, new_keys, freed)
 
 
+def counselor_missed(at: datetime) -> Change:
+    """The counselor never joined the video session: recorded (once: its event is claimed with the
+    session's version, and a recorded one is never recorded again); its status is left as it is."""
+    return Change({"counselor_no_show_at": at, "updated_at": at}, SESSION_COUNSELOR_NO_SHOW)
+
+
+def swept_for_no_shows(session: dict[str, Any]) -> bool:
+    """The sweep settles video sessions only: staff mark those in person, by phone and workshop seats."""
+    return modality_of(session) == "video" and not session.get("workshop_id")
+
+
 def settled(no_show: bool, at: datetime) -> Change:
     """Completed, or a no-show; its time stays taken."""
     if no_show:
@@ -336,7 +400,21 @@ def session_view(doc: dict[str, Any], zone: str) -> dict[str, Any]:
         "counselor_name": doc["counselor"]["name"],
         "client_name": doc["client"]["name"],
         "needs_counselor": bool(doc.get("needs_counselor", False)),
+        "session_type_id": doc.get("session_type_id"),
+        "session_type": doc.get("session_type"),
+        "modality": modality_of(doc),
+        "location": doc.get("location"),
+        "attendance": {
+            "client_joined_at": _maybe_in_zone(doc.get("client_joined_at"), zone),
+            "counselor_joined_at": _maybe_in_zone(doc.get("counselor_joined_at"), zone),
+        },
+        "counselor_no_show": doc.get("counselor_no_show_at") is not None,
+        "workshop_id": doc.get("workshop_id"),
     }
+
+
+def _maybe_in_zone(moment: datetime | None, zone: str) -> str | None:
+    return in_zone(moment, zone) if moment is not None else None
 
 
 def availability_view(doc: dict[str, Any]) -> dict[str, Any]:
@@ -355,13 +433,18 @@ def note_view(note: dict[str, Any], zone: str) -> dict[str, Any]:
 
 
 def slots_of(
-    docs: list[dict[str, Any]], booked: list[dict[str, Any]], start: datetime, end: datetime, at: datetime
+    docs: list[dict[str, Any]],
+    booked: list[dict[str, Any]],
+    start: datetime,
+    end: datetime,
+    at: datetime,
+    session_type: dict[str, Any] | None = None,
 ) -> list[Slot]:
     """The open slots of the counselors whose hours are ``docs`` in [start, end), earliest first:
-    (start, counselor id, end)."""
+    (start, counselor id, end); sessions of ``session_type`` (its length and buffer) when given."""
     items = []
     for doc in docs:
-        av = availability_from(doc)
+        av = availability_for(doc, session_type)
         for slot in domain.open_slots(av, busy_of(booked, av.counselor_id), start, end, at):
             items.append((slot.start, av.counselor_id, slot.end))
     items.sort()
@@ -422,12 +505,64 @@ def _minutes_in_force(hours: dict[str, Any], start: datetime, end: datetime) -> 
     return domain.available_minutes(availability_from(hours), since, until) if since < until else 0
 
 
+@dataclass(frozen=True)
+class ReportExtras:
+    """What a branch report adds from beyond its sessions (#15): the organization's session types (to
+    name them), its default type's id (sessions booked before types were of it) and its workshops in
+    the period (``store.workshops_between``)."""
+
+    types: dict[str, dict[str, Any]] = field(default_factory=dict)
+    default_type_id: str | None = None
+    workshops: list[dict[str, Any]] = field(default_factory=list)
+
+
+MODALITIES = ("video", "in_person", "phone")
+SEAT_GIVEN_BACK = ("cancelled", "late_cancelled")
+
+
+def _figures(sessions: list[dict[str, Any]]) -> dict[str, int]:
+    return {"sessions": len(sessions), "no_shows": sum(1 for s in sessions if s["status"] == "no_show")}
+
+
+def practice_figures(branch_id: str, sessions: list[dict[str, Any]], extras: ReportExtras) -> dict[str, Any]:
+    """A branch's sessions by session type and by modality, its counselors' no-shows and its
+    workshops' fill (seats taken: seat sessions not given back), from its own ``sessions``."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for s in sessions:
+        by_type.setdefault(s.get("session_type_id") or extras.default_type_id or "default", []).append(s)
+    rows = []
+    for type_id, of_type in by_type.items():
+        kind = extras.types.get(type_id)
+        name = kind["name"] if kind else (of_type[0].get("session_type") or {}).get("name") or {}
+        rows.append({"session_type_id": type_id, "name": dict(name), **_figures(of_type)})
+    workshops = [
+        w for w in extras.workshops if w.get("branch_id") == branch_id and w.get("status") != "cancelled"
+    ]
+    held_ids = {w["_id"] for w in workshops}
+    seats = sum(int(w.get("seats") or 0) for w in workshops)
+    taken = sum(
+        1 for s in sessions if s.get("workshop_id") in held_ids and s["status"] not in SEAT_GIVEN_BACK
+    )
+    return {
+        "by_session_type": sorted(rows, key=lambda row: (-row["sessions"], row["session_type_id"])),
+        "by_modality": {m: _figures([s for s in sessions if modality_of(s) == m]) for m in MODALITIES},
+        "counselor_no_shows": sum(1 for s in sessions if s.get("counselor_no_show_at") is not None),
+        "workshops": {
+            "held": len(workshops),
+            "seats": seats,
+            "seats_taken": taken,
+            "fill_rate": round(taken / seats, 4) if seats else 0.0,
+        },
+    }
+
+
 def branch_report_row(
     branch: dict[str, Any],
     sessions: list[dict[str, Any]],
     availability: list[dict[str, Any]],
     start: datetime,
     end: datetime,
+    extras: ReportExtras | None = None,
 ) -> dict[str, Any]:
     """One branch's figures over [start, end), from the organization's sessions and its counselors'
     hours: every version in force then (current and retired), each over the time it was in force."""
@@ -449,6 +584,7 @@ def branch_report_row(
         "utilization": domain.utilization(booked_minutes, available),
         "booked_hours": round(booked_minutes / 60, 2),
         "available_hours": round(available / 60, 2),
+        **practice_figures(branch["id"], mine, extras or ReportExtras()),
     }
 
 
@@ -468,6 +604,10 @@ def facts(session: dict[str, Any]) -> dict[str, Any]:
         "counselor": session["counselor"],
         "client": session["client"],
         "join_path": session_page(session["_id"]),
+        "modality": modality_of(session),
+        "location": session.get("location"),
+        "session_type": session.get("session_type"),
+        "workshop_id": session.get("workshop_id"),
         "revision": session.get("version", 0),
     }
 
@@ -478,10 +618,11 @@ def booked_facts(session: dict[str, Any], booking: Booking) -> dict[str, Any]:
 
 
 def calendar_entry(
-    session: dict[str, Any], public_url: str, viewer_id: str, viewer_role: str
+    session: dict[str, Any], public_url: str, viewer_id: str, viewer_role: str, language: str = "en"
 ) -> calendar.CalendarEntry:
     """The session as the viewer's calendar shows it: the counselor's email as the organizer's
-    address only where ``sees_contact`` allows (staff, the counselor), as the users API does."""
+    address only where ``sees_contact`` allows (staff, the counselor), as the users API does; where
+    it is held (the address, the phone rule, the join page) in the viewer's ``language``."""
     contact = sees_contact(viewer_id, viewer_role, session["counselor_id"])
     return calendar.counseling_session(
         session["_id"],
@@ -496,6 +637,9 @@ def calendar_entry(
         # new counselor) is a newer version, which calendar apps put in place of the old.
         session.get("version", 0),
         organizer_contact=contact,
+        modality=modality_of(session),
+        location=session.get("location"),
+        language=language,
     )
 
 

@@ -301,6 +301,77 @@ class SchedulingRoutes:
     def set_policy(self, request: Request) -> dict[str, Any]:
         return self.scheduling_rpc.set_policy(read_json(request))
 
+    # Session types (issue 15) -----------------------------------------------------------------
+
+    @api(
+        "POST",
+        "/api/v1/session-types",
+        doc=RouteDoc(
+            "Add a session type: its length and buffer, video / in person / phone, seats (more than one: "
+            "a workshop type), branch, counselors, price, intake first (org admins; branch admins for "
+            "their branch)",
+            "scheduling",
+            status=201,
+            body=scheduling.SessionTypeIn,
+            response=scheduling.SessionTypeOut,
+            errors=(403,),
+        ),
+    )
+    def create_session_type(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.create_session_type(read_json(request))
+
+    @api(
+        "GET",
+        "/api/v1/session-types",
+        doc=RouteDoc(
+            "The organization's session types, its default first (everyone of the organization: the "
+            "active ones; admins may ask for retired ones too)",
+            "scheduling",
+            query=scheduling.SessionTypeQuery,
+            response=scheduling.SessionTypePage,
+            errors=(400,),
+        ),
+    )
+    def list_session_types(self, request: Request) -> dict[str, Any]:
+        return self.scheduling_rpc.list_session_types(query_of(request, scheduling.SessionTypeQuery))
+
+    @api(
+        "GET",
+        "/api/v1/session-types/<type_id>",
+        doc=RouteDoc("One session type", "scheduling", response=scheduling.SessionTypeOut, errors=(404,)),
+    )
+    def get_session_type(self, request: Request, type_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.get_session_type(type_id)
+
+    @api(
+        "PATCH",
+        "/api/v1/session-types/<type_id>",
+        doc=RouteDoc(
+            "Change a session type (any of its fields; sessions booked keep their times); the default "
+            "type stays one-to-one, active and offered everywhere",
+            "scheduling",
+            body=scheduling.SessionTypeChanges,
+            response=scheduling.SessionTypeOut,
+            errors=(403, 404),
+        ),
+    )
+    def update_session_type(self, request: Request, type_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.update_session_type(type_id, read_json(request))
+
+    @api(
+        "DELETE",
+        "/api/v1/session-types/<type_id>",
+        doc=RouteDoc(
+            "Retire a session type: no longer offered (active false; PATCH active true brings it back); "
+            "sessions booked keep it. The default type is never retired (409 default_type)",
+            "scheduling",
+            response=scheduling.SessionTypeOut,
+            errors=(403, 404, 409),
+        ),
+    )
+    def retire_session_type(self, request: Request, type_id: str) -> dict[str, Any]:
+        return self.scheduling_rpc.retire_session_type(type_id)
+
     # Organization reports ---------------------------------------------------------------------
 
     @api(

@@ -75,6 +75,7 @@ def test_a_booking_without_a_key_makes_the_round_trips_it_always_made_and_one_mo
     book(containers, made, starts[0])  # people are read once, then kept for a minute
     plain = round_trips(containers, made, starts[2])
     assert plain == [
+        ("find", "session_types"),  # the organization's default type (#15): its length, how it is held
         ("find", "availability"),
         ("insert", "claims"),
         ("insert", "sessions"),

@@ -13,7 +13,6 @@ from services.scheduling.domain import (
     available_minutes,
     client_claim_keys,
     counselor_claim_keys,
-    fewest_sessions_first,
     is_late_cancel,
     join_state,
     join_window,
@@ -180,16 +179,6 @@ def test_a_week_begins_at_local_monday_midnight():
 
     assert week == Interval(utc(2026, 3, 8, 21), utc(2026, 3, 15, 21))
     assert week_of(utc(2026, 3, 8, 20, 59), NAIROBI).end == week.start
-
-
-def test_the_counselor_with_fewest_sessions_that_week_comes_first_and_ties_go_by_id():
-    assert fewest_sessions_first([("csl_c", 2), ("csl_a", 5), ("csl_b", 2), ("csl_d", 0)]) == [
-        "csl_d",
-        "csl_b",
-        "csl_c",
-        "csl_a",
-    ]
-    assert fewest_sessions_first([]) == []
 
 
 # --- reports -------------------------------------------------------------------------------
