@@ -36,6 +36,8 @@ MAX_OPTIONS = 50
 MAX_LABEL = 300
 MAX_OPTION_ID = 80
 MAX_TEXT_ANSWER = 2000
+# A number answer is kept as the database's 64-bit integer or double: a larger whole number would not fit.
+LARGEST_NUMBER = 10**15
 DRAFT, COMPLETE = "draft", "complete"
 
 Problems = dict[str, list[str]]
@@ -164,7 +166,9 @@ def _answer_problem(question: Mapping[str, Any], value: Any) -> str | None:
         return _text_problem(value, MAX_TEXT_ANSWER)
     if kind == "number":
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        return None if ok else "Must be a number."
+        if not ok:
+            return "Must be a number."
+        return None if abs(value) < LARGEST_NUMBER else "At most 15 digits before the decimal point."
     if kind == "date":
         return None if _is_date(value) else "Must be a date as YYYY-MM-DD."
     ids = [o["id"] for o in question.get("options") or []]

@@ -482,6 +482,7 @@ MESSAGES: Mapping[str, str] = {
     "Must be text, not empty.": "Lazima yawe maandishi, yasiyo matupu.",
     "Must not contain the NUL character.": "Lisiwe na herufi NUL.",
     "Must be a number.": "Lazima iwe namba.",
+    "At most 15 digits before the decimal point.": "Tarakimu zisizidi 15 kabla ya nukta ya desimali.",
     "Must be a date as YYYY-MM-DD.": "Lazima iwe tarehe kama YYYY-MM-DD.",
     "Each option at most once.": "Kila chaguo mara moja tu.",
     "Use 1-40 letters, digits, _ or -.": "Tumia herufi, tarakimu, _ au - (kati ya 1 na 40).",

@@ -96,6 +96,8 @@ def test_answers_of_the_right_kinds_pass():
     assert rules.check_answers(FORM, {"years_worked": True}) == {
         "answers.years_worked": ["Must be a number."]
     }
+    too_large = rules.check_answers(FORM, {"years_worked": 10**30})
+    assert too_large == {"answers.years_worked": ["At most 15 digits before the decimal point."]}
 
 
 def test_a_saved_answer_keeps_the_version_it_was_given_in_and_an_empty_one_removes_it():
