@@ -16,18 +16,19 @@ import { routes as peopleRoutes } from "./pages/people.js";
 import { routes as practiceRoutes } from "./pages/practice.js";
 import { routes as intakeRoutes } from "./pages/intake.js";
 import { routes as workshopRoutes } from "./pages/workshops.js";
+import { routes as pathRoutes } from "./pages/path.js";
 
 const ADMINS = ["branch_admin", "org_admin"];
 const ROUTES = [
   ...accountRoutes, ...clientRoutes, ...sessionRoutes, ...counselorRoutes, ...adminRoutes,
   ...assessmentRoutes, ...profileRoutes, ...notificationRoutes, ...accessRoutes, ...peopleRoutes,
-  ...practiceRoutes, ...intakeRoutes, ...workshopRoutes,
+  ...practiceRoutes, ...intakeRoutes, ...workshopRoutes, ...pathRoutes,
 ].map((route) => ({ ...route, pattern: new RegExp(`^${route.path.replace(/:([a-z_]+)/g, "(?<$1>[^/]+)")}$`) }));
 
 // Each role's menu, in the order they use it most.
 const MENUS = {
   client: [["/book", "nav.book"], ["/sessions", "nav.my_sessions"], ["/workshops", "nav.workshops"], ["/assessments", "nav.assessments"],
-    ["/intake", "nav.intake"], ["/profile", "nav.profile"], ["/notifications", "nav.notifications"], ["/settings", "nav.settings"]],
+    ["/intake", "nav.intake"], ["/profile", "nav.profile"], ["/path", "nav.path"], ["/cv", "nav.cv"], ["/notifications", "nav.notifications"], ["/settings", "nav.settings"]],
   counselor: [["/agenda", "nav.agenda"], ["/week", "nav.week"], ["/book", "nav.book_for"], ["/workshops", "nav.workshops"],
     ["/availability", "nav.availability"],
     ["/notifications", "nav.notifications"], ["/settings", "nav.settings"], ["/security", "nav.security"]],

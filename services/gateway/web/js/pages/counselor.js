@@ -558,7 +558,9 @@ async function clientPage({ params, user }) {
     timesIn(zone),
     intake,
     card(t("counselor.results_title"), resultsBody),
-    card(t("counselor.profile_title"), profileBody),
+    card(t("counselor.profile_title"), profileBody,
+      h("p", {}, h("a", { href: `#/clients/${id}/path`, id: "client-path-link" }, t("counselor.career_path")),
+        " · ", h("a", { href: `#/clients/${id}/cv`, id: "client-cv-link" }, t("cv.title_client")))),
     sessions.length ? card(t("counselor.client_sessions"), sessionList(sessions.slice(0, 10), zone, "", true)) : null);
 }
 
