@@ -280,6 +280,14 @@ def counselor_marks_who_came(platform, driver, setting: Setting, problems: list[
     mine = [item for item in listed.json()["items"] if item["client_id"] == client_id]
     assert mine and mine[0].get("attended") is True, mine
 
+    # And holds another next week (a week ahead at 10:00 by default), in both languages.
+    go(driver, "/workshops")
+    fill(driver, "workshop", {"title-en": "School career day", "title-sw": "Siku ya taaluma shuleni"})
+    check(driver, "counselor-workshops", problems)
+    submit(driver, "workshop")
+    wait_for(driver, lambda d: "/workshops/" in d.current_url and heading(d) == "School career day")
+    assert "0 of 10 taken" in driver.find_element(By.ID, "workshop-seats").text
+
 
 SWAHILI_PAGES = {
     "client": ["/book", "/workshops", "/intake"],
@@ -324,4 +332,61 @@ def test_the_practice_pages_speak_swahili_on_a_phone(platform):
                 screenshot(driver, f"sw-practice-{role}-{route.strip('/')}")
         finally:
             driver.quit()
+    assert not problems, "\n".join(problems)
+
+
+def test_an_admin_adds_a_phone_session_type_and_writes_the_intake_form(platform):
+    practice = open_practice(platform)
+    admin = signed_in_api(platform, practice.admin_email)
+    problems: list[str] = []
+    driver = open_browser(*PHONE)
+    try:
+        sign_in(driver, platform, practice.admin_email)
+        go(driver, "/session-types")
+        fill(
+            driver,
+            "session-type",
+            {
+                "name-en": "Phone check-in",
+                "name-sw": "Mazungumzo kwa simu",
+                "minutes": "15",
+                "modality": "phone",
+            },
+        )
+        submit(driver, "session-type")
+        wait_for(driver, lambda d: "Phone check-in" in d.find_element(By.ID, "type-list").text)
+        check(driver, "admin-session-types", problems)
+        made = [kind for kind in admin.get("/api/v1/session-types").json()["items"] if kind["minutes"] == 15]
+        assert [(kind["name"]["sw"], kind["modality"]) for kind in made] == [("Mazungumzo kwa simu", "phone")]
+
+        # A longer call after all.
+        click(driver, f"#type-item-{made[0]['id']} a")
+        wait_for(driver, lambda d: d.find_elements(By.ID, "session-type-minutes"))
+        check(driver, "admin-session-type", problems)
+        fill(driver, "session-type", {"minutes": "20"})
+        submit(driver, "session-type")
+        wait_for(driver, lambda d: d.current_url.endswith("/session-types"))
+        assert admin.get(f"/api/v1/session-types/{made[0]['id']}").json()["minutes"] == 20
+
+        go(driver, "/intake-form")
+        click(driver, "#add-question")
+        fill(
+            driver,
+            "question-0",
+            {"label-en": "What are you doing now?", "label-sw": "Unafanya nini sasa?", "kind": "choice"},
+        )
+        fill(driver, "question-0", {"options": "Working | Ninafanya kazi\nStudying | Ninasoma"})
+        check(driver, "admin-intake-form", problems)
+        click(driver, "#intake-form-save")
+        wait_for(driver, lambda d: d.find_elements(By.ID, "intake-version"))
+        form = admin.get("/api/v1/intake-form").json()
+        assert form["version"] == 1, form
+        [question] = form["questions"]
+        assert question["kind"] == "choice" and question["required"] is True, question
+        assert [option["label"] for option in question["options"]] == [
+            {"en": "Working", "sw": "Ninafanya kazi"},
+            {"en": "Studying", "sw": "Ninasoma"},
+        ], question
+    finally:
+        driver.quit()
     assert not problems, "\n".join(problems)

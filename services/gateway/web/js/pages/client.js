@@ -266,8 +266,10 @@ async function bookPage(ctx) {
             }
             if (error instanceof ApiError && error.status === 422 && error.details.phone) {
               // A phone session needs the client's number: where to add it.
+              const admin = staff && user.role !== "counselor";
               intakeNeeded.replaceChildren(h("p", { class: "notice", role: "alert" }, t(staff ? "book.phone_client" : "book.phone_yours"), " ",
-                h("a", { href: staff ? `#/people/${encodeURIComponent(query.client_id)}` : "#/settings" }, t(staff ? "book.phone_client_link" : "nav.settings"))));
+                staff && !admin ? null : h("a", { href: admin ? `#/people/${encodeURIComponent(query.client_id)}` : "#/settings" },
+                  t(admin ? "book.phone_client_link" : "nav.settings"))));
               return;
             }
             // A taken slot is gone: show fresh times, keep the topic typed.

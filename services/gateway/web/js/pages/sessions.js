@@ -135,7 +135,9 @@ function cancelCard(item, ctx) {
     submit: t("sessions.cancel_confirm"),
     secondary: button(t("sessions.keep"), () => holder.replaceChildren(openButton)),
     onSubmit: async ({ reason }) => {
-      await api.once(`/sessions/${item.id}/cancel`, { reason: reason || null });
+      // A workshop seat is given back (freeing it for someone else); any other session is cancelled.
+      if (item.workshop_id) await api.delete(`/workshops/${encodeURIComponent(item.workshop_id)}/seats/${encodeURIComponent(item.client_id)}`);
+      else await api.once(`/sessions/${item.id}/cancel`, { reason: reason || null });
       flash(t("sessions.cancelled"));
       ctx.render();
     },
