@@ -385,8 +385,8 @@ class WorkshopEntrypoints:
 
     @rpc
     def list_workshops(self, query: Doc | None = None) -> Doc:
-        """The organization's workshops to come (cancelled ones left out), by start: everyone of the
-        organization browses them; ``branch_id`` narrows to a branch's."""
+        """The organization's workshops to come, by start: everyone of the organization browses them
+        (clients those still held; staff cancelled ones too); ``branch_id`` narrows to a branch's."""
         caller = self.auth.caller()
         params = load(schemas.WorkshopQuery(), query or {})
         after = _position(params["cursor"])
@@ -400,7 +400,11 @@ class WorkshopEntrypoints:
         equal: Doc = {"org_id": caller.org_id}
         if params["branch_id"]:
             equal["branch_id"] = params["branch_id"]
-        found = [w for w in self.store.workshops_from(equal, start, end) if w["status"] == "scheduled"]
+        found = [
+            w
+            for w in self.store.workshops_from(equal, start, end)
+            if w["status"] == "scheduled" or caller.role in STAFF
+        ]
         if after is not None:
             found = [w for w in found if (_millis(w["start"]), w["_id"]) > after]
         shown = found[: params["limit"]]

@@ -240,6 +240,8 @@ def test_a_workshop_holds_its_counselors_time_until_it_is_cancelled(platform, or
     assert cancelled.json()["status"] == "cancelled"
     assert client.get(f"/api/v1/sessions/{held['id']}").json()["status"] == "cancelled"
     assert workshop["id"] not in [w["id"] for w in client.get("/api/v1/workshops").json()["items"]]
+    staff_list = org_admin.get("/api/v1/workshops", params={"limit": 200}).json()["items"]
+    assert {w["id"]: w["status"] for w in staff_list}[workshop["id"]] == "cancelled"
     refused = seat(client, workshop)
     assert refused.status_code == 409 and error_of(refused)["details"]["reason"] == "workshop_cancelled"
     assert add_workshop(org_admin, session_type, counselor, start=start)["status"] == "scheduled"

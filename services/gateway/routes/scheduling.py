@@ -412,7 +412,7 @@ class SchedulingRoutes:
         "/api/v1/workshops",
         doc=RouteDoc(
             "The organization's workshops to come, earliest first, with their seats left (anyone of the "
-            "organization)",
+            "organization; cancelled ones for staff only)",
             "workshops",
             query=scheduling.WorkshopQuery,
             response=scheduling.WorkshopPage,
