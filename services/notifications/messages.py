@@ -4,7 +4,9 @@ Pure rendering: the facts of an event and who receives it go in, a ``Message``
 comes out. The only I/O is reading this package's own Jinja2 templates
 (``templates/<lang>/<kind>.txt`` and ``.html``). The ``.txt`` template carries three
 blocks, ``subject``, ``sms`` and ``body``; the ``.html`` template gets the rendered
-subject as ``subject``.
+subject as ``subject``. Both get ``how`` (``templates/<lang>/_how.txt`` or ``.html``): how
+and where a session is held (#15): the join link of a video call, the branch's address for
+one in person, who calls whom for one by phone.
 
 Times are shown in the recipient's own zone, with the zone's abbreviation or its
 UTC offset. Swahili shows the time the way it is spoken in East Africa (hours
@@ -19,6 +21,7 @@ event contracts mark optional (``topic``, ``reason``) may be absent or None.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -42,6 +45,7 @@ KINDS = (
     "invitation",
     "password_reset",
     "sign_in_throttled",
+    "counselor_no_show",
 )
 # What an invitation calls the role it offers: in a sentence ("as a counselor") and as a label.
 ROLE_NAMES = {
@@ -60,7 +64,34 @@ ROLE_NAMES = {
 }
 LANGUAGES = ("en", "sw")
 DEFAULT_LANGUAGE = "en"
-SMS_LIMIT = 160
+SMS_LIMIT = 160  # one SMS part in GSM-7, in septets
+UCS2_LIMIT = 70  # one part when a character is not in GSM-7 (the whole SMS is then sent as UCS-2)
+# GSM 03.38: the basic character set (one septet each) and its extension table (two: escape + char).
+GSM7_BASIC = frozenset(
+    "@\u00a3$\u00a5\u00e8\u00e9\u00f9\u00ec\u00f2\u00c7\n\u00d8\u00f8\r\u00c5\u00e5"
+    "\u0394_\u03a6\u0393\u039b\u03a9\u03a0\u03a8\u03a3\u0398\u039e\u00c6\u00e6\u00df\u00c9"
+    " !\"#\u00a4%&'()*+,-./0123456789:;<=>?\u00a1ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "\u00c4\u00d6\u00d1\u00dc\u00a7\u00bfabcdefghijklmnopqrstuvwxyz\u00e4\u00f6\u00f1\u00fc\u00e0"
+)
+GSM7_EXTENDED = frozenset("^{}\\[~]|\u20ac\f")
+# Characters an address may hold that have a plain equivalent an SMS can carry.
+_PLAIN = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u00a0": " ",
+        "`": "'",
+    }
+)
+MODALITIES = ("video", "in_person", "phone")
 DASH = "\u2013"  # an en dash, for ranges in email; SMS stays plain ASCII
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -123,15 +154,87 @@ def render(
     context = _context(kind, lang, facts, recipient, public_url)
     environment = _environment()
     text_template = environment.get_template(f"{lang}/{kind}.txt")
-    subject = _one_line(_render_block(text_template, "subject", context))
-    sms = _one_line(_render_block(text_template, "sms", context))
-    first_name = _shorter_name(context)
-    if len(sms) > SMS_LIMIT and first_name:
-        # A long name is what usually pushes an SMS past one part: try the first name alone.
-        sms = _one_line(_render_block(text_template, "sms", {**context, "sms_name": first_name}))
-    text = text_template.render(context).strip() + "\n"
-    html = environment.get_template(f"{lang}/{kind}.html").render({**context, "subject": subject})
+    subject = _one_line(_render_block(text_template, "subject", _with_how(context, "txt")))
+    sms = _sms(text_template, context)
+    text = text_template.render(_with_how(context, "txt")).strip() + "\n"
+    html_context = _with_how({**context, "subject": subject}, "html")
+    html = environment.get_template(f"{lang}/{kind}.html").render(html_context)
     return Message(subject=subject, text=text, html=html.strip() + "\n", sms=sms)
+
+
+def _sms(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """The SMS line, kept to one part: a long name gives way to the first name, then a long address
+    is shortened (``shorten``). Never split: a second part costs the client twice."""
+    sms = _one_line(_render_block(template, "sms", _with_how(context, "txt")))
+    first_name = _shorter_name(context)
+    if not fits_one_sms(sms) and first_name:
+        # A long name is what usually pushes an SMS past one part: try the first name alone.
+        context = {**context, "sms_name": first_name}
+        sms = _one_line(_render_block(template, "sms", _with_how(context, "txt")))
+    place = context.get("sms_location")
+    if not fits_one_sms(sms) and isinstance(place, str) and place and place in sms:
+        room = sms_length(place) - (sms_length(sms) - sms_limit(sms))
+        context = {**context, "sms_location": shorten(place, room)}
+        sms = _one_line(_render_block(template, "sms", _with_how(context, "txt")))
+    return sms
+
+
+def _with_how(context: dict[str, Any], extension: str) -> dict[str, Any]:
+    """``context`` with ``how``: the language's ``_how.txt`` or ``_how.html`` (how and where the
+    session is held) made with this very context, so its words follow the name and address the
+    message uses. Given rather than imported: a block rendered alone (the subject, the SMS) runs
+    no import of its template."""
+    module = _environment().get_template(f"{context['lang']}/_how.{extension}").make_module(context)
+    return {**context, "how": module}
+
+
+def sms_limit(text: str) -> int:
+    """How long one SMS part of ``text`` may be: 160 septets in GSM-7, else 70 UCS-2 characters."""
+    return SMS_LIMIT if all(c in GSM7_BASIC or c in GSM7_EXTENDED for c in text) else UCS2_LIMIT
+
+
+def sms_length(text: str) -> int:
+    """``text``'s length as an SMS part counts it: septets in GSM-7 (an extension character such as
+    ``[`` takes two), else UCS-2 characters."""
+    if sms_limit(text) == UCS2_LIMIT:
+        return len(text)
+    return sum(2 if c in GSM7_EXTENDED else 1 for c in text)
+
+
+def fits_one_sms(text: str) -> bool:
+    return sms_length(text) <= sms_limit(text)
+
+
+def sms_plain(text: str) -> str:
+    """``text`` on one line in characters every phone shows in one GSM-7 SMS: accents dropped
+    ("Mūranga" is "Muranga"), dashes and quotes made plain, anything else left out."""
+    folded = unicodedata.normalize("NFKD", text.translate(_PLAIN))
+    kept = "".join(c for c in folded if c in GSM7_BASIC and c not in "\r\n" and c.isascii())
+    return _one_line(kept)
+
+
+def shorten(place: str, room: int) -> str:
+    """An address cut to ``room`` septets where it reads best: whole comma-separated parts from the
+    start, else whole words, each followed by "..." to show that more was there; at worst cut hard."""
+    if sms_length(place) <= room:
+        return place
+    ellipsis = "..."
+    parts = [part.strip() for part in place.split(",") if part.strip()]
+    for count in range(len(parts) - 1, 0, -1):
+        candidate = ", ".join(parts[:count]) + ellipsis
+        if sms_length(candidate) <= room:
+            return candidate
+    words = place.split()
+    for count in range(len(words) - 1, 0, -1):
+        candidate = " ".join(words[:count]).rstrip(",") + ellipsis
+        if sms_length(candidate) <= room:
+            return candidate
+    cut = ""
+    for char in place:
+        if sms_length(cut + char) > max(0, room):
+            break
+        cut += char
+    return cut.strip()
 
 
 def language_of(language: str | None) -> str:
@@ -349,6 +452,9 @@ def _context(
         context["join_url"] = _link(base, facts["join_path"])
     if "offset_minutes" in facts:
         context["lead"] = lead_time(facts["offset_minutes"], lang)
+    context.update(_how(lang, facts, recipient))
+    if kind == "counselor_no_show":
+        context.update(_counselor_no_show(facts))
     if kind == "cancelled":
         context["reason"] = facts.get("reason")
         context["cancelled_by_role"] = _role_of(facts.get("cancelled_by"), facts)
@@ -362,6 +468,49 @@ def _context(
         if "top_matches" in facts:
             context["top_matches"] = [_title(match) for match in facts["top_matches"]]
     return context
+
+
+def _how(lang: str, facts: Mapping[str, Any], recipient: Mapping[str, Any]) -> dict[str, Any]:
+    """How and where the session is held (#15), as the messages say it: ``modality``, the branch's
+    address (``location``, and ``sms_location`` plain for an SMS), the client's number for a phone
+    session (the client's own as kept now, when the client is reading), whom the counselor calls
+    (``call_name``) and the session type's name in the reader's language."""
+    modality = facts.get("modality") or "video"
+    if modality not in MODALITIES:
+        modality = "video"
+    client = _participant(facts, "client")
+    location = _one_line(str(facts["location"])) if facts.get("location") else None
+    own_phone = recipient.get("phone") if recipient.get("role") == "client" else None
+    kind = facts.get("session_type")
+    names = kind.get("name") if isinstance(kind, Mapping) else None
+    type_name = None
+    if isinstance(names, Mapping) and names:
+        type_name = names.get(lang) or names.get(DEFAULT_LANGUAGE) or next(iter(names.values()))
+    return {
+        "modality": modality,
+        "location": location,
+        "sms_location": sms_plain(location) if location else None,
+        "client_phone": own_phone or client.get("phone"),
+        "call_name": client.get("name"),
+        "session_type_name": type_name,
+    }
+
+
+def _counselor_no_show(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The admins' notice names the counselor and the client by first name (or id) only: no
+    client contact details."""
+    counselor, client = _participant(facts, "counselor"), _participant(facts, "client")
+    first = str(client.get("name") or "").split()
+    return {
+        "counselor_name": counselor.get("name") or "",
+        "client_label": first[0] if first else str(client.get("user_id") or ""),
+    }
+
+
+def _participant(facts: Mapping[str, Any], role: str) -> Mapping[str, Any]:
+    """The session's client or counselor as the facts name them; empty when they do not."""
+    person = facts.get(role)
+    return person if isinstance(person, Mapping) else {}
 
 
 def _missing(fact: str, name: str) -> jinja2.StrictUndefined:

@@ -294,8 +294,9 @@ class Sender:
         )
 
     def _ics(self, facts: dict[str, Any], reader: domain.Recipient, at: datetime) -> bytes:
-        """The session's calendar file as ``reader`` may see it: the counselor's email as the
-        organizer's address only where ``sees_contact`` allows (the counselor, not the client)."""
+        """The session's calendar file as ``reader`` may see it, in their language: the counselor's
+        email as the organizer's address only where ``sees_contact`` allows (the counselor, not the
+        client); its LOCATION says where the session is held."""
         counselor_id = facts["counselor"]["user_id"]
         entry = calendar.counseling_session(
             facts["session_id"],
@@ -309,6 +310,10 @@ class Sender:
             # Each change of the session is a newer version: calendar apps replace the event.
             sequence=int(facts.get("revision") or 0),
             organizer_contact=sees_contact(reader.user_id, reader.role, counselor_id),
+            # Where (#15): LOCATION is the branch's address, the phone rule, or the join page.
+            modality=facts.get("modality") or "video",
+            location=facts.get("location"),
+            language=messages.language_of(reader.language),
         )
         return calendar.session_calendar(entry, at)
 
