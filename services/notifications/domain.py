@@ -158,6 +158,15 @@ def plan_session_messages(
     ]
 
 
+def told_of(facts: Mapping[str, Any], roles: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of a session's participants hear of this change. A workshop seat's session
+    (``workshop_id``, #15) is the client's: its counselor holds the workshop and is told nothing per
+    seat (no confirmation, reminder, move or cancellation for each of thirty seats)."""
+    if facts.get("workshop_id"):
+        return tuple(role for role in roles if role != "counselor")
+    return roles
+
+
 def plan_reminders(
     session_id: str,
     start: datetime,
@@ -242,6 +251,57 @@ def plan_assessment_summaries(
         for channel in SUMMARY_CHANNELS
         if prefs.allows(channel) and person.reachable_by(channel)
     ]
+
+
+ADMIN_CHANNELS = ("email", "in_app")
+
+
+def plan_counselor_no_show(
+    facts: Mapping[str, Any], admins: Sequence[tuple[Recipient, Preferences]], now: datetime
+) -> list[Delivery]:
+    """A video session whose counselor never joined (#15), told to the admins (by email and in the
+    app): once per session and admin, however often the event is handled. The message names the
+    counselor and the client by first name only: what is kept of the client is their id and first
+    name, never how to reach them."""
+    start = moment(facts["start"])
+    client = facts["client"]
+    first = (str(client.get("name") or "").split() or [""])[0]
+    kept = {
+        **{key: facts.get(key) for key in NO_SHOW_FACTS},
+        "counselor": {key: facts["counselor"].get(key) for key in ("user_id", "role", "name")},
+        "client": {"user_id": client["user_id"], "role": client.get("role", "client"), "name": first},
+    }
+    return [
+        Delivery(
+            id=delivery_id("counselor_no_show", facts["session_id"], start, person.user_id, channel),
+            kind="counselor_no_show",
+            channel=channel,
+            recipient_id=person.user_id,
+            due_at=_utc(now),
+            session_id=facts["session_id"],
+            session_start=_utc(start),
+            facts=kept,
+            recipient=vars(person),
+        )
+        for person, prefs in admins
+        for channel in ADMIN_CHANNELS
+        if prefs.allows(channel) and person.reachable_by(channel)
+    ]
+
+
+# What the admins' notice of a counselor's no-show keeps of the session's facts.
+NO_SHOW_FACTS = (
+    "session_id",
+    "org_id",
+    "branch_id",
+    "status",
+    "start",
+    "end",
+    "join_path",
+    "modality",
+    "session_type",
+    "revision",
+)
 
 
 # Account messages (#14) -------------------------------------------------------------------------

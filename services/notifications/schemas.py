@@ -15,6 +15,7 @@ EVENTS = (
     "session.cancelled",
     "session.completed",
     "session.no_show",
+    "session.counselor_no_show",
 )
 
 

@@ -23,6 +23,7 @@ from shared.events.contracts import (
     SESSION_BOOKED,
     SESSION_CANCELLED,
     SESSION_COMPLETED,
+    SESSION_COUNSELOR_NO_SHOW,
     SESSION_NO_SHOW,
     SESSION_REASSIGNED,
     SESSION_RESCHEDULED,
@@ -68,7 +69,9 @@ class NotificationsService(KeepsPeople, NjiaService):
     def _participants(
         self, facts: dict[str, Any], who: tuple[str, ...]
     ) -> list[tuple[domain.Recipient, domain.Preferences]]:
-        return self._with_preferences([facts[role] for role in who])
+        """Those of ``who`` who hear of this session's change (a seat's counselor does not, see
+        ``domain.told_of``), each with their preferences."""
+        return self._with_preferences([facts[role] for role in domain.told_of(facts, who)])
 
     def _with_preferences(
         self, people: list[dict[str, Any]]
@@ -106,7 +109,8 @@ class NotificationsService(KeepsPeople, NjiaService):
             + self._plan_webhooks(envelope)
         )
         self.store.plan(planned, at)
-        self._agenda_planner().plan_on_booking(facts, at)
+        if domain.told_of(facts, ("counselor",)):  # a seat brings its counselor no agenda either
+            self._agenda_planner().plan_on_booking(facts, at)
 
     @on_event("scheduling", SESSION_RESCHEDULED)
     def handle_session_rescheduled(self, envelope: dict[str, Any]) -> None:
@@ -156,6 +160,21 @@ class NotificationsService(KeepsPeople, NjiaService):
         planned = domain.plan_session_messages(
             "no_show", facts["session_id"], domain.moment(facts["start"]), counselor, at, facts
         ) + self._plan_webhooks(envelope)
+        self.store.plan(planned, at)
+
+    @on_event("scheduling", SESSION_COUNSELOR_NO_SHOW)
+    def handle_session_counselor_no_show(self, envelope: dict[str, Any]) -> None:
+        """A video session's counselor never joined (#15): the branch's admins hear of it (the
+        organization's admins when the branch has none), by email and in the app, once per session
+        and admin. Admins are known from accounts' events (``KeepsPeople``)."""
+        facts, at = envelope["data"], now()
+        if not self._keep_session(envelope, at):
+            return
+        branch_admins = self.store.branch_admins(facts["org_id"], facts.get("branch_id"))
+        recipients = self._with_preferences(branch_admins) or self._with_preferences(
+            self.store.org_admins(facts["org_id"])
+        )
+        planned = domain.plan_counselor_no_show(facts, recipients, at) + self._plan_webhooks(envelope)
         self.store.plan(planned, at)
 
     @on_event("scheduling", SESSION_UNASSIGNED)

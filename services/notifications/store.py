@@ -95,6 +95,15 @@ class NotificationsStore(People, Limits, Store):
     def org_admins(self, org_id: str) -> list[dict[str, Any]]:
         return list(self.people.find({"org_id": org_id, "role": "org_admin"}, {"_id": 0}))
 
+    def branch_admins(self, org_id: str, branch_id: str | None) -> list[dict[str, Any]]:
+        """The branch's admins as kept from accounts' events (none for no branch)."""
+        if not branch_id:
+            return []
+        found = self.people.find(
+            {"org_id": org_id, "role": "branch_admin", "branch_id": branch_id}, {"_id": 0}
+        )
+        return list(found)
+
     def preferences_of(self, user_id: str) -> Preferences:
         doc = self.preferences.find_one({"_id": user_id})
         if not doc:

@@ -18,6 +18,7 @@ from services.notifications.domain import (
     due_bucket,
     older_than_kept,
     plan_assessment_summaries,
+    plan_counselor_no_show,
     plan_reminders,
     plan_session_messages,
     plan_webhooks,
@@ -27,6 +28,7 @@ from services.notifications.domain import (
     retry_delay,
     sees_reminders,
     sms_reply_record,
+    told_of,
     webhook_changes,
     webhook_stopped,
     when_due,
@@ -650,3 +652,76 @@ def test_an_sms_reply_is_kept_as_received_less_nul_characters_with_what_became_o
     assert reply_refused("unknown sender") == {"handled": False, "reason": "unknown sender"}
     handled = reply_handled("confirm", "ses_1")
     assert sms_reply_record("sms_x", {}, handled, NOW)["outcome"] == "handled"
+
+
+# Workshop seats and counselors' no-shows (#15) ------------------------------------------------------
+
+
+def test_a_workshop_seats_changes_are_told_to_its_client_and_not_to_the_counselor():
+    seat = {"session_id": "ses_1", "workshop_id": "wks_1"}
+
+    assert told_of(seat, ("client", "counselor")) == ("client",)
+    assert told_of(seat, ("counselor",)) == ()
+    assert told_of({"session_id": "ses_1", "workshop_id": None}, ("client", "counselor")) == (
+        "client",
+        "counselor",
+    )
+
+
+def test_a_client_without_email_is_planned_sms_and_in_app_only_and_one_with_neither_no_sms():
+    phone_only = person(email=None)
+    neither = person(user_id="usr_other", email=None, phone=None)
+
+    planned = plan_session_messages(
+        "confirmation", "ses_1", START, [(phone_only, prefs()), (neither, prefs())], NOW, FACTS
+    )
+
+    assert sorted((d.recipient_id, d.channel) for d in planned) == [
+        ("usr_client", "in_app"),
+        ("usr_client", "sms"),
+        ("usr_other", "in_app"),
+    ]
+
+
+NO_SHOW_FACTS = {
+    "session_id": "ses_1",
+    "org_id": "org_1",
+    "branch_id": "br_1",
+    "status": "booked",
+    "start": START.isoformat(),
+    "end": (START + timedelta(hours=1)).isoformat(),
+    "join_path": "/#/sessions/ses_1",
+    "modality": "video",
+    "session_type": None,
+    "revision": 2,
+    "counselor": {
+        "user_id": "usr_c",
+        "role": "counselor",
+        "name": "Amina Odhiambo",
+        "email": "a@example.org",
+    },
+    "client": {
+        "user_id": "usr_cl",
+        "role": "client",
+        "name": "Wanjiru Kamau",
+        "email": "w@example.org",
+        "phone": "+254700000001",
+    },
+}
+
+
+def test_a_counselors_no_show_goes_to_each_admin_by_email_and_in_app_once_with_no_client_contact():
+    admin = person(user_id="usr_admin", role="branch_admin", email="admin@example.org")
+
+    planned = plan_counselor_no_show(NO_SHOW_FACTS, [(admin, prefs())], NOW)
+    again = plan_counselor_no_show(NO_SHOW_FACTS, [(admin, prefs())], NOW + timedelta(minutes=5))
+
+    assert [(d.kind, d.channel, d.recipient_id) for d in planned] == [
+        ("counselor_no_show", "email", "usr_admin"),
+        ("counselor_no_show", "in_app", "usr_admin"),
+    ]
+    assert [d.id for d in planned] == [d.id for d in again]  # handled twice: the same messages
+    kept = planned[0].facts
+    assert kept["client"] == {"user_id": "usr_cl", "role": "client", "name": "Wanjiru"}
+    assert "email" not in kept["counselor"]
+    assert "+254700000001" not in repr(kept) and "w@example.org" not in repr(kept)
