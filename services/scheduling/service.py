@@ -547,10 +547,10 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
             if not views.offers(kind, counselor["user_id"], counselor.get("branch_id")):
                 raise _not_given_by_counselor()
             docs = [d for d in [self.store.availability_of(params["counselor_id"])] if d]
-            booked = self.store.booked_where({"counselor_id": params["counselor_id"]}, start, end)
+            booked = self._taken({"counselor_id": params["counselor_id"]}, start, end)
         else:
             docs = self._branch_hours(params["branch_id"], caller, kind)
-            booked = self.store.booked_where({"branch_id": params["branch_id"]}, start, end) if docs else []
+            booked = self._taken({"branch_id": params["branch_id"]}, start, end) if docs else []
         slots = views.slots_after(views.slots_of(docs, booked, start, end, at, kind), after)
         return views.slots_view(slots, zone, params["limit"])
 
@@ -620,7 +620,7 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         docs = self._branch_hours(branch_id, caller, session_type)
         if not docs:
             raise NotFound("No counselor of this branch has set availability.")
-        booked = self.store.booked_where({"branch_id": branch_id}, start - NEARBY, start + NEARBY)
+        booked = self._taken({"branch_id": branch_id}, start - NEARBY, start + NEARBY)
         booked = [b for b in booked if b["_id"] != session_id]
         at = now()
         free = [
@@ -630,6 +630,13 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         ]
         loads = self._loads(free, start, session_id)
         return [self._counselor(cid, caller) for cid in domain.fairest_first(loads, session_id)]
+
+    def _taken(self, equal: Doc, start: datetime, end: datetime) -> Docs:
+        """Counselors' time taken around [start, end) (``equal``: a counselor's or a branch's): booked
+        sessions, and workshops not cancelled, whose time is the counselor's before any seat is taken."""
+        booked = self.store.booked_where(equal, start, end)
+        workshops = self.store.workshops_from(equal, start - NEARBY, end)
+        return booked + [w for w in workshops if w.get("status") != "cancelled"]
 
     def _loads(self, free: list[domain.Availability], start: datetime, session_id: str) -> list[domain.Load]:
         """Each free counselor's sessions of that week and day (in their zone; every status but
@@ -647,7 +654,7 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
             loads.append(
                 domain.load_of(
                     av.counselor_id,
-                    [(s["start"], s["status"]) for s in theirs],
+                    views.as_loads(theirs),
                     domain.day_of(start, av.timezone),
                     _latest(kept.get(av.counselor_id), seen),
                 )
@@ -1161,7 +1168,7 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         extras = views.ReportExtras(
             {t["_id"]: t for t in self.store.session_types_of(caller.org_id)},
             default_session_type_id(caller.org_id),
-            self._workshops_between(caller.org_id, start, end),
+            self.store.workshops_between(caller.org_id, start, end),
         )
         return {
             "items": [
@@ -1171,12 +1178,6 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
             ],
             "next_cursor": next_cursor,
         }
-
-    def _workshops_between(self, org_id: str, start: datetime, end: datetime) -> Docs:
-        """The organization's workshops starting in [start, end), as the workshops' part of the
-        store reads them (none before it is there)."""
-        read = getattr(self.store, "workshops_between", None)
-        return list(read(org_id, start, end)) if read is not None else []
 
     def _report_branches(self, caller: Caller, limit: int, cursor: str | None) -> Page:
         """A page of the branches a report shows: an org admin's, paged by accounts (its cursor is the

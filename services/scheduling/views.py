@@ -451,6 +451,21 @@ def slots_of(
     return items
 
 
+def as_loads(sessions: list[dict[str, Any]]) -> list[tuple[datetime, str]]:
+    """A counselor's sessions as "any counselor" weighs them, (start, status): a workshop once, however
+    many of its seats are taken (its first seat still held stands for it)."""
+    seen: set[str] = set()
+    weighed = []
+    for session in sorted(sessions, key=lambda s: s["start"]):
+        workshop = session.get("workshop_id")
+        if workshop:
+            if workshop in seen or session["status"] in domain.NOT_COUNTED:
+                continue
+            seen.add(workshop)
+        weighed.append((session["start"], session["status"]))
+    return weighed
+
+
 def slot_position(cursor: str | None) -> tuple[datetime, str] | None:
     """The (start, counselor id) of the last slot a page gave, read from its cursor; 400 naming
     ``cursor`` for any cursor Njia did not give out."""

@@ -330,3 +330,29 @@ def test_a_type_requiring_intake_is_booked_once_the_intake_is_complete(platform,
     submitted = client.put("/api/v1/me/intake", {"answers": {"goal": "A job in nursing"}, "submit": True})
     assert submitted.status_code == 200, submitted.text
     assert client.post("/api/v1/sessions", body).status_code == 201
+
+
+def test_a_counselors_workshop_time_is_not_offered_and_its_seats_fill_the_report(platform, org_admin, branch):
+    counselor = add_counselor(platform, org_admin, branch)
+    client = add_client(platform, org_admin, branch)
+    clinic = add_type(org_admin, seats=4, name={"en": "CV clinic", "sw": "Kliniki ya CV"})
+    start = slots(client, counselor_id=counselor.user["id"])[0]["start"]
+    held = org_admin.post(
+        "/api/v1/workshops",
+        {"session_type_id": clinic["id"], "counselor_id": counselor.user["id"], "start": start},
+    )
+    assert held.status_code == 201, held.text
+    assert start not in [s["start"] for s in slots(client, counselor_id=counselor.user["id"])]
+    assert start not in [s["start"] for s in slots(client, branch_id=branch["id"])]
+    seat = client.post(f"/api/v1/workshops/{held.json()['id']}/seats", {})
+    assert seat.status_code == 201, seat.text
+    now = datetime.now(UTC)
+    report = org_admin.get(
+        "/api/v1/reports/branches",
+        params={"from": now.isoformat(), "to": (now + timedelta(days=30)).isoformat()},
+    ).json()
+    row = next(r for r in report["items"] if r["branch_id"] == branch["id"])
+    assert row["workshops"] == {"held": 1, "seats": 4, "seats_taken": 1, "fill_rate": 0.25}
+    assert {"session_type_id": clinic["id"], "name": clinic["name"], "sessions": 1, "no_shows": 0} in row[
+        "by_session_type"
+    ]

@@ -335,3 +335,55 @@ def test_a_clients_calendar_names_the_counselor_without_their_email_as_the_users
     organizer = only_event(ics)["organizer"]
     assert organizer.params["CN"] == "Amina Odhiambo"
     assert str(organizer) == ("mailto:amina@njia.example" if shown else "mailto:counselor@njia.invalid")
+
+
+# -- where a session is held (#15) -----------------------------------------------------------------
+
+
+def _where(modality, location=None, language="en", phone="+254712345678"):
+    counselor, client = _client_and_counselor()
+    entry = counseling_session(
+        "ses_1",
+        START,
+        END,
+        counselor,
+        {**client, "phone": phone},
+        None,
+        "booked",
+        JOIN_PAGE,
+        modality=modality,
+        location=location,
+        language=language,
+    )
+    return only_event(session_calendar(entry, NOW))
+
+
+def test_an_in_person_sessions_location_is_the_branchs_address_and_its_page_is_no_join_link():
+    event = _where("in_person", "Kenyatta Avenue 12, Nakuru")
+    assert str(event["location"]) == "Kenyatta Avenue 12, Nakuru"
+    assert "Where: Kenyatta Avenue 12, Nakuru" in str(event["description"])
+    assert "Join:" not in str(event["description"]) and f"Session page: {JOIN_PAGE}" in str(
+        event["description"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Phone call: Amina Odhiambo calls Brian Kiprono on +254712345678"),
+        ("sw", "Simu: Amina Odhiambo atampigia Brian Kiprono kwa nambari +254712345678"),
+    ],
+)
+def test_a_phone_sessions_location_says_who_calls_which_number_in_the_readers_language(language, said):
+    assert str(_where("phone", language=language)["location"]) == said
+
+
+def test_a_phone_session_without_a_number_still_says_who_calls():
+    assert str(_where("phone", phone=None)["location"]) == "Phone call: Amina Odhiambo calls Brian Kiprono"
+
+
+def test_a_video_sessions_location_is_still_its_join_page_and_swahili_readers_get_swahili_words():
+    event = _where("video", language="sw")
+    assert str(event["location"]) == JOIN_PAGE
+    assert str(event["summary"]) == "Ushauri wa taaluma: Amina Odhiambo na Brian Kiprono"
+    assert f"Jiunge: {JOIN_PAGE}" in str(event["description"])
