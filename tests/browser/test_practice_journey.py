@@ -335,7 +335,9 @@ def test_the_practice_pages_speak_swahili_on_a_phone(platform):
     assert not problems, "\n".join(problems)
 
 
-def test_an_admin_adds_a_phone_session_type_and_writes_the_intake_form(platform):
+def test_an_admin_adds_a_phone_session_type_and_writes_the_intake_form_and_a_client_is_told_who_calls(
+    platform,
+):
     practice = open_practice(platform)
     admin = signed_in_api(platform, practice.admin_email)
     problems: list[str] = []
@@ -387,6 +389,29 @@ def test_an_admin_adds_a_phone_session_type_and_writes_the_intake_form(platform)
             {"en": "Working", "sw": "Ninafanya kazi"},
             {"en": "Studying", "sw": "Ninasoma"},
         ], question
+    finally:
+        driver.quit()
+
+    # A client booked for a phone call reads who calls which number, and has no video room to join.
+    registration = make_registration(practice.org["slug"], name="Otieno Ouma", phone="+254733000444")
+    assert Api(platform).post("/api/v1/auth/register", registration).status_code == 201
+    client = signed_in_api(platform, registration["email"])
+    slot = client.get(
+        "/api/v1/slots", params={"branch_id": practice.branch["id"], "session_type_id": made[0]["id"]}
+    ).json()["items"][0]
+    booked = client.post(
+        "/api/v1/sessions",
+        {"branch_id": practice.branch["id"], "session_type_id": made[0]["id"], "start": slot["start"]},
+    )
+    assert booked.status_code == 201, booked.text
+    driver = open_browser(*PHONE)
+    try:
+        sign_in(driver, platform, registration["email"])
+        go(driver, f"/sessions/{booked.json()['id']}")
+        where = wait_for(driver, lambda d: d.find_elements(By.ID, "session-where"))[0]
+        assert "will call you on +254733000444" in where.text, where.text
+        assert not driver.find_elements(By.ID, "join")
+        check(driver, "client-phone-session", problems)
     finally:
         driver.quit()
     assert not problems, "\n".join(problems)

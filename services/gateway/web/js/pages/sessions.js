@@ -184,7 +184,11 @@ async function remindersCard(item, user) {
 
 // The number the counselor calls: the client's own (theirs, to read), for staff from the session or the person.
 async function phoneOf(item, user) {
-  if (user.role === "client") return (signedIn.user && signedIn.user.phone) || user.phone || null;
+  if (user.role === "client") {
+    // The sign-in answer may not carry the phone: the account's own record does.
+    const known = (signedIn.user && signedIn.user.phone) || user.phone;
+    return known || (await api.get("/me").then((me) => me.phone).catch(() => null)) || null;
+  }
   if (item.client_phone) return item.client_phone;
   try {
     return (await api.get(`/users/${encodeURIComponent(item.client_id)}`)).phone || null;
