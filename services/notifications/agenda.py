@@ -19,7 +19,6 @@ from nameko.extensions import DependencyProvider
 from services.notifications import domain
 from services.notifications.store import NotificationsStore
 from shared.config import Settings
-from shared.links import session_page
 
 AGENDA_CHANNELS = ("email", "in_app")
 
@@ -81,20 +80,7 @@ class AgendaPlanner:
             return
         person = domain.recipient_of(counselor)
         prefs = self.store.preferences_of(person.user_id)
-        facts = {
-            "date": local.date().isoformat(),
-            "sessions": [
-                {
-                    "start": s["start"].isoformat(),
-                    "end": s["end"].isoformat(),
-                    "session_id": s["_id"],
-                    "client_name": s.get("client_name", ""),
-                    "topic": s.get("topic"),
-                    "join_path": session_page(s["_id"]),
-                }
-                for s in sessions
-            ],
-        }
+        facts = {"date": local.date().isoformat(), "sessions": domain.agenda_entries(sessions)}
         planned = [
             domain.Delivery(
                 id=f"agenda:{person.user_id}:{local.date().isoformat()}:{channel}",

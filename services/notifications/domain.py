@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from shared.links import accept_invitation_page, reset_password_page
+from shared.links import accept_invitation_page, reset_password_page, session_page
 from shared.one_time import link_token
 
 CHANNELS = ("email", "sms", "in_app")
@@ -302,6 +302,37 @@ NO_SHOW_FACTS = (
     "session_type",
     "revision",
 )
+
+
+def agenda_entries(sessions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A counselor's day as their agenda lists it, from the sessions kept (oldest first): how and
+    where each is held (a join link for video only), and a workshop once, with how many of its seats
+    are taken (each seat is a session of its own, #15)."""
+    entries: list[dict[str, Any]] = []
+    workshops: dict[str, dict[str, Any]] = {}
+    for session in sessions:
+        modality = session.get("modality") or "video"
+        entry: dict[str, Any] = {
+            "start": session["start"].isoformat(),
+            "end": session["end"].isoformat(),
+            "session_id": session["_id"],
+            "client_name": session.get("client_name", ""),
+            "topic": session.get("topic"),
+            "modality": modality,
+            "location": session.get("location"),
+            "client_phone": session.get("client_phone"),
+        }
+        if modality == "video":
+            entry["join_path"] = session_page(session["_id"])
+        workshop = session.get("workshop_id")
+        if workshop:
+            if workshop in workshops:
+                workshops[workshop]["seats"] += 1
+                continue
+            entry.update(seats=1, session_type=session.get("session_type"), client_name="", client_phone=None)
+            workshops[workshop] = entry
+        entries.append(entry)
+    return entries
 
 
 # Account messages (#14) -------------------------------------------------------------------------

@@ -539,19 +539,39 @@ def _agenda(lang: str, facts: Mapping[str, Any], zone: ZoneInfo, base: str) -> d
         for session in sorted(facts["sessions"], key=lambda s: instant(s["start"])):
             start = instant(session["start"]).astimezone(zone)
             end = instant(session["end"]).astimezone(zone)
+            seats = session.get("seats")
             items.append(
                 {
                     "starts": clock(start, lang),
                     "ends": clock(end, lang),
                     "hours": f"{start:%H:%M}{DASH}{end:%H:%M}",
                     "sms_starts": sms_clock(start, lang),
-                    "client_name": session["client_name"],
+                    # A workshop is listed once, by its type's name and the seats taken (#15).
+                    "client_name": _workshop_label(lang, session, seats) if seats else session["client_name"],
                     "topic": session.get("topic"),
                     "join_url": _link(base, session["join_path"]) if session.get("join_path") else None,
+                    "modality": session.get("modality") or "video",
+                    "location": session.get("location"),
+                    "client_phone": session.get("client_phone"),
+                    "seats": seats,
                 }
             )
         context["sessions"] = items
     return context
+
+
+# A workshop in an agenda: (its name when its type has none, a seat taken, several seats taken).
+WORKSHOP_WORDS = {
+    "en": ("Workshop", "{seats} seat taken", "{seats} seats taken"),
+    "sw": ("Warsha", "nafasi {seats} imechukuliwa", "nafasi {seats} zimechukuliwa"),
+}
+
+
+def _workshop_label(lang: str, session: Mapping[str, Any], seats: int) -> str:
+    """CV clinic, 12 seats taken / Kliniki ya CV, nafasi 12 zimechukuliwa."""
+    default, one, many = WORKSHOP_WORDS[lang]
+    name = _how(lang, session, {}).get("session_type_name") or default
+    return f"{name}, {(one if seats == 1 else many).format(seats=seats)}"
 
 
 def _account(lang: str, facts: Mapping[str, Any], zone: ZoneInfo) -> dict[str, Any]:

@@ -154,6 +154,12 @@ class NotificationsStore(People, Limits, Store):
                 "client_name": facts["client"]["name"],
                 "counselor_name": facts["counselor"]["name"],
                 "revision": facts.get("revision", 0),
+                # How and where (#15), for the counselor's agenda.
+                "modality": facts.get("modality") or "video",
+                "location": facts.get("location"),
+                "client_phone": facts["client"].get("phone"),
+                "workshop_id": facts.get("workshop_id"),
+                "session_type": facts.get("session_type"),
             },
         )
 

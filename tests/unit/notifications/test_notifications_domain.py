@@ -11,6 +11,7 @@ from services.notifications.domain import (
     SKIPPED,
     Preferences,
     Recipient,
+    agenda_entries,
     buckets_between,
     buckets_to_sweep,
     check_offsets,
@@ -725,3 +726,32 @@ def test_a_counselors_no_show_goes_to_each_admin_by_email_and_in_app_once_with_n
     assert kept["client"] == {"user_id": "usr_cl", "role": "client", "name": "Wanjiru"}
     assert "email" not in kept["counselor"]
     assert "+254700000001" not in repr(kept) and "w@example.org" not in repr(kept)
+
+
+def test_an_agenda_lists_a_workshop_once_with_its_seats_and_a_join_link_for_video_sessions_only():
+    def kept(session_id, hour, **extra):
+        start = datetime(2026, 12, 1, hour, tzinfo=UTC)
+        return {
+            "_id": session_id,
+            "start": start,
+            "end": start + timedelta(hours=1),
+            "client_name": "Baraka",
+            **extra,
+        }
+
+    entries = agenda_entries(
+        [
+            kept("ses_video", 6),  # kept before #15: a video session
+            kept("ses_desk", 7, modality="in_person", location="Kenyatta Avenue"),
+            kept("ses_seat_1", 9, modality="in_person", location="Hall", workshop_id="wks_1"),
+            kept("ses_seat_2", 9, modality="in_person", location="Hall", workshop_id="wks_1"),
+            kept("ses_seat_3", 9, modality="in_person", location="Hall", workshop_id="wks_1"),
+        ]
+    )
+
+    assert [(e["session_id"], e.get("seats"), "join_path" in e) for e in entries] == [
+        ("ses_video", None, True),
+        ("ses_desk", None, False),
+        ("ses_seat_1", 3, False),
+    ]
+    assert entries[2]["client_name"] == ""  # a workshop is named by its type, not one client

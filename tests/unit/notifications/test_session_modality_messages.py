@@ -268,3 +268,40 @@ def test_a_counselors_no_show_tells_the_admin_which_session_without_the_clients_
     for contact in ("wanjiru@example.org", "+254712345678", "0712345678"):
         assert contact not in message.text + message.html + message.sms
     assert JOIN_URL in message.text  # the session's page, for the admin to act on
+
+
+# The counselor's agenda -------------------------------------------------------------------------------
+
+
+def agenda_of(*sessions, language="en"):
+    facts = {"date": "2026-12-01", "sessions": list(sessions)}
+    return render("agenda", language, facts, COUNSELOR, PUBLIC_URL)
+
+
+def agenda_session(hour, **extra):
+    return {
+        "start": f"2026-12-01T{hour:02d}:00:00Z",
+        "end": f"2026-12-01T{hour + 1:02d}:00:00Z",
+        "client_name": "Baraka Mwangi",
+        "topic": None,
+        **extra,
+    }
+
+
+def test_the_agenda_says_where_each_session_is_and_lists_a_workshop_once_with_its_seats():
+    sessions = (
+        agenda_session(6, modality="in_person", location=ADDRESS),
+        agenda_session(8, modality="phone", client_phone=CLIENT_PHONE),
+        agenda_session(10, modality="video", join_path="/#/sessions/ses_1"),
+        agenda_session(12, modality="in_person", location=ADDRESS, seats=12, session_type=FULL_SESSION),
+    )
+
+    english = agenda_of(*sessions).text
+    swahili = agenda_of(*sessions, language="sw").text
+
+    assert f"In person: {ADDRESS}" in english and f"Ana kwa ana: {ADDRESS}" in swahili
+    assert f"By phone: call Baraka Mwangi on {CLIENT_PHONE}" in english
+    assert f"Kwa simu: mpigie Baraka Mwangi kwa {CLIENT_PHONE}" in swahili
+    assert english.count(PUBLIC_URL + "/#/sessions/") == 1  # only the video session has a link
+    assert "Full session, 12 seats taken" in english
+    assert "Kipindi kamili, nafasi 12 zimechukuliwa" in swahili
