@@ -312,12 +312,10 @@ class SessionTypeNameIn(StrictSchema):
 
 
 class PriceIn(StrictSchema):
-    amount = fields.Decimal(
+    amount = fields.Float(
         required=True,
-        places=2,
-        as_string=False,
         validate=validate.Range(0, 10_000_000),
-        metadata={"example": 500},
+        metadata={"example": 500, "description": "in the currency's units; kept to 2 decimal places"},
     )
     currency = fields.String(
         required=True,

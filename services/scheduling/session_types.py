@@ -9,7 +9,6 @@ that names no type is of it.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from services.scheduling.views import in_zone
@@ -28,11 +27,10 @@ PLAIN_FIELDS = (
 
 
 def price_doc(price: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A price as stored: the amount a number (the database keeps no Decimal), the currency code."""
+    """A price as stored: the amount to 2 decimal places, the currency code."""
     if price is None:
         return None
-    amount = price["amount"]
-    return {"amount": float(amount) if isinstance(amount, Decimal) else amount, "currency": price["currency"]}
+    return {"amount": round(float(price["amount"]), 2), "currency": price["currency"]}
 
 
 def new_type_doc(type_id: str, org_id: str, data: dict[str, Any], at: datetime) -> dict[str, Any]:
