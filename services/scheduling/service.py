@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 Rule = Callable[[access.Caller, access.SessionParties], bool]
 Docs = list[Doc]
+Unset = Callable[[], Conflict]
 Page = tuple[Docs, str | None]
 
 MAX_RANGE = timedelta(days=31)
@@ -221,6 +222,20 @@ def _no_such_type() -> ValidationFailed:
     return ValidationFailed(details={"session_type_id": ["No such session type."]})
 
 
+def _bookable_type(kind: Doc) -> Doc:
+    """``kind`` when one-to-one sessions of it are booked; 422 naming ``session_type_id`` otherwise."""
+    refusal = session_types.not_bookable(kind)
+    if refusal:
+        raise ValidationFailed(details={"session_type_id": [refusal]})
+    return kind
+
+
+def _no_phone() -> ValidationFailed:
+    return ValidationFailed(
+        details={"phone": ["A phone session needs the client's phone number; add it to their account."]}
+    )
+
+
 def _type_details(exc: domain.SchedulingError) -> ValidationFailed:
     return ValidationFailed(details={exc.field or "body": [str(exc)]})
 
@@ -258,10 +273,6 @@ def _seat_not_moved() -> Conflict:
         "A workshop seat is not moved; give it back and take a seat in another workshop.",
         {"reason": "workshop_seat"},
     )
-
-
-def _latest(*moments: datetime | None) -> datetime | None:
-    return max((m for m in moments if m is not None), default=None)
 
 
 def _check_open(state: str, window: domain.Interval, zone: str) -> None:
@@ -335,15 +346,9 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         ]
 
     def _slot(
-        self,
-        counselor_id: str,
-        start: datetime,
-        at: datetime,
-        unset: Callable[[], Conflict],
-        session_type: Doc | None = None,
+        self, counselor_id: str, start: datetime, at: datetime, unset: Unset, session_type: Doc | None = None
     ) -> tuple[domain.Availability, domain.Interval]:
-        """The counselor's hours (offering ``session_type``'s sessions) and their session starting at
-        ``start``, if it may be booked."""
+        """The counselor's hours for ``session_type`` and their session starting at ``start``, if bookable."""
         doc = self.store.availability_of(counselor_id)
         if doc is None:
             raise unset()
@@ -370,15 +375,7 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
             kind = self._session_type(type_id, caller)
         except NotFound:
             raise _no_such_type() from None
-        if not kind.get("active", True):
-            raise ValidationFailed(details={"session_type_id": ["This session type is no longer offered."]})
-        if kind.get("seats", 1) > 1:
-            raise ValidationFailed(
-                details={
-                    "session_type_id": ["Sessions of this type are workshops: book a seat in a workshop."]
-                }
-            )
-        return kind
+        return _bookable_type(kind)
 
     def _type_of(self, session: Doc) -> Doc | None:
         """The type a booked session is of (retired since or not): its length when it moves. None for
@@ -387,19 +384,12 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         return self.store.session_type(type_id) if type_id else None
 
     def _where(self, session_type: Doc, client: Doc, branch_id: str | None) -> str | None:
-        """Where a session of the type is held: the branch's address in person (409 ``no_address``
-        when it has none); by phone the client must have a number (422 naming ``phone``)."""
-        modality = session_type.get("modality", "video")
-        if modality == "phone" and not client.get("phone"):
-            raise ValidationFailed(
-                details={
-                    "phone": ["A phone session needs the client's phone number; add it to their account."]
-                }
-            )
-        if modality != "in_person":
+        """Where it is held: the branch's address in person (409 ``no_address`` without); 422 ``phone``."""
+        if session_types.needs_phone(session_type, client):
+            raise _no_phone()
+        if session_type.get("modality", "video") != "in_person":
             return None
-        branch = self.accounts_rpc.get_branch(branch_id) if branch_id else {}
-        address = (branch.get("address") or "").strip()
+        address = session_types.address_of(self.accounts_rpc.get_branch(branch_id) if branch_id else {})
         if not address:
             raise _no_address()
         return address
@@ -413,43 +403,33 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
             raise _intake_required()
 
     def _check_type(self, doc: Doc, caller: Caller) -> None:
-        """A type's rules (its length, buffer and seats), its branch and counselors of the organization;
-        422 naming the field at fault."""
+        """A type's length, buffer, seats, branch and counselors; 422 naming the field at fault."""
         try:
             domain.check_session_type(doc.get("minutes"), doc.get("buffer_minutes"), doc.get("seats", 1))
         except domain.SchedulingError as exc:
             raise _type_details(exc) from None
-        if doc.get("branch_id"):
-            try:
-                self.accounts_rpc.get_branch(doc["branch_id"])
-            except NotFound:
-                raise ValidationFailed(
-                    details={"branch_id": ["No such branch in your organization."]}
-                ) from None
-        wrong: dict[str, list[str]] = {}
-        for i, counselor_id in enumerate(doc.get("counselor_ids") or []):
-            try:
-                counselor = self._counselor(counselor_id, caller)
-            except NotFound:
-                wrong[f"counselor_ids.{i}"] = ["No such counselor."]
-                continue
-            if doc.get("branch_id") and counselor.get("branch_id") != doc["branch_id"]:
-                wrong[f"counselor_ids.{i}"] = ["This counselor is not of the type's branch."]
-        if wrong:
+        self._check_type_branch(doc.get("branch_id"))
+        counselors = [self._counselor_or_none(c, caller) for c in doc.get("counselor_ids") or []]
+        if wrong := session_types.counselor_faults(doc.get("branch_id"), counselors):
             raise ValidationFailed(details=wrong)
+
+    def _check_type_branch(self, branch_id: str | None) -> None:
+        if not branch_id:
+            return
+        try:
+            self.accounts_rpc.get_branch(branch_id)
+        except NotFound:
+            raise ValidationFailed(details={"branch_id": ["No such branch in your organization."]}) from None
+
+    def _counselor_or_none(self, counselor_id: str, caller: Caller) -> Doc | None:
+        try:
+            return self._counselor(counselor_id, caller)
+        except NotFound:
+            return None
 
     def _check_default_type(self, doc: Doc) -> None:
         """The default type is what a booking naming none is of: one-to-one, active, everywhere."""
-        rules = {
-            "seats": (doc.get("seats", 1) == 1, "The default type is one-to-one: 1 seat."),
-            "active": (doc.get("active", True), "The default type stays active; retire another instead."),
-            "branch_id": (doc.get("branch_id") is None, "The default type is given at every branch."),
-            "counselor_ids": (
-                doc.get("counselor_ids") is None,
-                "The default type is given by every counselor.",
-            ),
-        }
-        wrong = {field: [message] for field, (kept, message) in rules.items() if not kept}
+        wrong = session_types.default_type_faults(doc)
         if wrong:
             raise ValidationFailed(details=wrong)
 
@@ -598,38 +578,31 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         access.check_client_for_booking(caller, views.person(client))
         return client
 
-    def _counselors_for_booking(
-        self, caller: Caller, data: Doc, session_id: str, session_type: Doc
-    ) -> list[Doc]:
+    def _counselors_for_booking(self, caller: Caller, data: Doc, session_id: str, kind: Doc) -> list[Doc]:
         if not data["counselor_id"]:
             access.check_branch_for_booking(caller, data["branch_id"])
-            return self._branch_counselors_fairly(
-                data["branch_id"], caller, data["start"], session_id, session_type
-            )
+            return self._branch_counselors_fairly(data["branch_id"], caller, data["start"], session_id, kind)
         counselor = self._counselor(data["counselor_id"], caller)
         access.check_counselor_for_booking(caller, views.person(counselor))
-        if not views.offers(session_type, counselor["user_id"], counselor.get("branch_id")):
+        if not views.offers(kind, counselor["user_id"], counselor.get("branch_id")):
             raise _not_given_by_counselor()
         return [counselor]
 
     def _branch_counselors_fairly(
         self, branch_id: str, caller: Caller, start: datetime, session_id: str, session_type: Doc
     ) -> Docs:
-        """The branch's counselors giving ``session_type`` free at ``start`` (its own session aside),
-        the fairest first (``domain.fairest_first``)."""
+        """The branch's counselors giving ``session_type`` free at ``start``, fairest first."""
         docs = self._branch_hours(branch_id, caller, session_type)
         if not docs:
             raise NotFound("No counselor of this branch has set availability.")
-        booked = self._taken({"branch_id": branch_id}, start - NEARBY, start + NEARBY)
-        booked = [b for b in booked if b["_id"] != session_id]
-        at = now()
-        free = [
-            av
-            for av in (views.availability_for(d, session_type) for d in docs)
-            if domain.is_open(av, views.busy_of(booked, av.counselor_id), start, at)
-        ]
-        loads = self._loads(free, start, session_id)
-        return [self._counselor(cid, caller) for cid in domain.fairest_first(loads, session_id)]
+        free = views.free_at(docs, self._taken_near(branch_id, start, session_id), start, now(), session_type)
+        fairest = domain.fairest_first(self._loads(free, start, session_id), session_id)
+        return [self._counselor(counselor_id, caller) for counselor_id in fairest]
+
+    def _taken_near(self, branch_id: str, start: datetime, session_id: str) -> Docs:
+        """The branch's counselors' time taken around ``start``, the booking's own session aside."""
+        taken = self._taken({"branch_id": branch_id}, start - NEARBY, start + NEARBY)
+        return [b for b in taken if b["_id"] != session_id]
 
     def _taken(self, equal: Doc, start: datetime, end: datetime) -> Docs:
         """Counselors' time taken around [start, end) (``equal``: a counselor's or a branch's): booked
@@ -642,30 +615,21 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         """Each free counselor's sessions of that week and day (in their zone; every status but
         cancelled) and when they were last given one: kept per counselor, or seen in the week read."""
         kept = self.store.last_assigned([av.counselor_id for av in free])
-        loads = []
-        for av in free:
-            week = domain.week_of(start, av.timezone)
-            theirs = [
-                s
-                for s in self.store.sessions_between({"counselor_id": av.counselor_id}, week.start, week.end)
-                if s["_id"] != session_id
-            ]
-            seen = _latest(*(s.get("created_at") for s in theirs))
-            loads.append(
-                domain.load_of(
-                    av.counselor_id,
-                    views.as_loads(theirs),
-                    domain.day_of(start, av.timezone),
-                    _latest(kept.get(av.counselor_id), seen),
-                )
-            )
-        return loads
+        return [
+            views.load(av, self._week_of(av, start, session_id), start, kept.get(av.counselor_id))
+            for av in free
+        ]
+
+    def _week_of(self, av: domain.Availability, start: datetime, session_id: str) -> Docs:
+        """The counselor's sessions in the week (their zone) holding ``start``, ``session_id`` aside."""
+        week = domain.week_of(start, av.timezone)
+        found = self.store.sessions_between({"counselor_id": av.counselor_id}, week.start, week.end)
+        return [s for s in found if s["_id"] != session_id]
 
     def _book_with(self, counselor: Doc, booking: views.Booking) -> Doc:
         """Book the session with ``counselor``: its claims, then the session with its event; the answer."""
-        av, slot = self._slot(
-            counselor["user_id"], booking.start, booking.at, _no_hours_to_book, booking.session_type
-        )
+        kind, unset = booking.session_type, _no_hours_to_book
+        av, slot = self._slot(counselor["user_id"], booking.start, booking.at, unset, kind)
         session = views.new_session(booking, counselor, slot, av.buffer_minutes)
         keys = views.claim_keys(session, slot, av.buffer_minutes)
         taken = self.store.claim_time(keys, session["_id"], booking.at)  # its own, if a retry's
@@ -992,9 +956,8 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
         self.store.forget_expired_keys(at)  # FerretDB has no TTL index (retries.expired)
 
     def _counselor_no_show(self, session: Doc, at: datetime, grace: int) -> Doc:
-        """A video session whose counselor never joined: recorded, and `session.counselor_no_show`
-        published once (the change is claimed with the session's version, as every change is; a
-        session recorded is never recorded again). A session waiting for a counselor has none."""
+        """A video session whose counselor never joined: recorded, `session.counselor_no_show` published
+        once (a change claimed with the session's version; a session waiting for a counselor has none)."""
         joined = session.get("counselor_joined_at") is not None
         recorded = session.get("counselor_no_show_at") is not None or bool(session.get("needs_counselor"))
         if not domain.should_mark_counselor_no_show(

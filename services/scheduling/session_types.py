@@ -105,3 +105,47 @@ def page_after(
         docs = docs[ids.index(after) + 1 :] if after in ids else []
     shown = docs[:limit]
     return shown, (shown[-1]["_id"] if len(docs) > limit else None)
+
+
+# Rules of a type, as the service refuses them (messages per field) ---------------------------------
+
+
+def not_bookable(kind: dict[str, Any]) -> str | None:
+    """Why one-to-one sessions of ``kind`` are not booked (retired, or a workshop's), if they are not."""
+    if not kind.get("active", True):
+        return "This session type is no longer offered."
+    if kind.get("seats", 1) > 1:
+        return "Sessions of this type are workshops: book a seat in a workshop."
+    return None
+
+
+def address_of(branch: dict[str, Any]) -> str | None:
+    """Where a branch's sessions in person are held: its address, if it has one."""
+    return (branch.get("address") or "").strip() or None
+
+
+def needs_phone(kind: dict[str, Any], client: dict[str, Any]) -> bool:
+    """A phone session is a call to the client's number: without one it cannot be held."""
+    return kind.get("modality", "video") == "phone" and not client.get("phone")
+
+
+def counselor_faults(branch_id: str | None, counselors: list[dict[str, Any] | None]) -> dict[str, list[str]]:
+    """Each of a type's counselors (None: not one of the organization's) at fault, by its place."""
+    wrong: dict[str, list[str]] = {}
+    for i, counselor in enumerate(counselors):
+        if counselor is None:
+            wrong[f"counselor_ids.{i}"] = ["No such counselor."]
+        elif branch_id and counselor.get("branch_id") != branch_id:
+            wrong[f"counselor_ids.{i}"] = ["This counselor is not of the type's branch."]
+    return wrong
+
+
+def default_type_faults(doc: dict[str, Any]) -> dict[str, list[str]]:
+    """The default type is what a booking naming none is of: one-to-one, active, everywhere."""
+    rules = {
+        "seats": (doc.get("seats", 1) == 1, "The default type is one-to-one: 1 seat."),
+        "active": (doc.get("active", True), "The default type stays active; retire another instead."),
+        "branch_id": (doc.get("branch_id") is None, "The default type is given at every branch."),
+        "counselor_ids": (doc.get("counselor_ids") is None, "The default type is given by every counselor."),
+    }
+    return {field: [message] for field, (kept, message) in rules.items() if not kept}

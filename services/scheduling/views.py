@@ -451,6 +451,36 @@ def slots_of(
     return items
 
 
+def free_at(
+    docs: list[dict[str, Any]],
+    booked: list[dict[str, Any]],
+    start: datetime,
+    at: datetime,
+    session_type: dict[str, Any],
+) -> list[domain.Availability]:
+    """The counselors (their hours for ``session_type``) free for a session starting at ``start``."""
+    return [
+        av
+        for av in (availability_for(d, session_type) for d in docs)
+        if domain.is_open(av, busy_of(booked, av.counselor_id), start, at)
+    ]
+
+
+def latest(*moments: datetime | None) -> datetime | None:
+    return max((m for m in moments if m is not None), default=None)
+
+
+def load(
+    av: domain.Availability, week: list[dict[str, Any]], start: datetime, kept: datetime | None
+) -> domain.Load:
+    """A counselor's load for "any counselor": the week's and day's sessions (their zone) and when
+    they were last given one (kept, or the latest booking seen in the week)."""
+    seen = latest(*(s.get("created_at") for s in week))
+    return domain.load_of(
+        av.counselor_id, as_loads(week), domain.day_of(start, av.timezone), latest(kept, seen)
+    )
+
+
 def as_loads(sessions: list[dict[str, Any]]) -> list[tuple[datetime, str]]:
     """A counselor's sessions as "any counselor" weighs them, (start, status): a workshop once, however
     many of its seats are taken (its first seat still held stands for it)."""
