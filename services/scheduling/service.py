@@ -905,6 +905,8 @@ class SchedulingService(WorkshopEntrypoints, KeepsPeople, NjiaService):
             return answer
         with self._answered(attempt):
             _check_booked(session)
+            if session.get("workshop_id"):  # a seat's counselor is its workshop's
+                raise _seat_not_moved()
             counselor = self._active_counselor(data["counselor_id"], caller)
             at, zone = now(), self._zone(caller)
             change = views.answered(

@@ -195,6 +195,11 @@ def test_a_seat_given_back_lets_another_client_take_it(platform, org_admin):
     full = seat(third, workshop)
     assert full.status_code == 409 and error_of(full)["details"]["reason"] == "workshop_full"
 
+    # A seat's counselor is the workshop's: a seat is not given to another counselor.
+    held = seat(first, workshop).json()
+    moved = org_admin.post(f"/api/v1/sessions/{held['id']}/reassign", {"counselor_id": counselor.user["id"]})
+    assert moved.status_code == 409 and error_of(moved)["details"]["reason"] == "workshop_seat"
+
     given_back = first.delete(f"/api/v1/workshops/{workshop['id']}/seats/{first.user['id']}")
     assert given_back.status_code == 200, given_back.text
     assert given_back.json()["status"] == "cancelled"
