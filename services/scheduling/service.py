@@ -224,9 +224,11 @@ def _no_such_type() -> ValidationFailed:
 
 def _bookable_type(kind: Doc) -> Doc:
     """``kind`` when one-to-one sessions of it are booked; 422 naming ``session_type_id`` otherwise."""
-    refusal = session_types.not_bookable(kind)
-    if refusal:
-        raise ValidationFailed(details={"session_type_id": [refusal]})
+    if not kind.get("active", True):
+        raise ValidationFailed(details={"session_type_id": ["This session type is no longer offered."]})
+    if kind.get("seats", 1) > 1:
+        workshop = "Sessions of this type are workshops: book a seat in a workshop."
+        raise ValidationFailed(details={"session_type_id": [workshop]})
     return kind
 
 

@@ -110,15 +110,6 @@ def page_after(
 # Rules of a type, as the service refuses them (messages per field) ---------------------------------
 
 
-def not_bookable(kind: dict[str, Any]) -> str | None:
-    """Why one-to-one sessions of ``kind`` are not booked (retired, or a workshop's), if they are not."""
-    if not kind.get("active", True):
-        return "This session type is no longer offered."
-    if kind.get("seats", 1) > 1:
-        return "Sessions of this type are workshops: book a seat in a workshop."
-    return None
-
-
 def address_of(branch: dict[str, Any]) -> str | None:
     """Where a branch's sessions in person are held: its address, if it has one."""
     return (branch.get("address") or "").strip() or None
