@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.e2e.conftest import sign_in
-from tests.support.builders import make_availability, make_branch, make_organization, make_user
+from tests.e2e.conftest import add_person, sign_in
+from tests.support.builders import make_availability, make_branch, make_organization
 from tests.support.platform import Api
 from tests.support.waiting import wait_until
 
@@ -32,15 +32,6 @@ def error_of(response):
 @pytest.fixture
 def branch(org_admin):
     return org_admin.post("/api/v1/branches", make_branch(timezone="Africa/Nairobi")).json()
-
-
-def add_person(platform, org_admin, branch, role, **overrides):
-    body = make_user(role, branch["id"], **overrides)
-    created = org_admin.post("/api/v1/users", body)
-    assert created.status_code == 201, created.text
-    api = sign_in(platform, body["email"], body["password"])
-    api.user = created.json()
-    return api
 
 
 def test_the_assessments_are_listed_and_read_in_swahili(platform, org_admin, branch):

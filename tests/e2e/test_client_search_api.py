@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import add_person
 from tests.support.builders import make_availability, make_branch, make_user
 from tests.support.waiting import wait_until
 
@@ -22,15 +22,6 @@ def unique_phone():
 @pytest.fixture
 def branch(org_admin):
     return org_admin.post("/api/v1/branches", make_branch(timezone="Africa/Nairobi")).json()
-
-
-def add_person(platform, admin, branch, role, **overrides):
-    body = make_user(role, branch["id"], **overrides)
-    created = admin.post("/api/v1/users", body)
-    assert created.status_code == 201, created.text
-    api = sign_in(platform, body["email"], body["password"])
-    api.user = created.json()
-    return api
 
 
 def add_client(admin, branch, **overrides):

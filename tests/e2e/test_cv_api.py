@@ -3,9 +3,8 @@
 
 import pytest
 
-from tests.e2e.conftest import sign_in
-from tests.support.builders import make_branch, make_user
-from tests.support.waiting import wait_until
+from tests.e2e.conftest import add_person, with_json_resume
+from tests.support.builders import make_branch
 
 RESUME = {
     "basics": {
@@ -31,26 +30,9 @@ def branch(org_admin):
     return org_admin.post("/api/v1/branches", make_branch(timezone="Africa/Nairobi")).json()
 
 
-def add_person(platform, org_admin, branch, role):
-    body = make_user(role, branch["id"])
-    user = org_admin.post("/api/v1/users", body).json()
-    api = sign_in(platform, body["email"], body["password"])
-    api.user = user
-    return api
-
-
 @pytest.fixture
 def client(platform, org_admin, branch):
-    client = add_person(platform, org_admin, branch, "client")
-    accepted = client.put("/api/v1/profile/sources/json-resume", RESUME)
-    assert accepted.status_code == 202, accepted.text
-    sync_id = accepted.json()["sync_id"]
-    wait_until(
-        lambda: client.get(f"/api/v1/profile/syncs/{sync_id}").json()["status"] == "done",
-        timeout=30,
-        message="the JSON Resume was not read",
-    )
-    return client
+    return with_json_resume(add_person(platform, org_admin, branch, "client"), RESUME)
 
 
 def test_a_client_gets_a_printable_cv_in_swahili_that_runs_nothing(client):

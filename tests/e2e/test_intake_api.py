@@ -3,8 +3,8 @@ who may read a client's intake."""
 
 import pytest
 
-from tests.e2e.conftest import sign_in
-from tests.support.builders import make_availability, make_branch, make_organization, make_user
+from tests.e2e.conftest import add_person, sign_in
+from tests.support.builders import make_availability, make_branch, make_organization
 from tests.support.platform import Api
 from tests.support.waiting import wait_until
 
@@ -50,15 +50,6 @@ def error_of(response):
 @pytest.fixture
 def branch(org_admin):
     return org_admin.post("/api/v1/branches", make_branch(timezone="Africa/Nairobi")).json()
-
-
-def add_person(platform, admin, branch, role, **overrides):
-    body = make_user(role, branch["id"], **overrides)
-    created = admin.post("/api/v1/users", body)
-    assert created.status_code == 201, created.text
-    api = sign_in(platform, body["email"], body["password"])
-    api.user = created.json()
-    return api
 
 
 def test_each_form_put_is_a_new_version_everyone_of_the_organization_reads(platform, org_admin, branch):

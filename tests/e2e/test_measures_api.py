@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from tests.e2e.conftest import sign_in
-from tests.support.builders import make_availability, make_branch, make_organization, make_user
+from tests.e2e.conftest import add_person, sign_in
+from tests.support.builders import make_availability, make_branch, make_organization
 from tests.support.platform import Api, Platform
 from tests.support.waiting import wait_until
 
@@ -34,14 +34,6 @@ def org_admin(platform):
 @pytest.fixture(scope="module")
 def branch(org_admin):
     return org_admin.post("/api/v1/branches", make_branch()).json()
-
-
-def add_person(platform, org_admin, branch, role):
-    body = make_user(role, branch["id"])
-    user = org_admin.post("/api/v1/users", body).json()
-    api = sign_in(platform, body["email"], body["password"])
-    api.user = user
-    return api
 
 
 def readiness(level):

@@ -4,10 +4,9 @@ profiles service, which decides who may see it)."""
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import add_person, with_json_resume
 from tests.e2e.test_assessments_api import answers_with
-from tests.support.builders import make_branch, make_user
-from tests.support.waiting import wait_until
+from tests.support.builders import make_branch
 
 CASHIER_RESUME = {
     "basics": {"name": "Achieng Otieno", "label": "Cashier"},
@@ -30,28 +29,8 @@ def branch(org_admin):
     return org_admin.post("/api/v1/branches", make_branch(timezone="Africa/Nairobi")).json()
 
 
-def add_person(platform, org_admin, branch, role):
-    body = make_user(role, branch["id"])
-    user = org_admin.post("/api/v1/users", body).json()
-    api = sign_in(platform, body["email"], body["password"])
-    api.user = user
-    return api
-
-
-def with_resume(client, resume):
-    accepted = client.put("/api/v1/profile/sources/json-resume", resume)
-    assert accepted.status_code == 202, accepted.text
-    sync_id = accepted.json()["sync_id"]
-    wait_until(
-        lambda: client.get(f"/api/v1/profile/syncs/{sync_id}").json()["status"] == "done",
-        timeout=30,
-        message="the JSON Resume was not read",
-    )
-    return client
-
-
 def test_a_cashier_sees_a_path_to_management_through_retail_supervision(platform, org_admin, branch):
-    cashier = with_resume(add_person(platform, org_admin, branch, "client"), CASHIER_RESUME)
+    cashier = with_json_resume(add_person(platform, org_admin, branch, "client"), CASHIER_RESUME)
 
     answer = cashier.get(f"/api/v1/clients/{cashier.user['id']}/pathways", params={"target": "11-1021.00"})
 
@@ -75,7 +54,7 @@ def test_a_cashier_sees_a_path_to_management_through_retail_supervision(platform
 
 
 def test_without_a_target_the_interest_matches_are_the_targets(platform, org_admin, branch):
-    cashier = with_resume(add_person(platform, org_admin, branch, "client"), CASHIER_RESUME)
+    cashier = with_json_resume(add_person(platform, org_admin, branch, "client"), CASHIER_RESUME)
     path = f"/api/v1/clients/{cashier.user['id']}/pathways"
 
     refused = cashier.get(path)
@@ -100,7 +79,7 @@ def test_a_client_with_no_work_yet_starts_from_their_matches(platform, org_admin
 
 
 def test_pathways_are_the_clients_their_counselors_and_admins_only(platform, org_admin, branch):
-    cashier = with_resume(add_person(platform, org_admin, branch, "client"), CASHIER_RESUME)
+    cashier = with_json_resume(add_person(platform, org_admin, branch, "client"), CASHIER_RESUME)
     path = f"/api/v1/clients/{cashier.user['id']}/pathways"
 
     assert org_admin.get(path, params={"target": "11-1021.00"}).status_code == 200

@@ -3,8 +3,8 @@
 import pytest
 
 from services.profiles import jsonresume
-from tests.e2e.conftest import sign_in
-from tests.support.builders import make_availability, make_branch, make_user
+from tests.e2e.conftest import add_person
+from tests.support.builders import make_availability, make_branch
 from tests.support.linkedin_exports import make_linkedin_export, zip_of
 from tests.support.platform import Platform
 from tests.support.provider_server import ProviderServer, Reply, github_server, serve_github_user
@@ -47,14 +47,6 @@ def platform(github):
 @pytest.fixture
 def branch(org_admin):
     return org_admin.post("/api/v1/branches", make_branch()).json()
-
-
-def add_person(platform, org_admin, branch, role):
-    body = make_user(role, branch["id"])
-    user = org_admin.post("/api/v1/users", body).json()
-    api = sign_in(platform, body["email"], body["password"])
-    api.user = user
-    return api
 
 
 def upload(api, data, content_type="application/zip"):
