@@ -97,9 +97,14 @@ def book(platform, people, index=0):
 
 
 def move_session(platform, session_id, starts_in: timedelta, minutes=45):
-    """Put a booked session at another time, as if booked long ago (tests only)."""
+    """Put a booked session at another time, as if booked long ago (tests only). Once its booking is
+    relayed: FerretDB writes a whole document back, so clearing its outbox could undo the move."""
+    sessions = store_of(platform["scheduling"]).sessions
+    wait_until(
+        lambda: not sessions.find_one({"_id": session_id}).get("outbox"), message="booking not relayed"
+    )
     start = now() + starts_in
-    store_of(platform["scheduling"]).sessions.update_one(
+    sessions.update_one(
         {"_id": session_id}, {"$set": {"start": start, "end": start + timedelta(minutes=minutes)}}
     )
 
