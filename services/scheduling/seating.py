@@ -15,13 +15,9 @@ import random
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-CLIENT = "client"
-COUNSELOR = "counselor"
-BRANCH_ADMIN = "branch_admin"
-ORG_ADMIN = "org_admin"
-STAFF = frozenset({COUNSELOR, BRANCH_ADMIN, ORG_ADMIN})
+from services.scheduling.access import BRANCH_ADMIN, CLIENT, ORG_ADMIN, Caller
 
 MAX_SEATS = 500
 # A seat session's id is derived from the workshop and the client: a retried request finds the seat
@@ -38,22 +34,6 @@ NOT_STARTED = "not_started"
 TOO_MANY_TAKES = "too_many_takes"
 SEAT_GIVEN_BACK = "seat_given_back"
 HELD = ("booked", "completed", "no_show")  # a seat session in these states holds its seat
-
-
-class Caller(Protocol):
-    """Who is asking, as their access token says (``shared.auth.Caller``'s shape)."""
-
-    @property
-    def user_id(self) -> str: ...
-
-    @property
-    def org_id(self) -> str: ...
-
-    @property
-    def role(self) -> str: ...
-
-    @property
-    def branch_id(self) -> str | None: ...
 
 
 class WorkshopRefused(Exception):
