@@ -3,31 +3,14 @@ FerretDB lets two upserts of one new ``_id`` both try the insert and fails the l
 duplicate-key error, which a counselor saving hours twice at once or an admin's double click must
 never see."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
-
-from services.scheduling.store import SchedulingStore
-from shared.mongo import connect, database_name
 from tests.support.builders import make_availability
-from tests.support.databases import mongo_uri
 from tests.support.racing import race
 
 WRITERS = 8
 ROUNDS = 10
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(db_prefix) -> Iterator[SchedulingStore]:
-    client = connect(mongo_uri())
-    try:
-        store = SchedulingStore(client[database_name(db_prefix, "sessions")])
-        store.ensure_indexes()
-        yield store
-    finally:
-        client.close()
 
 
 def hours(counselor_id: str, writer: int) -> dict:

@@ -3,31 +3,15 @@ counselor's time outlives the two minutes after which an orphan's claim is taken
 by many writers go to one each, and a seat is taken over only from an attempt that never wrote its
 session."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from services.scheduling import domain, seating
-from services.scheduling.store import STALE_CLAIM, SchedulingStore
-from shared.mongo import connect, database_name
-from tests.support.databases import mongo_uri
+from services.scheduling.store import STALE_CLAIM
 from tests.support.racing import race
 
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 SLOT = domain.Interval(AT + timedelta(days=2), AT + timedelta(days=2, hours=1))
 LATER = AT + STALE_CLAIM + timedelta(minutes=1)
-
-
-@pytest.fixture
-def store(db_prefix) -> Iterator[SchedulingStore]:
-    client = connect(mongo_uri())
-    try:
-        store = SchedulingStore(client[database_name(db_prefix, "sessions")])
-        store.ensure_indexes()
-        yield store
-    finally:
-        client.close()
 
 
 def workshop(workshop_id: str, seats: int = 3) -> dict:
